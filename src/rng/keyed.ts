@@ -1,0 +1,83 @@
+/**
+ * The random numbers of a DropGrad run, keyed by (seed, trajectory, step, coordinate): THEORY.md §6.
+ *
+ * Word w of coordinate block b at a step is word (b mod 4) of
+ *   Philox4x32-10(counter = (block, step, trajectory, stream), key = (seed mod 2³², ⌊seed / 2³²⌋)).
+ * Streams keep independent uses apart: the Bernoulli mask, the Gaussian multipliers and the
+ * full-update skip never share a counter. Because every number is a pure function of its key,
+ * a result does not depend on batch order, chunking, worker count or backend.
+ */
+import { philox4x32, U32_TO_UNIT } from './philox.ts';
+import { ParameterError } from '../errors.ts';
+
+/** Stream tags (the fourth counter word). */
+export const STREAM_MASK = 0;
+export const STREAM_NORMAL = 1;
+export const STREAM_SKIP = 2;
+
+/** Largest seed accepted: seeds are split into two 32-bit key words, so they must be exact integers. */
+export const MAX_SEED = Number.MAX_SAFE_INTEGER;
+
+export function checkSeed(seed: number, name = 'seed'): void {
+  if (!Number.isSafeInteger(seed) || seed < 0) {
+    throw new ParameterError(name, seed, `an integer in [0, ${MAX_SEED}]`);
+  }
+}
+
+/**
+ * Integer threshold for an event of probability `p`: the event happens iff word < threshold(p).
+ * P(event) = ⌊p·2³²⌋ / 2³², within 2⁻³² of p; p = 0 never happens, which keeps p = 0 bit-identical
+ * to the optimizer without DropGrad.
+ */
+export function threshold(p: number): number {
+  return Math.floor(p * 4294967296);
+}
+
+/** Box–Muller on two uint32 words: u1 = (w0 + 1)/2³² ∈ (0, 1], u2 = w1/2³² ∈ [0, 1). */
+export function boxMuller(w0: number, w1: number): number {
+  const u1 = (w0 + 1) * U32_TO_UNIT;
+  const u2 = w1 * U32_TO_UNIT;
+  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+}
+
+/** The random words of one trajectory. Caches the last Philox block, so walking coordinates costs one call per four. */
+export class KeyedRandom {
+  readonly k0: number;
+  readonly k1: number;
+  private readonly buf = new Uint32Array(4);
+  private cStep = -1;
+  private cBlock = -1;
+  private cStream = -1;
+
+  constructor(
+    readonly seed: number,
+    readonly trajectory: number,
+  ) {
+    checkSeed(seed);
+    this.k0 = seed >>> 0;
+    this.k1 = Math.floor(seed / 4294967296) >>> 0;
+  }
+
+  /** Word `word` (0–3) of the Philox block `block` at `step` in `stream`. */
+  private block(step: number, block: number, stream: number): Uint32Array {
+    if (step !== this.cStep || block !== this.cBlock || stream !== this.cStream) {
+      philox4x32(block, step, this.trajectory, stream, this.k0, this.k1, this.buf);
+      this.cStep = step;
+      this.cBlock = block;
+      this.cStream = stream;
+    }
+    return this.buf;
+  }
+
+  /** Uniform uint32 for (step, coordinate) in a stream. */
+  word(step: number, coord: number, stream: number): number {
+    return this.block(step, coord >>> 2, stream)[coord & 3];
+  }
+
+  /** Standard normal for (step, coordinate): Box–Muller on words (2k, 2k+1) of block ⌊coord/2⌋, k = coord mod 2. */
+  normal(step: number, coord: number): number {
+    const b = this.block(step, coord >>> 1, STREAM_NORMAL);
+    const k = (coord & 1) << 1;
+    return boxMuller(b[k], b[k + 1]);
+  }
+}
