@@ -1,0 +1,237 @@
+/**
+ * Custom surfaces from a mathjs expression over named variables (e.g. "100*(y - x^2)^2 + (1 - x)^2").
+ *
+ * Safety: the parsed tree is checked against an allow-list before anything is evaluated: numbers,
+ * the declared variables, the constants pi and e, the arithmetic operators + − * / ^ (and unary ±),
+ * parentheses, and calls of the elementary functions in `FUNCTIONS` by name. Assignments, function
+ * definitions, property or index access, objects, arrays, strings, units, conditionals and calls of
+ * anything else (import, createUnit, evaluate, …) are rejected with the offending piece named.
+ * Only then is the tree (and its symbolic derivatives from `mathjs.derivative`) compiled once to a
+ * plain JavaScript function of the coordinate vector; nothing but allow-listed nodes reaches it.
+ *
+ * Term structure: a top-level sum is split into its terms, each reading only its own variables.
+ */
+import { derivative, type MathNode, parse, simplify } from 'mathjs';
+import { Matrix } from 'ml-matrix';
+import { ParameterError } from '../errors.ts';
+import type { Surface, Term, Vec } from './surface.ts';
+
+/** Elementary functions a surface may call, with their JavaScript form (including those derivatives produce). */
+const FUNCTIONS: Record<string, string> = {
+  sin: 'Math.sin',
+  cos: 'Math.cos',
+  tan: 'Math.tan',
+  sec: '1/Math.cos',
+  csc: '1/Math.sin',
+  cot: '1/Math.tan',
+  asin: 'Math.asin',
+  acos: 'Math.acos',
+  atan: 'Math.atan',
+  sinh: 'Math.sinh',
+  cosh: 'Math.cosh',
+  tanh: 'Math.tanh',
+  sech: '1/Math.cosh',
+  exp: 'Math.exp',
+  log: 'Math.log',
+  log10: 'Math.log10',
+  log2: 'Math.log2',
+  sqrt: 'Math.sqrt',
+  abs: 'Math.abs',
+  sign: 'Math.sign',
+  square: 'SQUARE',
+  cube: 'CUBE',
+};
+const CONSTANTS: Record<string, string> = { pi: 'Math.PI', e: 'Math.E' };
+const BINARY: Record<string, string> = { add: '+', subtract: '-', multiply: '*', divide: '/', pow: '**' };
+const UNARY: Record<string, string> = { unaryMinus: '-', unaryPlus: '+' };
+
+export class ExpressionError extends ParameterError {}
+
+function reject(expr: string, what: string): never {
+  throw new ExpressionError('expr', expr, 'arithmetic (+ − * / ^), numbers, the variables, pi, e and elementary functions', what);
+}
+
+/** Validates a parsed tree; returns the variable names it reads. */
+export function checkNode(node: MathNode, expr: string, allowed?: ReadonlySet<string>): Set<string> {
+  const vars = new Set<string>();
+  const visit = (n: MathNode): void => {
+    const anyN = n as MathNode & Record<string, unknown>;
+    switch (n.type) {
+      case 'ConstantNode': {
+        if (typeof anyN.value !== 'number' || !Number.isFinite(anyN.value)) reject(expr, `constant ${String(anyN.value)} is not a finite number`);
+        return;
+      }
+      case 'SymbolNode': {
+        const name = anyN.name as string;
+        if (name in CONSTANTS && !allowed?.has(name)) return;
+        if (name in FUNCTIONS) reject(expr, `${name} is a function: call it as ${name}(…)`);
+        if (allowed && !allowed.has(name)) reject(expr, `unknown variable ${name}; the variables are ${[...allowed].join(', ')}`);
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) reject(expr, `symbol ${name} is not allowed`);
+        vars.add(name);
+        return;
+      }
+      case 'ParenthesisNode':
+        visit(anyN.content as MathNode);
+        return;
+      case 'OperatorNode': {
+        const fn = anyN.fn as string;
+        const args = anyN.args as MathNode[];
+        if (!((fn in BINARY && args.length === 2) || (fn in UNARY && args.length === 1))) reject(expr, `operator ${anyN.op as string} is not allowed`);
+        for (const a of args) visit(a);
+        return;
+      }
+      case 'FunctionNode': {
+        const fnNode = anyN.fn as MathNode & { name?: string };
+        const name = fnNode.type === 'SymbolNode' ? fnNode.name : undefined;
+        if (!name || !Object.hasOwn(FUNCTIONS, name)) reject(expr, `calling ${name ?? 'an expression'} is not allowed`);
+        const args = anyN.args as MathNode[];
+        if (args.length !== 1) reject(expr, `${name} takes one argument, got ${args.length}`);
+        visit(args[0]);
+        return;
+      }
+      default:
+        reject(expr, `${n.type.replace(/Node$/, '').toLowerCase()} syntax is not allowed`);
+    }
+  };
+  visit(node);
+  return vars;
+}
+
+/** Compiles a checked tree to JavaScript source over `x[i]`. */
+function toJs(n: MathNode, index: ReadonlyMap<string, number>): string {
+  const a = n as MathNode & Record<string, unknown>;
+  switch (n.type) {
+    case 'ConstantNode':
+      return `(${String(a.value)})`;
+    case 'SymbolNode': {
+      const name = a.name as string;
+      const i = index.get(name);
+      if (i !== undefined) return `x[${i}]`;
+      return CONSTANTS[name];
+    }
+    case 'ParenthesisNode':
+      return toJs(a.content as MathNode, index);
+    case 'OperatorNode': {
+      const args = (a.args as MathNode[]).map((c) => toJs(c, index));
+      const fn = a.fn as string;
+      return args.length === 1 ? `(${UNARY[fn]}${args[0]})` : `(${args[0]} ${BINARY[fn]} ${args[1]})`;
+    }
+    case 'FunctionNode': {
+      const name = (a.fn as { name: string }).name;
+      const arg = toJs((a.args as MathNode[])[0], index);
+      const js = FUNCTIONS[name];
+      if (js === 'SQUARE') return `(${arg} ** 2)`;
+      if (js === 'CUBE') return `(${arg} ** 3)`;
+      return `(${js}(${arg}))`;
+    }
+    default:
+      throw new Error(`unreachable: ${n.type}`);
+  }
+}
+
+function compile(n: MathNode, index: ReadonlyMap<string, number>): (x: ArrayLike<number>) => number {
+  return new Function('x', `"use strict"; return ${toJs(n, index)};`) as (x: ArrayLike<number>) => number;
+}
+
+/** Splits a top-level sum into signed terms. */
+function splitSum(n: MathNode): MathNode[] {
+  const a = n as MathNode & Record<string, unknown>;
+  if (n.type === 'ParenthesisNode') return splitSum(a.content as MathNode);
+  if (n.type === 'OperatorNode' && a.fn === 'add') return (a.args as MathNode[]).flatMap(splitSum);
+  if (n.type === 'OperatorNode' && a.fn === 'subtract') {
+    const [l, r] = a.args as MathNode[];
+    return [...splitSum(l), ...splitSum(r).map((t) => parse(`-(${t.toString()})`))];
+  }
+  return [n];
+}
+
+/** Orders variables: x1, x2, … numerically; else x, y, z, w; else alphabetically. */
+export function orderVariables(vars: Iterable<string>): string[] {
+  const v = [...vars];
+  const rank = (s: string) => {
+    const m = /^([A-Za-z_]+)(\d+)$/.exec(s);
+    if (m) return [m[1], Number(m[2])] as const;
+    const xyz = ['x', 'y', 'z', 'w'].indexOf(s);
+    return ['', xyz >= 0 ? xyz : 100] as const;
+  };
+  return v.sort((p, q) => {
+    const [pa, pn] = rank(p);
+    const [qa, qn] = rank(q);
+    return pa === qa ? pn - qn || p.localeCompare(q) : pa.localeCompare(qa);
+  });
+}
+
+export interface ExpressionOptions {
+  /** Variable names in coordinate order; default: the expression's symbols (see `orderVariables`). */
+  variables?: string[];
+  /** Expected dimension; an error if the variables do not match it. */
+  dim?: number;
+  name?: string;
+  start?: ArrayLike<number>;
+  bounds?: [number, number][];
+}
+
+export interface ExpressionSurface extends Surface {
+  readonly expression: string;
+  readonly variables: readonly string[];
+  /** Symbolic gradient, one mathjs string per variable. */
+  readonly gradientExpressions: readonly string[];
+}
+
+export function expressionSurface(expr: string, options: ExpressionOptions = {}): ExpressionSurface {
+  if (typeof expr !== 'string' || expr.trim() === '') throw new ExpressionError('expr', expr, 'a non-empty mathjs expression');
+  if (expr.length > 10_000) throw new ExpressionError('expr', `${expr.slice(0, 40)}…`, 'at most 10,000 characters');
+  let root: MathNode;
+  try {
+    root = parse(expr);
+  } catch (e) {
+    throw new ExpressionError('expr', expr, 'a well-formed mathjs expression', (e as Error).message);
+  }
+  const allowed = options.variables ? new Set(options.variables) : undefined;
+  const found = checkNode(root, expr, allowed);
+  const variables = options.variables ?? orderVariables(found);
+  if (variables.length === 0) throw new ExpressionError('expr', expr, 'an expression of at least one variable');
+  if (options.dim !== undefined && variables.length !== options.dim) {
+    throw new ParameterError('dim', options.dim, `${variables.length}, the number of variables of the expression (${variables.join(', ')})`);
+  }
+  const dim = variables.length;
+  const index = new Map(variables.map((v, i) => [v, i]));
+  const value = compile(root, index);
+  const varSet = new Set(variables);
+  const differentiate = (n: MathNode, v: string): MathNode => {
+    let d: MathNode;
+    try {
+      d = simplify(derivative(n, v));
+    } catch (e) {
+      throw new ExpressionError('expr', expr, 'an expression mathjs can differentiate symbolically', (e as Error).message);
+    }
+    checkNode(d, expr, varSet);
+    return d;
+  };
+  const gradNodes = variables.map((v) => differentiate(root, v));
+  const grads = gradNodes.map((g) => compile(g, index));
+  const hess = gradNodes.map((g) => variables.map((v) => compile(differentiate(g, v), index)));
+  const terms: Term[] = splitSum(root).map((t) => {
+    const vars = checkNode(t, expr, varSet);
+    return { coords: [...vars].map((v) => index.get(v)!).sort((p, q) => p - q), value: compile(t, index) };
+  });
+  const start = options.start ? Float64Array.from(options.start) : new Float64Array(dim).fill(0.5);
+  return {
+    name: options.name ?? expr,
+    expression: expr,
+    variables,
+    gradientExpressions: gradNodes.map((g) => g.toString()),
+    dim,
+    terms,
+    defaultStart: start,
+    bounds: options.bounds ?? Array.from({ length: dim }, () => [-3, 3] as [number, number]),
+    value: (x: Vec) => value(x),
+    gradient(x, out = new Float64Array(dim)) {
+      for (let i = 0; i < dim; i++) out[i] = grads[i](x);
+      return out;
+    },
+    hessian(x) {
+      return new Matrix(hess.map((row) => row.map((f) => f(x))));
+    },
+  };
+}

@@ -1,0 +1,5 @@
+export * from './surface.ts';
+export * from './quadratic.ts';
+export * from './rosenbrock.ts';
+export * from './benchmarks.ts';
+export * from './expression.ts';

@@ -1,0 +1,131 @@
+/**
+ * Quadratic f(x) = ½(x − x*)ᵀH(x − x*) + c (THEORY.md §2, §3), with the factories the analysis studies.
+ * Terms: ½H_ii e_i² per coordinate and H_ij e_i e_j per non-zero off-diagonal pair (i < j), e = x − x*,
+ * plus the constant c.
+ */
+import { Matrix } from 'ml-matrix';
+import { ParameterError, requireFinite, requireFiniteVector, requireVectorLength } from '../errors.ts';
+import { type Surface, type Term, type Vec, requireDim } from './surface.ts';
+
+export interface QuadraticSurface extends Surface {
+  readonly H: Matrix;
+  readonly xStar: Vec;
+  readonly c: number;
+}
+
+export interface QuadraticOptions {
+  H: number[][] | Matrix;
+  xStar?: ArrayLike<number>;
+  c?: number;
+  name?: string;
+}
+
+export function quadratic({ H, xStar, c = 0, name = 'quadratic' }: QuadraticOptions): QuadraticSurface {
+  const Hm = H instanceof Matrix ? H.clone() : checkMatrix(H);
+  const d = Hm.rows;
+  if (Hm.columns !== d) throw new ParameterError('H', `${Hm.rows}×${Hm.columns}`, 'a square matrix');
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j < d; j++) {
+      const v = Hm.get(i, j);
+      if (!Number.isFinite(v)) throw new ParameterError(`H[${i}][${j}]`, v, 'a finite number');
+      if (Math.abs(v - Hm.get(j, i)) > 1e-12 * (1 + Math.abs(v))) {
+        throw new ParameterError(`H[${i}][${j}]`, v, `a symmetric matrix: H[${j}][${i}] = ${Hm.get(j, i)}`);
+      }
+    }
+  }
+  const xs = xStar === undefined ? new Float64Array(d) : Float64Array.from(xStar);
+  requireVectorLength('xStar', xs, d);
+  requireFiniteVector('xStar', xs);
+  requireFinite('c', c);
+  const h = Hm.to2DArray();
+  const terms: Term[] = [];
+  for (let i = 0; i < d; i++) {
+    if (h[i][i] !== 0) terms.push({ coords: [i], value: (x) => 0.5 * h[i][i] * (x[i] - xs[i]) ** 2 });
+    for (let j = i + 1; j < d; j++) {
+      if (h[i][j] !== 0) terms.push({ coords: [i, j], value: (x) => h[i][j] * (x[i] - xs[i]) * (x[j] - xs[j]) });
+    }
+  }
+  if (c !== 0) terms.push({ coords: [], value: () => c });
+  const flat = Float64Array.from(h.flat());
+  const e = new Float64Array(d);
+  const span = Math.max(2, ...Array.from(xs, (v) => Math.abs(v) + 2));
+  return {
+    name,
+    dim: d,
+    H: Hm,
+    xStar: xs,
+    c,
+    terms,
+    minimizer: xs,
+    defaultStart: Float64Array.from(xs, (v, i) => v + (i % 2 === 0 ? 1 : -1)),
+    bounds: Array.from(xs, (v) => [v - span, v + span] as [number, number]),
+    value(x) {
+      let s = 0;
+      for (let i = 0; i < d; i++) e[i] = x[i] - xs[i];
+      for (let i = 0; i < d; i++) {
+        let r = 0;
+        for (let j = 0; j < d; j++) r += flat[i * d + j] * e[j];
+        s += e[i] * r;
+      }
+      return 0.5 * s + c;
+    },
+    gradient(x, out = new Float64Array(d)) {
+      for (let i = 0; i < d; i++) e[i] = x[i] - xs[i];
+      for (let i = 0; i < d; i++) {
+        let r = 0;
+        for (let j = 0; j < d; j++) r += flat[i * d + j] * e[j];
+        out[i] = r;
+      }
+      return out;
+    },
+    hessian: () => Hm.clone(),
+  };
+}
+
+function checkMatrix(H: number[][]): Matrix {
+  if (!Array.isArray(H) || H.length === 0 || !H.every((r) => Array.isArray(r) && r.length === H.length)) {
+    throw new ParameterError('H', H, 'a non-empty square matrix given as an array of rows');
+  }
+  return new Matrix(H);
+}
+
+/** Diagonal quadratic with the given eigenvalues. */
+export function diagonalQuadratic(eigenvalues: ArrayLike<number>, xStar?: ArrayLike<number>): QuadraticSurface {
+  const d = eigenvalues.length;
+  requireDim('eigenvalues.length', d);
+  return quadratic({ H: Matrix.diag(Array.from(eigenvalues)), xStar, name: `diagonal quadratic (d = ${d})` });
+}
+
+/** Eigenvalues log-spaced from 1 to κ (condition number κ), as in the benchmark workloads. */
+export function logSpaced(dim: number, condition: number): Float64Array {
+  requireDim('dim', dim);
+  if (!(condition >= 1) || !Number.isFinite(condition)) throw new ParameterError('condition', condition, 'a finite number ≥ 1');
+  return Float64Array.from({ length: dim }, (_, i) => (dim === 1 ? 1 : condition ** (i / (dim - 1))));
+}
+
+/** Diagonal quadratic with eigenvalues log-spaced in [1, κ]. */
+export function conditionedQuadratic(dim: number, condition: number): QuadraticSurface {
+  const q = diagonalQuadratic(logSpaced(dim, condition));
+  return { ...q, name: `diagonal quadratic (d = ${dim}, κ = ${condition})` };
+}
+
+/**
+ * Rotated narrow valley in 2-D: H = R(θ) diag(κ·s, s) R(θ)ᵀ, the valley's floor along the direction θ.
+ * Zig-zag happens across the floor when η is close to 2/(κs).
+ */
+export function rotatedValley({ angle = Math.PI / 6, condition = 25, scale = 1 } = {}): QuadraticSurface {
+  requireFinite('angle', angle);
+  if (!(condition >= 1) || !Number.isFinite(condition)) throw new ParameterError('condition', condition, 'a finite number ≥ 1');
+  if (!(scale > 0) || !Number.isFinite(scale)) throw new ParameterError('scale', scale, 'a finite number > 0');
+  const c = Math.cos(angle);
+  const s = Math.sin(angle);
+  // Steep direction n = (−sin θ, cos θ) (curvature κs), floor direction (cos θ, sin θ) (curvature s).
+  const hi = condition * scale;
+  const lo = scale;
+  const H = [
+    [lo * c * c + hi * s * s, (lo - hi) * c * s],
+    [(lo - hi) * c * s, lo * s * s + hi * c * c],
+  ];
+  const q = quadratic({ H, name: `rotated valley (θ = ${angle.toFixed(3)}, κ = ${condition})` });
+  return { ...q, defaultStart: Float64Array.from([-2 * c - 0.5 * s, -2 * s + 0.5 * c]), bounds: [[-3, 3], [-3, 3]] };
+}

@@ -1,0 +1,52 @@
+/**
+ * Chained N-dimensional Rosenbrock: f(x) = Σ_{i<d−1} [b(x_{i+1} − x_i²)² + (a − x_i)²], a = 1, b = 100.
+ * Terms: one per i, reading (x_i, x_{i+1}). Minimum 0 at (a, a², …) for a = 1: all ones.
+ */
+import { Matrix } from 'ml-matrix';
+import { requireFinite } from '../errors.ts';
+import { type Surface, type Term, requireDim } from './surface.ts';
+
+export function rosenbrock(dim = 2, a = 1, b = 100): Surface {
+  requireDim('dim', dim, 2);
+  requireFinite('a', a);
+  requireFinite('b', b);
+  const terms: Term[] = [];
+  for (let i = 0; i < dim - 1; i++) {
+    terms.push({ coords: [i, i + 1], value: (x) => b * (x[i + 1] - x[i] * x[i]) ** 2 + (a - x[i]) ** 2 });
+  }
+  const minimizer = new Float64Array(dim);
+  minimizer[0] = a;
+  for (let i = 1; i < dim; i++) minimizer[i] = minimizer[i - 1] ** 2;
+  return {
+    name: dim === 2 ? 'Rosenbrock' : `Rosenbrock (d = ${dim})`,
+    dim,
+    terms,
+    minimizer,
+    defaultStart: Float64Array.from({ length: dim }, (_, i) => (i % 2 === 0 ? -1.5 : 2)),
+    bounds: Array.from({ length: dim }, (_, i) => (i % 2 === 0 ? [-2, 2] : [-1, 3]) as [number, number]),
+    value(x) {
+      let s = 0;
+      for (let i = 0; i < dim - 1; i++) s += b * (x[i + 1] - x[i] * x[i]) ** 2 + (a - x[i]) ** 2;
+      return s;
+    },
+    gradient(x, out = new Float64Array(dim)) {
+      out.fill(0);
+      for (let i = 0; i < dim - 1; i++) {
+        const r = x[i + 1] - x[i] * x[i];
+        out[i] += -4 * b * x[i] * r - 2 * (a - x[i]);
+        out[i + 1] += 2 * b * r;
+      }
+      return out;
+    },
+    hessian(x) {
+      const H = Matrix.zeros(dim, dim);
+      for (let i = 0; i < dim - 1; i++) {
+        H.set(i, i, H.get(i, i) + 12 * b * x[i] * x[i] - 4 * b * x[i + 1] + 2);
+        H.set(i + 1, i + 1, H.get(i + 1, i + 1) + 2 * b);
+        H.set(i, i + 1, H.get(i, i + 1) - 4 * b * x[i]);
+        H.set(i + 1, i, H.get(i + 1, i) - 4 * b * x[i]);
+      }
+      return H;
+    },
+  };
+}

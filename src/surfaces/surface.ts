@@ -1,0 +1,49 @@
+/**
+ * A loss surface: value, gradient, Hessian and its term structure (THEORY.md §2).
+ *
+ * The term structure is an additive decomposition f = Σ_k f_k where term k reads only the
+ * coordinates `coords`. The exact expected loss after one DropGrad step enumerates the 2^|coords|
+ * kept/dropped outcomes of each term (src/analysis), so a surface whose terms are small (quadratic,
+ * Rosenbrock: 2 coordinates each) has an exact answer without sampling.
+ */
+import { Matrix } from 'ml-matrix';
+import { ParameterError, requireFiniteVector, requireVectorLength } from '../errors.ts';
+
+export type Vec = Float64Array;
+
+export interface Term {
+  /** Coordinates the term reads (sorted, distinct). */
+  readonly coords: readonly number[];
+  /** The term's value at x (reads only x[coords]). */
+  value(x: Vec): number;
+}
+
+export interface Surface {
+  readonly name: string;
+  readonly dim: number;
+  value(x: Vec): number;
+  /** ∇f(x), written into `out` when given. */
+  gradient(x: Vec, out?: Vec): Vec;
+  /** ∇²f(x). */
+  hessian(x: Vec): Matrix;
+  /** f = Σ terms. */
+  readonly terms: readonly Term[];
+  /** A global minimiser when known. */
+  readonly minimizer?: Vec;
+  /** A conventional starting point for demonstrations. */
+  readonly defaultStart: Vec;
+  /** A box [lo, hi] per coordinate that frames the interesting region (plots). */
+  readonly bounds: readonly [number, number][];
+}
+
+/** Checks a point has the surface's dimension and finite entries. */
+export function checkPoint(surface: Surface, x: ArrayLike<number>, name = 'x0'): Vec {
+  requireVectorLength(name, x, surface.dim);
+  requireFiniteVector(name, x);
+  return Float64Array.from(x);
+}
+
+export function requireDim(name: string, dim: number, min = 1): number {
+  if (!Number.isInteger(dim) || dim < min) throw new ParameterError(name, dim, `an integer ≥ ${min}`);
+  return dim;
+}
