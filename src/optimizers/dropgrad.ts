@@ -90,8 +90,7 @@ export function dropGrad({ rate = 0, groups = {}, variant = 'bernoulli' }: DropG
  * the inner state returned unchanged (so counters such as Adam's t do not advance).
  */
 export function skipUpdates<S>(inner: GradientTransformation<S>, rate: ScheduleLike): GradientTransformation<S> {
-  const sched = typeof rate === 'number' ? new ConstantSchedule(rate) : rate;
-  const probability = checkDropRateSchedule('fullUpdateDrop', sched);
+  const probability = checkDropRateSchedule('fullUpdateDrop', rate, 'the probability of skipping a whole step');
   return {
     name: `skipUpdates(${inner.name})`,
     init: (params) => inner.init(params),

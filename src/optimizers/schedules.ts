@@ -156,11 +156,11 @@ export class ExponentialSchedule implements Schedule {
 const DROP_RATE_HINT = 'a drop rate of 1 would divide the kept gradients by 1 − p = 0; to skip whole steps use full-update drop';
 
 /** Checks every value of a drop-rate schedule lies in [0, 1). */
-export function checkDropRateSchedule(name: string, s: ScheduleLike): Schedule {
-  const sched = typeof s === 'number' ? new ConstantSchedule(requireUnitInterval(name, s, DROP_RATE_HINT)) : s;
-  requireUnitInterval(`${name} (minimum over the schedule)`, sched.min, DROP_RATE_HINT);
-  requireUnitInterval(`${name} (maximum over the schedule)`, sched.max, DROP_RATE_HINT);
-  return sched;
+export function checkDropRateSchedule(name: string, s: ScheduleLike, hint: string | undefined = DROP_RATE_HINT): Schedule {
+  if (typeof s === 'number') return new ConstantSchedule(requireUnitInterval(name, s, hint));
+  requireUnitInterval(`${name} (minimum over the schedule)`, s.min, hint);
+  requireUnitInterval(`${name} (maximum over the schedule)`, s.max, hint);
+  return s;
 }
 
 /** Checks a learning-rate schedule is finite and ≥ 0 everywhere. */
