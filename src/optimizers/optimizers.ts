@@ -15,15 +15,15 @@ import type { ScheduleLike } from './schedules.ts';
 import { type AnyTransformation, chain } from './transform.ts';
 
 export interface SgdOptions {
-  lr: ScheduleLike;
+  lr?: ScheduleLike;
   momentum?: number;
   dampening?: number;
   nesterov?: boolean;
   weightDecay?: number;
 }
 
-/** SGD: d = g + λx;  b = μb + (1 − τ)d (b₁ = d);  x ← x − η·(Nesterov ? d + μb : b). */
-export function sgd({ lr, momentum = 0, dampening = 0, nesterov = false, weightDecay = 0 }: SgdOptions): AnyTransformation {
+/** SGD: d = g + λx;  b = μb + (1 − τ)d (b₁ = d);  x ← x − η·(Nesterov ? d + μb : b). Default lr 1e-3 (PyTorch ≥ 2.2). */
+export function sgd({ lr = 1e-3, momentum = 0, dampening = 0, nesterov = false, weightDecay = 0 }: SgdOptions): AnyTransformation {
   const links: AnyTransformation[] = [addWeightDecay(weightDecay)];
   if (momentum !== 0 || nesterov) links.push(trace({ momentum, dampening, nesterov }));
   links.push(scaleByLearningRate(lr));
@@ -103,7 +103,7 @@ export function lion({ lr = 1e-4, betas = [0.9, 0.99], weightDecay = 0 }: LionOp
 export const OPTIMIZER_NAMES = ['sgd', 'adam', 'adamw', 'adagrad', 'rmsprop', 'adadelta', 'lion'] as const;
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 
-/** Generic options understood by `makeOptimizer` (CLI and configs); unknown ones for an optimizer are ignored. */
+/** Generic options understood by `makeOptimizer` (CLI and configs); an option the optimizer does not have is an error. */
 export interface OptimizerSpec {
   name: OptimizerName;
   lr?: ScheduleLike;
@@ -122,13 +122,29 @@ export interface OptimizerSpec {
 
 const clean = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
+const APPLICABLE: Record<OptimizerName, readonly string[]> = {
+  sgd: ['lr', 'momentum', 'dampening', 'nesterov', 'weightDecay'],
+  adam: ['lr', 'betas', 'eps', 'weightDecay'],
+  adamw: ['lr', 'betas', 'eps', 'weightDecay'],
+  adagrad: ['lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps'],
+  rmsprop: ['lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered'],
+  adadelta: ['lr', 'rho', 'eps', 'weightDecay'],
+  lion: ['lr', 'betas', 'weightDecay'],
+};
+
 export function makeOptimizer(spec: OptimizerSpec): AnyTransformation {
   const { name, ...rest } = spec;
   const o = clean(rest);
+  if (Object.hasOwn(APPLICABLE, name)) {
+    for (const key of Object.keys(o)) {
+      if (!APPLICABLE[name].includes(key)) {
+        throw new ParameterError(key, (o as Record<string, unknown>)[key], `no value: ${name} has no option ${key} (its options: ${APPLICABLE[name].join(', ')})`);
+      }
+    }
+  }
   switch (name) {
     case 'sgd':
-      if (o.lr === undefined) throw new ParameterError('lr', undefined, 'a finite number ≥ 0 (SGD has no default learning rate)');
-      return sgd({ ...o, lr: o.lr });
+      return sgd(o);
     case 'adam':
       return adam(o);
     case 'adamw':

@@ -11,7 +11,8 @@
  *
  * Term structure: a top-level sum is split into its terms, each reading only its own variables.
  */
-import { derivative, type MathNode, parse, simplify } from 'mathjs';
+import { createRequire } from 'node:module';
+import type { MathNode } from 'mathjs';
 import { Matrix } from 'ml-matrix';
 import { ParameterError } from '../errors.ts';
 import type { Surface, Term, Vec } from './surface.ts';
@@ -46,6 +47,14 @@ const BINARY: Record<string, string> = { add: '+', subtract: '-', multiply: '*',
 const UNARY: Record<string, string> = { unaryMinus: '-', unaryPlus: '+' };
 
 export class ExpressionError extends ParameterError {}
+
+type MathJs = Pick<typeof import('mathjs'), 'parse' | 'derivative' | 'simplify'>;
+let mathjs: MathJs | undefined;
+/** mathjs is loaded on first use (it takes about a second), so commands that need no expression start fast. */
+function math(): MathJs {
+  mathjs ??= createRequire(import.meta.url)('mathjs') as MathJs;
+  return mathjs;
+}
 
 function reject(expr: string, what: string): never {
   throw new ExpressionError('expr', expr, 'arithmetic (+ − * / ^), numbers, the variables, pi, e and elementary functions', what);
@@ -140,7 +149,7 @@ function splitSum(n: MathNode): MathNode[] {
   if (n.type === 'OperatorNode' && a.fn === 'add') return (a.args as MathNode[]).flatMap(splitSum);
   if (n.type === 'OperatorNode' && a.fn === 'subtract') {
     const [l, r] = a.args as MathNode[];
-    return [...splitSum(l), ...splitSum(r).map((t) => parse(`-(${t.toString()})`))];
+    return [...splitSum(l), ...splitSum(r).map((t) => math().parse(`-(${t.toString()})`))];
   }
   return [n];
 }
@@ -183,7 +192,7 @@ export function expressionSurface(expr: string, options: ExpressionOptions = {})
   if (expr.length > 10_000) throw new ExpressionError('expr', `${expr.slice(0, 40)}…`, 'at most 10,000 characters');
   let root: MathNode;
   try {
-    root = parse(expr);
+    root = math().parse(expr);
   } catch (e) {
     throw new ExpressionError('expr', expr, 'a well-formed mathjs expression', (e as Error).message);
   }
@@ -201,7 +210,7 @@ export function expressionSurface(expr: string, options: ExpressionOptions = {})
   const differentiate = (n: MathNode, v: string): MathNode => {
     let d: MathNode;
     try {
-      d = simplify(derivative(n, v));
+      d = math().simplify(math().derivative(n, v));
     } catch (e) {
       throw new ExpressionError('expr', expr, 'an expression mathjs can differentiate symbolically', (e as Error).message);
     }

@@ -167,7 +167,7 @@ describe('invalid input gets a clear error naming parameter, value and range', (
     expect(() => sgd({ lr: -0.1 })).toThrow('lr = -0.1 is invalid: expected a finite number ≥ 0');
     expect(() => adam({ lr: Number.POSITIVE_INFINITY })).toThrow(/lr = Infinity is invalid/);
     expect(() => sgd({ lr: new LinearSchedule(0.1, -0.1, 10) })).toThrow(/lr \(minimum over the schedule\) = -0.1/);
-    expect(() => makeOptimizer({ name: 'sgd' })).toThrow(/lr = undefined is invalid: expected a finite number ≥ 0 \(SGD has no default/);
+    expect(() => makeOptimizer({ name: 'sgd', lr: Number.NaN })).toThrow(/lr = NaN is invalid: expected a finite number ≥ 0/);
   });
   it('betas and momentum outside [0, 1)', () => {
     expect(() => adam({ betas: [1, 0.999] })).toThrow('beta1 = 1 is invalid: expected a number in [0, 1)');

@@ -1,0 +1,134 @@
+/**
+ * Problem flags shared by every analysis command, turned into a `ProblemConfig` (src/problem.ts).
+ */
+import type { ParseArgsConfig } from 'node:util';
+import { ParameterError } from '../errors.ts';
+import type { ProblemConfig, SurfaceKind } from '../problem.ts';
+import type { OptimizerName } from '../optimizers/index.ts';
+
+export type Options = NonNullable<ParseArgsConfig['options']>;
+export type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+export const PROBLEM_OPTIONS: Options = {
+  surface: { type: 'string', default: 'rosenbrock' },
+  H: { type: 'string' },
+  'x-star': { type: 'string' },
+  dim: { type: 'string' },
+  condition: { type: 'string' },
+  angle: { type: 'string' },
+  expr: { type: 'string' },
+  x0: { type: 'string' },
+  optimizer: { type: 'string', default: 'sgd' },
+  lr: { type: 'string' },
+  'lr-schedule': { type: 'string' },
+  momentum: { type: 'string' },
+  dampening: { type: 'string' },
+  nesterov: { type: 'boolean' },
+  betas: { type: 'string' },
+  eps: { type: 'string' },
+  'weight-decay': { type: 'string' },
+  alpha: { type: 'string' },
+  centered: { type: 'boolean' },
+  rho: { type: 'string' },
+  'lr-decay': { type: 'string' },
+  'initial-accumulator': { type: 'string' },
+  'drop-rate': { type: 'string' },
+  'drop-schedule': { type: 'string' },
+  gaussian: { type: 'boolean' },
+  'full-update-drop': { type: 'string' },
+  group: { type: 'string', multiple: true },
+};
+
+export const PROBLEM_HELP = `Problem flags:
+  --surface quadratic|valley|rosenbrock|rastrigin|ackley|beale|expr   (default rosenbrock)
+  --H '<JSON matrix>'  --x-star '<JSON>'     quadratic Hessian and minimiser
+  --dim N  --condition K  --angle RAD        dimension; quadratic/valley condition number; valley angle
+  --expr '<mathjs>'                          custom surface over named variables (x, y, … or x1, x2, …)
+  --x0 '<JSON vector>'                       start (default: the surface's conventional start)
+  --optimizer sgd|adam|adamw|adagrad|rmsprop|adadelta|lion   (default sgd)
+  --lr X  --lr-schedule SPEC  --momentum M  --dampening T  --nesterov  --betas b1,b2  --eps E
+  --weight-decay L  --alpha A  --centered  --rho R  --lr-decay D  --initial-accumulator V
+  --drop-rate P                              DropGrad drop rate in [0, 1) (default 0)
+  --drop-schedule SPEC                       drop-rate schedule (overrides --drop-rate)
+  --gaussian                                 Gaussian DropGrad: multiplicative N(1, p/(1−p)) noise
+  --full-update-drop R                       skip the whole step (parameters and state) with probability R
+  --group name:i,j,…=P                       per-group drop rate for the listed coordinates (repeatable)
+SPEC: linear:a,b,N | cosine:a,b,N | step:a,t1=b,t2=c | cyclical:lo,hi,halfPeriod | exponential:a,gamma`;
+
+export function num(values: Values, key: string): number | undefined {
+  const v = values[key];
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(n)) throw new ParameterError(`--${key}`, v, 'a finite number');
+  return n;
+}
+
+export function int(values: Values, key: string, min = 0): number | undefined {
+  const n = num(values, key);
+  if (n !== undefined && (!Number.isInteger(n) || n < min)) throw new ParameterError(`--${key}`, n, `an integer ≥ ${min}`);
+  return n;
+}
+
+export function json<T>(values: Values, key: string, check: (v: unknown) => boolean, expected: string): T | undefined {
+  const v = values[key];
+  if (v === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(String(v));
+  } catch {
+    throw new ParameterError(`--${key}`, v, `valid JSON: ${expected}`);
+  }
+  if (!check(parsed)) throw new ParameterError(`--${key}`, v, expected);
+  return parsed as T;
+}
+
+export const isVector = (v: unknown) => Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'number');
+export const isMatrix = (v: unknown) => Array.isArray(v) && v.length > 0 && v.every(isVector);
+
+function parseGroups(specs: string[]): NonNullable<ProblemConfig['drop']>['groups'] {
+  const groups: Record<string, { indices: number[]; rate: string }> = {};
+  for (const s of specs) {
+    const m = /^([^:]+):([\d,\s]+)=(.+)$/.exec(s);
+    if (!m) throw new ParameterError('--group', s, 'name:i,j,…=rate (e.g. head:0,1=0.3)');
+    groups[m[1]] = { indices: m[2].split(',').map((x) => Number(x.trim())), rate: m[3] };
+  }
+  return groups;
+}
+
+export function problemConfig(values: Values): ProblemConfig {
+  const betas = values.betas === undefined ? undefined : String(values.betas).split(',').map(Number);
+  if (betas && (betas.length !== 2 || betas.some((b) => !Number.isFinite(b)))) throw new ParameterError('--betas', values.betas, 'two numbers b1,b2');
+  return {
+    surface: {
+      kind: String(values.surface) as SurfaceKind,
+      H: json<number[][]>(values, 'H', isMatrix, 'a matrix such as [[10,3],[3,1]]'),
+      xStar: json<number[]>(values, 'x-star', isVector, 'a vector such as [1,2]'),
+      dim: int(values, 'dim', 1),
+      condition: num(values, 'condition'),
+      angle: num(values, 'angle'),
+      expr: values.expr as string | undefined,
+    },
+    x0: json<number[]>(values, 'x0', isVector, 'a vector such as [-1.5,2]'),
+    optimizer: {
+      name: String(values.optimizer) as OptimizerName,
+      lr: (values['lr-schedule'] as string | undefined) ?? num(values, 'lr'),
+      momentum: num(values, 'momentum'),
+      dampening: num(values, 'dampening'),
+      nesterov: values.nesterov ? true : undefined,
+      betas: betas as [number, number] | undefined,
+      eps: num(values, 'eps'),
+      weightDecay: num(values, 'weight-decay'),
+      alpha: num(values, 'alpha'),
+      centered: values.centered ? true : undefined,
+      rho: num(values, 'rho'),
+      lrDecay: num(values, 'lr-decay'),
+      initialAccumulatorValue: num(values, 'initial-accumulator'),
+    },
+    drop: {
+      rate: (values['drop-schedule'] as string | undefined) ?? num(values, 'drop-rate'),
+      variant: values.gaussian ? 'gaussian' : 'bernoulli',
+      fullUpdateDrop: values['full-update-drop'] as string | undefined,
+      groups: values.group ? parseGroups(values.group as string[]) : undefined,
+    },
+  };
+}

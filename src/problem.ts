@@ -1,0 +1,173 @@
+/**
+ * A problem: surface, start, optimizer and DropGrad configuration, described as plain JSON so that the CLI,
+ * sweep configs and notebooks share one vocabulary. `buildProblem` validates it and builds the objects.
+ */
+import { ParameterError, requireFinite } from './errors.ts';
+import {
+  type AnyTransformation,
+  ConstantSchedule,
+  CosineAnnealingSchedule,
+  ExponentialSchedule,
+  LinearSchedule,
+  OPTIMIZER_NAMES,
+  type OptimizerName,
+  type OptimizerSpec,
+  type Schedule,
+  type ScheduleLike,
+  StepSchedule,
+  TriangularSchedule,
+  type WithDropGradOptions,
+  makeOptimizer,
+  withDropGrad,
+} from './optimizers/index.ts';
+import {
+  type Surface,
+  ackley,
+  beale,
+  checkPoint,
+  conditionedQuadratic,
+  expressionSurface,
+  quadratic,
+  rastrigin,
+  rosenbrock,
+  rotatedValley,
+} from './surfaces/index.ts';
+
+export const SURFACE_KINDS = ['quadratic', 'valley', 'rosenbrock', 'rastrigin', 'ackley', 'beale', 'expr'] as const;
+export type SurfaceKind = (typeof SURFACE_KINDS)[number];
+
+export interface SurfaceConfig {
+  kind: SurfaceKind;
+  /** quadratic: Hessian (default: log-spaced diagonal of `dim` with condition `condition`). */
+  H?: number[][];
+  xStar?: number[];
+  dim?: number;
+  condition?: number;
+  angle?: number;
+  expr?: string;
+}
+
+/** A schedule as JSON: a number, or "linear:a,b,N" | "cosine:a,b,N" | "step:a,t1=b,t2=c" | "cyclical:lo,hi,h" | "exponential:a,γ". */
+export type ScheduleSpec = number | string;
+
+export interface DropConfig {
+  rate?: ScheduleSpec;
+  variant?: 'bernoulli' | 'gaussian';
+  fullUpdateDrop?: ScheduleSpec;
+  groups?: Record<string, { indices: number[]; rate: ScheduleSpec }>;
+}
+
+export interface ProblemConfig {
+  surface: SurfaceConfig;
+  x0?: number[];
+  optimizer: Omit<OptimizerSpec, 'lr'> & { lr?: ScheduleSpec };
+  drop?: DropConfig;
+}
+
+export interface Problem {
+  config: ProblemConfig;
+  surface: Surface;
+  x0: Float64Array;
+  optimizer: OptimizerSpec;
+  drop: WithDropGradOptions;
+  /** The optimizer with DropGrad in front (and full-update drop around it when asked). */
+  chain: AnyTransformation;
+}
+
+export function parseSchedule(name: string, spec: ScheduleSpec): ScheduleLike {
+  if (typeof spec === 'number') return spec;
+  if (typeof spec !== 'string') throw new ParameterError(name, spec, 'a number or a schedule string such as "cosine:0.5,0.1,100"');
+  const trimmed = spec.trim();
+  if (trimmed !== '' && Number.isFinite(Number(trimmed))) return Number(trimmed);
+  const m = /^([a-z]+):(.*)$/.exec(trimmed);
+  const usage = 'a number, or linear:a,b,N | cosine:a,b,N | step:a,t1=b,… | cyclical:lo,hi,halfPeriod | exponential:a,gamma';
+  if (!m) throw new ParameterError(name, spec, usage);
+  const parts = m[2].split(',').map((s) => s.trim());
+  const nums = (k: number) => {
+    if (parts.length !== k) throw new ParameterError(name, spec, `${k} comma-separated values after "${m[1]}:"`);
+    return parts.map((p) => requireFinite(`${name} (${m[1]} value "${p}")`, Number(p)));
+  };
+  let sched: Schedule;
+  switch (m[1]) {
+    case 'constant':
+      sched = new ConstantSchedule(nums(1)[0]);
+      break;
+    case 'linear': {
+      const [a, b, n] = nums(3);
+      sched = new LinearSchedule(a, b, n);
+      break;
+    }
+    case 'cosine': {
+      const [a, b, n] = nums(3);
+      sched = new CosineAnnealingSchedule(a, b, n);
+      break;
+    }
+    case 'cyclical': {
+      const [a, b, n] = nums(3);
+      sched = new TriangularSchedule(a, b, n);
+      break;
+    }
+    case 'exponential': {
+      const [a, g] = nums(2);
+      sched = new ExponentialSchedule(a, g);
+      break;
+    }
+    case 'step': {
+      const initial = requireFinite(`${name} (step initial value)`, Number(parts[0]));
+      const milestones: Record<number, number> = {};
+      for (const p of parts.slice(1)) {
+        const [t, v] = p.split('=');
+        if (v === undefined) throw new ParameterError(name, spec, 'step:initial,step=value,… (e.g. step:0.3,100=0.2)');
+        milestones[Number(t)] = requireFinite(`${name} (value at step ${t})`, Number(v));
+      }
+      sched = new StepSchedule(initial, milestones);
+      break;
+    }
+    default:
+      throw new ParameterError(name, spec, usage);
+  }
+  return sched;
+}
+
+export function buildSurface(c: SurfaceConfig): Surface {
+  switch (c.kind) {
+    case 'quadratic':
+      if (c.H) return quadratic({ H: c.H, xStar: c.xStar });
+      return conditionedQuadratic(c.dim ?? 2, c.condition ?? 10);
+    case 'valley':
+      return rotatedValley({ angle: c.angle, condition: c.condition });
+    case 'rosenbrock':
+      return rosenbrock(c.dim ?? 2);
+    case 'rastrigin':
+      return rastrigin(c.dim ?? 2);
+    case 'ackley':
+      return ackley(c.dim ?? 2);
+    case 'beale':
+      if (c.dim !== undefined && c.dim !== 2) throw new ParameterError('dim', c.dim, '2 (Beale is two-dimensional)');
+      return beale();
+    case 'expr':
+      if (!c.expr) throw new ParameterError('expr', c.expr, 'a mathjs expression (required with surface expr)');
+      return expressionSurface(c.expr, { dim: c.dim });
+    default:
+      throw new ParameterError('surface', c.kind, SURFACE_KINDS.join(' | '));
+  }
+}
+
+export function buildProblem(config: ProblemConfig): Problem {
+  const surface = buildSurface(config.surface);
+  const x0 = config.x0 ? checkPoint(surface, config.x0, 'x0') : Float64Array.from(surface.defaultStart);
+  const { lr, ...rest } = config.optimizer;
+  if (!OPTIMIZER_NAMES.includes(rest.name as OptimizerName)) throw new ParameterError('optimizer', rest.name, OPTIMIZER_NAMES.join(' | '));
+  const optimizer: OptimizerSpec = { ...rest, lr: lr === undefined ? undefined : parseSchedule('lr', lr) };
+  const d = config.drop ?? {};
+  const drop: WithDropGradOptions = {
+    rate: d.rate === undefined ? 0 : parseSchedule('dropRate', d.rate),
+    variant: d.variant,
+    fullUpdateDrop: d.fullUpdateDrop === undefined ? undefined : parseSchedule('fullUpdateDrop', d.fullUpdateDrop),
+    groups: d.groups
+      ? Object.fromEntries(Object.entries(d.groups).map(([k, g]) => [k, { indices: g.indices, rate: parseSchedule(`groups.${k}.rate`, g.rate) }]))
+      : undefined,
+  };
+  const chain = withDropGrad(makeOptimizer(optimizer), drop);
+  return { config, surface, x0, optimizer, drop, chain };
+}

@@ -1,0 +1,58 @@
+/** The CLI end to end, as a user runs it: help on every command, JSON output, one-line errors. */
+import { describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../src/cli/main.ts';
+import { cli, cliJson } from './helpers.ts';
+
+describe('dropgrad CLI', () => {
+  it('lists its commands', () => {
+    const r = cli(['--help']);
+    expect(r.status).toBe(0);
+    for (const c of COMMANDS) expect(r.stdout).toContain(c.name);
+  });
+  it('has --help on every command', () => {
+    for (const c of COMMANDS) {
+      const r = cli([c.name, '--help']);
+      expect(r.status, c.name).toBe(0);
+      expect(r.stdout).toContain(`dropgrad ${c.name}`);
+    }
+  });
+  it('run: same seed, same numbers; JSON keeps full precision', () => {
+    const args = ['run', '--optimizer', 'adam', '--lr', '0.05', '--drop-rate', '0.3', '--steps', '50', '--seed', '4'];
+    const a = cliJson<{ final: number[]; loss: number }>(args);
+    const b = cliJson<{ final: number[]; loss: number }>(args);
+    expect(a).toEqual(b);
+    const c = cliJson<{ final: number[] }>([...args.slice(0, -1), '5']);
+    expect(c.final).not.toEqual(a.final);
+  });
+  it('reports a diverging run as diverged at step k', () => {
+    const r = cliJson<{ diverged: boolean; divergedAtStep: number; final: unknown }>(['run', '--lr', '0.01', '--steps', '100']);
+    expect(r.diverged).toBe(true);
+    expect(r.divergedAtStep).toBeGreaterThan(0);
+    expect(r.final).toBeNull();
+    expect(cli(['run', '--lr', '0.01', '--steps', '100']).stdout).toMatch(/diverged at step \d+/);
+  });
+  it('rejects bad input with exit 2 and one line naming the parameter', () => {
+    const cases: [string[], RegExp][] = [
+      [['run', '--drop-rate', '1'], /dropRate = 1 is invalid: expected a number in \[0, 1\).*full-update drop/],
+      [['run', '--lr=-1'], /lr = -1 is invalid: expected a finite number ≥ 0/],
+      [['run', '--x0', '[1,Infinity]'], /--x0 = .*valid JSON/],
+      [['run', '--x0', '[1,2,3]'], /x0.length = 3 is invalid: expected 2/],
+      [['run', '--surface', 'expr', '--expr', 'import("fs")'], /calling import is not allowed/],
+      [['run', '--surface', 'expr', '--expr', 'x^2 +* y'], /well-formed/],
+      [['run', '--surface', 'quadratic', '--H', '[[1,2],[0,1]]'], /symmetric/],
+      [['run', '--optimizer', 'adamax'], /optimizer = "adamax"/],
+      [['run', '--optimizer', 'adam', '--betas', '0.9,1'], /beta2 = 1 is invalid: expected a number in \[0, 1\)/],
+      [['run', '--betas', '0.9,0.99'], /betas = \[0.9,0.99\] is invalid: expected no value: sgd has no option betas/],
+      [['run', '--steps=-3'], /--steps = -3 is invalid: expected an integer ≥ 0/],
+      [['run', '--bogus'], /Unknown option '--bogus'/],
+      [['nonsense'], /unknown command "nonsense"/],
+    ];
+    for (const [args, message] of cases) {
+      const r = cli(args);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+});
