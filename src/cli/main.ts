@@ -4,9 +4,10 @@
  */
 import { parseArgs } from 'node:util';
 import type { Command } from './command.ts';
+import { adaptiveCommand, momentsCommand, oneStepCommand, stabilityCommand } from './commands/analysis.ts';
 import { runCommand } from './commands/run.ts';
 
-export const COMMANDS: Command[] = [runCommand];
+export const COMMANDS: Command[] = [runCommand, oneStepCommand, momentsCommand, stabilityCommand, adaptiveCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

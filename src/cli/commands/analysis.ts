@@ -1,0 +1,234 @@
+/** The exact-analysis commands: one-step, moments, stability, adaptive (THEORY.md §1–§4). */
+import { Matrix } from 'ml-matrix';
+import { ParameterError } from '../../errors.ts';
+import { type Problem, buildProblem } from '../../problem.ts';
+import { ConstantSchedule, makeOptimizer, withDropGrad } from '../../optimizers/index.ts';
+import type { QuadraticSurface } from '../../surfaces/index.ts';
+import {
+  adamDeltaMethod,
+  contractionRate,
+  enumerateConstantGradient,
+  lawFor,
+  lionConstantGradientMean,
+  lrMax,
+  msReductionRadius,
+  multiStepMoments,
+  oneStep,
+  sgdStepBounds,
+  stationaryMoments,
+} from '../../analysis/index.ts';
+import type { Command } from '../command.ts';
+import { PROBLEM_HELP, PROBLEM_OPTIONS, type Values, int, isMatrix, isVector, json, num, problemConfig } from '../flags.ts';
+
+const fmt = (v: number) => (Number.isFinite(v) ? v.toPrecision(8) : String(v));
+const vec = (v: ArrayLike<number>) => `[${Array.from(v, fmt).join(', ')}]`;
+
+function quadraticOf(problem: Problem, command: string): QuadraticSurface {
+  const s = problem.surface as Partial<QuadraticSurface>;
+  if (!s.H || !s.xStar) throw new ParameterError('--surface', problem.config.surface.kind, `quadratic or valley (${command} is exact on quadratics only; use simulate for other surfaces)`);
+  return problem.surface as QuadraticSurface;
+}
+
+function sgdFamily(problem: Problem, command: string): { momentum: number; nesterov: boolean; weightDecay: number } {
+  const o = problem.optimizer;
+  if (o.name !== 'sgd') throw new ParameterError('--optimizer', o.name, `sgd (${command} covers SGD, heavy-ball momentum and Nesterov; use adaptive or simulate for ${o.name})`);
+  if ((o.dampening ?? 0) !== 0) throw new ParameterError('--dampening', o.dampening, `0 (${command} follows PyTorch's undampened momentum)`);
+  return { momentum: o.momentum ?? 0, nesterov: o.nesterov ?? false, weightDecay: o.weightDecay ?? 0 };
+}
+
+const lrSchedule = (problem: Problem) => {
+  const lr = problem.optimizer.lr ?? 1e-3;
+  const s = typeof lr === 'number' ? new ConstantSchedule(lr) : lr;
+  return (t: number) => s.at(t);
+};
+
+export const oneStepCommand: Command = {
+  name: 'one-step',
+  summary: 'exact mean and covariance of one DropGrad update and the expected loss after it',
+  usage: `dropgrad one-step [problem flags] [--x '<JSON point>'] [--json]
+
+THEORY.md §1–§2 at the point x (default x0), from a fresh optimizer state: the kept/dropped update of each
+coordinate, the exact mean and covariance of the update, the exact expected loss after the step (enumeration
+over each term's outcomes, never sampling) and its second-order (effective-curvature) approximation.
+For SGD also the effective curvature H + diag(p/q)Diag(H) at x, the expected-decrease bound on the
+learning rate and the best one-step learning rate.
+
+${PROBLEM_HELP}`,
+  options: { ...PROBLEM_OPTIONS, x: { type: 'string' } },
+  run(values) {
+    const problem = buildProblem(problemConfig(values));
+    const xGiven = json<number[]>(values, 'x', isVector, 'a vector such as [0.5,1]');
+    const x = xGiven ? buildProblem({ ...problem.config, x0: xGiven }).x0 : problem.x0;
+    const r = oneStep(problem.surface, { chain: problem.chain, x });
+    const out: Record<string, unknown> = { x: Array.from(x), ...r };
+    if (problem.optimizer.name === 'sgd' && !(problem.optimizer.momentum ?? 0)) {
+      const rates = problem.chain.describeDrop?.(0, x.length)?.rates ?? new Float64Array(x.length);
+      Object.assign(out, { sgd: sgdStepBounds(problem.surface.hessian(x), problem.surface.gradient(x), rates) });
+    }
+    return out;
+  },
+  text(result) {
+    const r = result as { x: number[]; meanUpdate: number[]; covUpdate: number[][]; expectedLoss: number; expectedLossSecondOrder: number; loss: number; sgd?: { lrBound: number; lrBest: number } };
+    const lines = [
+      `at x = ${vec(r.x)}: f = ${fmt(r.loss)}`,
+      `E[Δ] = ${vec(r.meanUpdate)}`,
+      `Var(Δ) = ${vec(r.covUpdate.map((row, i) => row[i]))}`,
+      `E f(x + Δ) = ${fmt(r.expectedLoss)} (exact), ${fmt(r.expectedLossSecondOrder)} (second order)`,
+    ];
+    if (r.sgd) lines.push(`SGD: expected decrease iff lr < ${fmt(r.sgd.lrBound)}; best one-step lr ${fmt(r.sgd.lrBest)}`);
+    return lines.join('\n');
+  },
+};
+
+export const momentsCommand: Command = {
+  name: 'moments',
+  summary: 'exact mean, covariance and expected loss of SGD/momentum/Nesterov iterates on a quadratic',
+  usage: `dropgrad moments [problem flags] --steps T [--trace] [--noise-cov '<JSON matrix>'] [--stationary] [--json]
+
+THEORY.md §3: the exact moments of the iterate after T steps (default 100) for SGD, heavy-ball momentum
+(--momentum) and Nesterov (--nesterov) under DropGrad on a quadratic, with learning-rate and drop-rate
+schedules, full-update drop and optional additive gradient noise of covariance --noise-cov (masked with the
+gradient). O(d³) per step. --trace adds the per-step arrays; --stationary adds the stationary law.
+
+${PROBLEM_HELP}`,
+  options: {
+    ...PROBLEM_OPTIONS,
+    surface: { type: 'string', default: 'quadratic' },
+    steps: { type: 'string' },
+    trace: { type: 'boolean' },
+    'noise-cov': { type: 'string' },
+    stationary: { type: 'boolean' },
+  },
+  run(values) {
+    const problem = buildProblem(problemConfig(values));
+    const q = quadraticOf(problem, 'moments');
+    const family = sgdFamily(problem, 'moments');
+    const steps = int(values, 'steps', 0) ?? 100;
+    const noise = json<number[][]>(values, 'noise-cov', isMatrix, 'a symmetric matrix such as [[0.1,0],[0,0.1]]');
+    const noiseCov = noise ? new Matrix(noise) : undefined;
+    const d = q.dim;
+    const r = multiStepMoments(q, {
+      x0: problem.x0,
+      steps,
+      lr: lrSchedule(problem),
+      ...family,
+      rates: (t) => problem.chain.describeDrop?.(t, d)?.rates ?? new Float64Array(d),
+      skipRate: (t) => problem.chain.describeDrop?.(t, d)?.skipRate ?? 0,
+      noiseCov,
+      trace: Boolean(values.trace),
+    });
+    const out: Record<string, unknown> = { mean: r.mean, cov: r.cov, expectedLoss: r.expectedLoss, steps };
+    if (values.trace) out.trace = { ...r.trace, expectedLoss: r.expectedLossPerStep };
+    if (values.stationary) {
+      const lr = lrSchedule(problem)(steps);
+      out.stationary = stationaryMoments(q, { lr, ...family, rates: problem.chain.describeDrop?.(steps, d)?.rates ?? new Float64Array(d), noiseCov });
+    }
+    return out;
+  },
+  text(result) {
+    const r = result as { mean: number[]; cov: number[][]; expectedLoss: number; steps: number };
+    return [`after ${r.steps} steps:`, `E[x] = ${vec(r.mean)}`, `Cov(x) = [${r.cov.map(vec).join(', ')}]`, `E f(x) = ${fmt(r.expectedLoss)}`].join('\n');
+  },
+};
+
+export const stabilityCommand: Command = {
+  name: 'stability',
+  summary: 'largest mean-square stable learning rate of SGD/momentum under DropGrad on a quadratic',
+  usage: `dropgrad stability --H '<JSON matrix>' --drop-rate P[,P2,…] [--momentum M] [--nesterov] [--lr X] [--json]
+
+THEORY.md §3: the largest learning rate for which E‖x_t − x*‖² → 0, through the d×d reduction of the
+mean-square operator (bisection to 1e-10 relative). Several comma-separated drop rates give a curve.
+With --lr, also the mean-square contraction rate per step at that learning rate.
+Without --H, the quadratic of the problem flags (--surface quadratic|valley) is used.`,
+  options: { ...PROBLEM_OPTIONS, 'drop-rate': { type: 'string' }, surface: { type: 'string', default: 'quadratic' } },
+  run(values: Values) {
+    const rates = String(values['drop-rate'] ?? '0')
+      .split(',')
+      .map((s) => {
+        const v = Number(s);
+        if (s.trim() === '' || !(v >= 0 && v < 1)) throw new ParameterError('--drop-rate', s, 'numbers in [0, 1)', 'a drop rate of 1 would divide the kept gradients by 0; to skip whole steps use --full-update-drop');
+        return v;
+      });
+    const problem = buildProblem(problemConfig({ ...values, 'drop-rate': undefined }));
+    const q = quadraticOf(problem, 'stability');
+    const family = sgdFamily({ ...problem, optimizer: { ...problem.optimizer, name: 'sgd' } }, 'stability');
+    const lr = num(values, 'lr');
+    const curve = rates.map((p) => {
+      const r = lrMax(q.H, { rates: p, ...family });
+      const out: Record<string, number> = { dropRate: p, lrMax: r.lrMax, lrMaxNoiseless: r.lrMaxNoiseless };
+      if (lr !== undefined) {
+        const c = contractionRate(q.H, lr, { rates: p, ...family });
+        out.contractionRate = c.rate;
+        out.reductionRadius = msReductionRadius(q.H, lr, { rates: p, ...family }).radius;
+      }
+      return out;
+    });
+    return curve.length === 1 ? { ...curve[0], momentum: family.momentum, nesterov: family.nesterov } : { lrMax: curve[0].lrMax, curve, momentum: family.momentum, nesterov: family.nesterov };
+  },
+  text(result) {
+    const r = result as { curve?: { dropRate: number; lrMax: number }[]; dropRate?: number; lrMax: number; lrMaxNoiseless?: number };
+    const rows = r.curve ?? [{ dropRate: r.dropRate!, lrMax: r.lrMax }];
+    return rows.map((c) => `p = ${c.dropRate}: largest mean-square stable lr ${fmt(c.lrMax)}`).join('\n');
+  },
+};
+
+export const adaptiveCommand: Command = {
+  name: 'adaptive',
+  summary: 'exact update law of an adaptive optimizer under a constant gradient (mask-history enumeration)',
+  usage: `dropgrad adaptive --optimizer adam|adamw|adagrad|rmsprop|adadelta|lion|sgd --grad '<JSON>' --drop-rate P --steps t [--json]
+
+THEORY.md §4: exact mean and variance of the update at step t (≤ 20) by enumerating the 2^t mask histories
+(3^t with --full-update-drop), beside the leading-order law: √(1 − p) times the step without DropGrad
+(Adam, AdamW, Adagrad, RMSprop, Adadelta), −η sign(g)(1 − p^t) (Lion without weight decay), −ηg (SGD); for Adam also the
+second-order delta-method value. --x0 sets the parameters (default 0; they matter for weight decay).
+
+${PROBLEM_HELP}`,
+  options: { ...PROBLEM_OPTIONS, grad: { type: 'string' }, steps: { type: 'string' } },
+  run(values) {
+    const g = json<number[]>(values, 'grad', isVector, 'a vector such as [1,-0.5]');
+    if (!g) throw new ParameterError('--grad', undefined, 'a JSON vector (required)');
+    const steps = int(values, 'steps', 1) ?? 10;
+    const d = g.length;
+    const config = problemConfig(values);
+    const problem = buildProblem({ ...config, surface: { kind: 'quadratic', H: Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? 1 : 0))) }, x0: config.x0 ?? new Array(d).fill(0) });
+    const x0 = problem.x0;
+    const exact = enumerateConstantGradient(problem.chain, x0, g, steps);
+    const noDrop = enumerateConstantGradient(withDropGrad(makeOptimizer(problem.optimizer), { rate: 0 }), x0, g, steps).meanUpdate;
+    const p = problem.chain.describeDrop?.(steps - 1, d)?.rates ?? new Float64Array(d);
+    const name = problem.optimizer.name;
+    const law = lawFor(name);
+    const lr = lrSchedule(problem)(steps - 1);
+    const lawValues = Array.from(noDrop, (v, i) => {
+      if (law === 'sqrt-q') return Math.sqrt(1 - p[i]) * v;
+      if (law === 'lion-follow') return lionConstantGradientMean(g[i], p[i], steps, lr);
+      return v;
+    });
+    const out: Record<string, unknown> = {
+      optimizer: name,
+      steps,
+      grad: g,
+      meanUpdate: Array.from(exact.meanUpdate),
+      varUpdate: Array.from(exact.varUpdate),
+      histories: exact.histories,
+      noDropUpdate: Array.from(noDrop),
+      law,
+      lawUpdate: lawValues,
+      ratioToNoDrop: Array.from(exact.meanUpdate, (m, i) => (noDrop[i] === 0 ? null : m / noDrop[i])),
+    };
+    if (name === 'adam' || name === 'adamw') {
+      const [b1, b2] = problem.optimizer.betas ?? [0.9, 0.999];
+      out.deltaMethod = g.map((gi, i) => adamDeltaMethod(gi, p[i], steps, lr, b1, b2));
+    }
+    return out;
+  },
+  text(result) {
+    const r = result as { optimizer: string; steps: number; meanUpdate: number[]; varUpdate: number[]; lawUpdate: number[]; ratioToNoDrop: (number | null)[] };
+    return [
+      `${r.optimizer}, update at step ${r.steps} under a constant gradient:`,
+      `E[Δ] = ${vec(r.meanUpdate)} (exact)`,
+      `Var(Δ) = ${vec(r.varUpdate)}`,
+      `leading-order law: ${vec(r.lawUpdate)}`,
+      `ratio to the step without DropGrad: ${r.ratioToNoDrop.map((v) => (v === null ? '—' : fmt(v))).join(', ')}`,
+    ].join('\n');
+  },
+};
