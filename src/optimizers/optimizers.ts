@@ -14,6 +14,12 @@ import { addDecayedWeights, addWeightDecay, scaleByLearningRate } from './scale.
 import type { ScheduleLike } from './schedules.ts';
 import { type AnyTransformation, chain } from './transform.ts';
 
+export const OPTIMIZER_NAMES = ['sgd', 'adam', 'adamw', 'adagrad', 'rmsprop', 'adadelta', 'lion'] as const;
+export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
+
+/** PyTorch's default learning rates (SGD: 1e-3 since PyTorch 2.2; Lion: the paper's suggestion of 3–10× below AdamW's). */
+export const DEFAULT_LR: Record<OptimizerName, number> = { sgd: 1e-3, adam: 1e-3, adamw: 1e-3, adagrad: 1e-2, rmsprop: 1e-2, adadelta: 1.0, lion: 1e-4 };
+
 export interface SgdOptions {
   lr?: ScheduleLike;
   momentum?: number;
@@ -23,7 +29,7 @@ export interface SgdOptions {
 }
 
 /** SGD: d = g + λx;  b = μb + (1 − τ)d (b₁ = d);  x ← x − η·(Nesterov ? d + μb : b). Default lr 1e-3 (PyTorch ≥ 2.2). */
-export function sgd({ lr = 1e-3, momentum = 0, dampening = 0, nesterov = false, weightDecay = 0 }: SgdOptions): AnyTransformation {
+export function sgd({ lr = DEFAULT_LR.sgd, momentum = 0, dampening = 0, nesterov = false, weightDecay = 0 }: SgdOptions): AnyTransformation {
   const links: AnyTransformation[] = [addWeightDecay(weightDecay)];
   if (momentum !== 0 || nesterov) links.push(trace({ momentum, dampening, nesterov }));
   links.push(scaleByLearningRate(lr));
@@ -38,12 +44,12 @@ export interface AdamOptions {
 }
 
 /** Adam with L2 weight decay added to the gradient (PyTorch `Adam`): defaults lr 1e-3, β (0.9, 0.999), ε 1e-8. */
-export function adam({ lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0 }: AdamOptions = {}): AnyTransformation {
+export function adam({ lr = DEFAULT_LR.adam, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0 }: AdamOptions = {}): AnyTransformation {
   return chain(addWeightDecay(weightDecay), scaleByAdam(betas[0], betas[1], eps), scaleByLearningRate(lr));
 }
 
 /** AdamW, decoupled decay x ← x − ηλx (PyTorch `AdamW`): defaults lr 1e-3, β (0.9, 0.999), ε 1e-8, λ 1e-2. */
-export function adamw({ lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 1e-2 }: AdamOptions = {}): AnyTransformation {
+export function adamw({ lr = DEFAULT_LR.adamw, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 1e-2 }: AdamOptions = {}): AnyTransformation {
   return chain(scaleByAdam(betas[0], betas[1], eps), addDecayedWeights(weightDecay), scaleByLearningRate(lr));
 }
 
@@ -56,7 +62,7 @@ export interface AdagradOptions {
 }
 
 /** Adagrad (PyTorch `Adagrad`): defaults lr 1e-2, lr_decay 0, initial accumulator 0, ε 1e-10. */
-export function adagrad({ lr = 1e-2, lrDecay = 0, weightDecay = 0, initialAccumulatorValue = 0, eps = 1e-10 }: AdagradOptions = {}): AnyTransformation {
+export function adagrad({ lr = DEFAULT_LR.adagrad, lrDecay = 0, weightDecay = 0, initialAccumulatorValue = 0, eps = 1e-10 }: AdagradOptions = {}): AnyTransformation {
   return chain(addWeightDecay(weightDecay), scaleByAdagrad({ lrDecay, initialAccumulatorValue, eps }), scaleByLearningRate(lr));
 }
 
@@ -70,7 +76,7 @@ export interface RmspropOptions {
 }
 
 /** RMSprop (PyTorch `RMSprop`): defaults lr 1e-2, α 0.99, ε 1e-8; momentum buffer starts at zero. */
-export function rmsprop({ lr = 1e-2, alpha = 0.99, eps = 1e-8, weightDecay = 0, momentum = 0, centered = false }: RmspropOptions = {}): AnyTransformation {
+export function rmsprop({ lr = DEFAULT_LR.rmsprop, alpha = 0.99, eps = 1e-8, weightDecay = 0, momentum = 0, centered = false }: RmspropOptions = {}): AnyTransformation {
   const links: AnyTransformation[] = [addWeightDecay(weightDecay), scaleByRms(alpha, eps, centered)];
   if (momentum !== 0) links.push(trace({ momentum, cloneFirst: false }));
   links.push(scaleByLearningRate(lr));
@@ -85,7 +91,7 @@ export interface AdadeltaOptions {
 }
 
 /** Adadelta (PyTorch `Adadelta`): defaults lr 1.0, ρ 0.9, ε 1e-6. */
-export function adadelta({ lr = 1.0, rho = 0.9, eps = 1e-6, weightDecay = 0 }: AdadeltaOptions = {}): AnyTransformation {
+export function adadelta({ lr = DEFAULT_LR.adadelta, rho = 0.9, eps = 1e-6, weightDecay = 0 }: AdadeltaOptions = {}): AnyTransformation {
   return chain(addWeightDecay(weightDecay), scaleByAdadelta(rho, eps), scaleByLearningRate(lr));
 }
 
@@ -96,12 +102,10 @@ export interface LionOptions {
 }
 
 /** Lion (Chen et al. 2023): x ← x − η(sign(β₁m + (1 − β₁)g) + λx), m ← β₂m + (1 − β₂)g; defaults lr 1e-4, β (0.9, 0.99), λ 0. */
-export function lion({ lr = 1e-4, betas = [0.9, 0.99], weightDecay = 0 }: LionOptions = {}): AnyTransformation {
+export function lion({ lr = DEFAULT_LR.lion, betas = [0.9, 0.99], weightDecay = 0 }: LionOptions = {}): AnyTransformation {
   return chain(scaleByLion(betas[0], betas[1]), addDecayedWeights(weightDecay), scaleByLearningRate(lr));
 }
 
-export const OPTIMIZER_NAMES = ['sgd', 'adam', 'adamw', 'adagrad', 'rmsprop', 'adadelta', 'lion'] as const;
-export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 
 /** Generic options understood by `makeOptimizer` (CLI and configs); an option the optimizer does not have is an error. */
 export interface OptimizerSpec {

@@ -2,14 +2,13 @@
 import { Matrix } from 'ml-matrix';
 import { ParameterError } from '../../errors.ts';
 import { type Problem, buildProblem } from '../../problem.ts';
-import { ConstantSchedule, makeOptimizer, withDropGrad } from '../../optimizers/index.ts';
+import { ConstantSchedule, DEFAULT_LR, makeOptimizer, withDropGrad } from '../../optimizers/index.ts';
 import type { QuadraticSurface } from '../../surfaces/index.ts';
 import {
   adamDeltaMethod,
   contractionRate,
   enumerateConstantGradient,
   lawFor,
-  lionConstantGradientMean,
   lrMax,
   msReductionRadius,
   multiStepMoments,
@@ -37,7 +36,7 @@ function sgdFamily(problem: Problem, command: string): { momentum: number; neste
 }
 
 const lrSchedule = (problem: Problem) => {
-  const lr = problem.optimizer.lr ?? 1e-3;
+  const lr = problem.optimizer.lr ?? DEFAULT_LR[problem.optimizer.name];
   const s = typeof lr === 'number' ? new ConstantSchedule(lr) : lr;
   return (t: number) => s.at(t);
 };
@@ -200,7 +199,8 @@ ${PROBLEM_HELP}`,
     const lr = lrSchedule(problem)(steps - 1);
     const lawValues = Array.from(noDrop, (v, i) => {
       if (law === 'sqrt-q') return Math.sqrt(1 - p[i]) * v;
-      if (law === 'lion-follow') return lionConstantGradientMean(g[i], p[i], steps, lr);
+      // Lion without DropGrad steps −η sign(g) every time; with it, (1 − p^t) times that (THEORY.md §6).
+      if (law === 'lion-follow') return (1 - p[i] ** steps) * v;
       return v;
     });
     const out: Record<string, unknown> = {

@@ -1,0 +1,13 @@
+/**
+ * `npm run bench [-- section…]`: prints figures, never asserts. Sections: analysis (more are added by later work).
+ */
+import os from 'node:os';
+import { benchAnalysis } from './analysis.ts';
+
+const sections: Record<string, () => void | Promise<void>> = { analysis: benchAnalysis };
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+console.log(`# dropgrad-lab bench — ${new Date().toISOString()}, Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}`);
+for (const [name, run] of Object.entries(sections)) {
+  if (wanted.length && !wanted.includes(name)) continue;
+  await run();
+}
