@@ -6,8 +6,9 @@ import { parseArgs } from 'node:util';
 import type { Command } from './command.ts';
 import { adaptiveCommand, momentsCommand, oneStepCommand, stabilityCommand } from './commands/analysis.ts';
 import { runCommand } from './commands/run.ts';
+import { simulateCommand } from './commands/simulate.ts';
 
-export const COMMANDS: Command[] = [runCommand, oneStepCommand, momentsCommand, stabilityCommand, adaptiveCommand];
+export const COMMANDS: Command[] = [runCommand, oneStepCommand, momentsCommand, stabilityCommand, adaptiveCommand, simulateCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

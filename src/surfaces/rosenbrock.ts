@@ -26,7 +26,11 @@ export function rosenbrock(dim = 2, a = 1, b = 100): Surface {
     bounds: Array.from({ length: dim }, (_, i) => (i % 2 === 0 ? [-2, 2] : [-1, 3]) as [number, number]),
     value(x) {
       let s = 0;
-      for (let i = 0; i < dim - 1; i++) s += b * (x[i + 1] - x[i] * x[i]) ** 2 + (a - x[i]) ** 2;
+      for (let i = 0; i < dim - 1; i++) {
+        const r = x[i + 1] - x[i] * x[i];
+        const o = a - x[i];
+        s += b * r * r + o * o;
+      }
       return s;
     },
     gradient(x, out = new Float64Array(dim)) {

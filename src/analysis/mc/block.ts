@@ -1,0 +1,93 @@
+/**
+ * One block of a simulation: picks the fused kernel when the problem is one of the hot cases, otherwise the
+ * general path; both record the same statistics (and give the same bits).
+ */
+import { type Problem, buildProblem } from '../../problem.ts';
+import { ConstantSchedule, DEFAULT_LR } from '../../optimizers/index.ts';
+import type { QuadraticSurface } from '../../surfaces/index.ts';
+import { runGeneralBlock } from './general.ts';
+import { type FastOptimizer, type FastSurface, runFastBlock } from './kernels.ts';
+import { BLOCK_SIZE, type SimulationSpec, bandStepList } from './spec.ts';
+import { BlockRecorder, type BlockStats } from './stats.ts';
+
+/** The fused kernel's description of the problem, or why there is none. */
+export function fastPathOf(problem: Problem): { surface: FastSurface; optimizer: FastOptimizer } | string {
+  const cfg = problem.config;
+  const s = problem.surface;
+  let surface: FastSurface;
+  if (cfg.surface.kind === 'rosenbrock') surface = { kind: 'rosenbrock', d: s.dim, a: 1, b: 100 };
+  else if (cfg.surface.kind === 'quadratic' || cfg.surface.kind === 'valley') {
+    const q = s as QuadraticSurface;
+    const H = Float64Array.from(q.H.to1DArray());
+    let diag = true;
+    for (let i = 0; i < q.dim; i++) for (let j = 0; j < q.dim; j++) if (i !== j && H[i * q.dim + j] !== 0) diag = false;
+    surface = { kind: 'quadratic', d: q.dim, H, diag, xStar: q.xStar, c: q.c };
+  } else return `no fused kernel for surface ${cfg.surface.kind}`;
+  if (problem.drop.variant === 'gaussian') return 'no fused kernel for Gaussian DropGrad';
+  const o = problem.optimizer;
+  let optimizer: FastOptimizer;
+  switch (o.name) {
+    case 'sgd':
+      optimizer = { kind: 'sgd', momentum: o.momentum ?? 0, dampening: o.dampening ?? 0, nesterov: o.nesterov ?? false, weightDecay: o.weightDecay ?? 0 };
+      break;
+    case 'adam':
+    case 'adamw':
+      optimizer = {
+        kind: 'adam',
+        b1: o.betas?.[0] ?? 0.9,
+        b2: o.betas?.[1] ?? 0.999,
+        eps: o.eps ?? 1e-8,
+        weightDecay: o.weightDecay ?? (o.name === 'adamw' ? 1e-2 : 0),
+        decoupled: o.name === 'adamw',
+      };
+      break;
+    case 'lion':
+      optimizer = { kind: 'lion', b1: o.betas?.[0] ?? 0.9, b2: o.betas?.[1] ?? 0.99, weightDecay: o.weightDecay ?? 0 };
+      break;
+    default:
+      return `no fused kernel for ${o.name}`;
+  }
+  return { surface, optimizer };
+}
+
+export interface BlockContext {
+  spec: SimulationSpec;
+  problem: Problem;
+  fast: ReturnType<typeof fastPathOf>;
+}
+
+export function blockContext(spec: SimulationSpec): BlockContext {
+  const problem = buildProblem(spec.problem);
+  return { spec, problem, fast: spec.general ? 'general path requested' : fastPathOf(problem) };
+}
+
+/** Runs block `index` (trajectories [index·BLOCK_SIZE, …) of the spec) and returns its statistics. */
+export function runBlock(ctx: BlockContext, index: number): BlockStats {
+  const { spec, problem } = ctx;
+  const start = index * BLOCK_SIZE;
+  const B = Math.min(BLOCK_SIZE, spec.samples - start);
+  const keep = Math.max(0, Math.min(B, (spec.keepPaths ?? 0) - start));
+  const rec = new BlockRecorder(problem.surface.dim, spec.steps, bandStepList(spec), spec.perStepCov ?? false, keep);
+  const first = (spec.firstTrajectory ?? 0) + start;
+  if (typeof ctx.fast !== 'string') {
+    const lrSpec = problem.optimizer.lr ?? DEFAULT_LR[problem.optimizer.name];
+    const lr = typeof lrSpec === 'number' ? new ConstantSchedule(lrSpec) : lrSpec;
+    const d = problem.surface.dim;
+    runFastBlock(
+      {
+        ...ctx.fast,
+        lr: (t) => lr.at(t),
+        drop: (t) => problem.chain.describeDrop!(t, d)!,
+        x0: problem.x0,
+        steps: spec.steps,
+        seed: spec.seed,
+        first,
+        B,
+      },
+      rec,
+    );
+  } else {
+    runGeneralBlock({ surface: problem.surface, chain: problem.chain, x0: problem.x0, steps: spec.steps, seed: spec.seed, first, B }, rec);
+  }
+  return rec.stats;
+}

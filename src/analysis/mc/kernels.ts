@@ -1,0 +1,221 @@
+/**
+ * Fused kernels for the hot cases: masked SGD (momentum, Nesterov, weight decay, dampening), Adam, AdamW and
+ * Lion on quadratics and N-D Rosenbrock, with Bernoulli DropGrad (per-coordinate rates, schedules, full-update
+ * drop). Each performs, per trajectory and coordinate, the same floating-point operations in the same order as
+ * the chain of links (src/optimizers) and the surface code, so it returns the same bits as the general path:
+ * test/analysis/engine.test.ts checks that for every case. Struct-of-arrays over the block's trajectories.
+ */
+import { PHILOX_M0, PHILOX_M1, PHILOX_W0, PHILOX_W1 } from '../../rng/philox.ts';
+import { STREAM_MASK, STREAM_SKIP, threshold } from '../../rng/keyed.ts';
+import type { DropDescription } from '../../optimizers/index.ts';
+import type { BlockRecorder } from './stats.ts';
+
+export type FastSurface =
+  | { kind: 'rosenbrock'; d: number; a: number; b: number }
+  | { kind: 'quadratic'; d: number; H: Float64Array; diag: boolean; xStar: Float64Array; c: number };
+
+export type FastOptimizer =
+  | { kind: 'sgd'; momentum: number; dampening: number; nesterov: boolean; weightDecay: number }
+  | { kind: 'adam'; b1: number; b2: number; eps: number; weightDecay: number; decoupled: boolean }
+  | { kind: 'lion'; b1: number; b2: number; weightDecay: number };
+
+export interface FastJob {
+  surface: FastSurface;
+  optimizer: FastOptimizer;
+  lr: (t: number) => number;
+  drop: (t: number) => DropDescription;
+  x0: Float64Array;
+  steps: number;
+  seed: number;
+  first: number;
+  B: number;
+}
+
+const M0_HI = PHILOX_M0 >>> 16;
+const M0_LO = PHILOX_M0 & 0xffff;
+const M1_HI = PHILOX_M1 >>> 16;
+const M1_LO = PHILOX_M1 & 0xffff;
+
+/** Philox4x32-10 (identical to src/rng/philox.ts, inlined here for speed; the engine test compares them). */
+function philox(c0: number, c1: number, c2: number, c3: number, k0: number, k1: number, out: Uint32Array): void {
+  for (let r = 0; r < 10; r++) {
+    const hi0 = ((c0 * M0_HI + ((c0 * M0_LO) / 65536 >>> 0)) / 65536) >>> 0;
+    const lo0 = Math.imul(c0, PHILOX_M0) >>> 0;
+    const hi1 = ((c2 * M1_HI + ((c2 * M1_LO) / 65536 >>> 0)) / 65536) >>> 0;
+    const lo1 = Math.imul(c2, PHILOX_M1) >>> 0;
+    c0 = (hi1 ^ c1 ^ k0) >>> 0;
+    c1 = lo1;
+    c2 = (hi0 ^ c3 ^ k1) >>> 0;
+    c3 = lo0;
+    k0 = (k0 + PHILOX_W0) >>> 0;
+    k1 = (k1 + PHILOX_W1) >>> 0;
+  }
+  out[0] = c0;
+  out[1] = c1;
+  out[2] = c2;
+  out[3] = c3;
+}
+
+/** Gradient at trajectory b's point, written to g (same operations as the surface classes). */
+function gradient(s: FastSurface, x: Float64Array, o: number, g: Float64Array, e: Float64Array): void {
+  const d = s.d;
+  if (s.kind === 'rosenbrock') {
+    for (let i = 0; i < d; i++) g[i] = 0;
+    for (let i = 0; i < d - 1; i++) {
+      const xi = x[o + i];
+      const r = x[o + i + 1] - xi * xi;
+      g[i] += -4 * s.b * xi * r - 2 * (s.a - xi);
+      g[i + 1] += 2 * s.b * r;
+    }
+  } else if (s.diag) {
+    for (let i = 0; i < d; i++) g[i] = s.H[i * d + i] * (x[o + i] - s.xStar[i]);
+  } else {
+    for (let i = 0; i < d; i++) e[i] = x[o + i] - s.xStar[i];
+    for (let i = 0; i < d; i++) {
+      let r = 0;
+      for (let j = 0; j < d; j++) r += s.H[i * d + j] * e[j];
+      g[i] = r;
+    }
+  }
+}
+
+function value(s: FastSurface, x: Float64Array, o: number, e: Float64Array): number {
+  const d = s.d;
+  let acc = 0;
+  if (s.kind === 'rosenbrock') {
+    for (let i = 0; i < d - 1; i++) {
+      const xi = x[o + i];
+      const r = x[o + i + 1] - xi * xi;
+      const q = s.a - xi;
+      acc += s.b * r * r + q * q;
+    }
+    return acc;
+  }
+  if (s.diag) {
+    for (let i = 0; i < d; i++) {
+      const ei = x[o + i] - s.xStar[i];
+      acc += ei * (s.H[i * d + i] * ei);
+    }
+  } else {
+    for (let i = 0; i < d; i++) e[i] = x[o + i] - s.xStar[i];
+    for (let i = 0; i < d; i++) {
+      let r = 0;
+      for (let j = 0; j < d; j++) r += s.H[i * d + j] * e[j];
+      acc += e[i] * r;
+    }
+  }
+  return 0.5 * acc + s.c;
+}
+
+export function runFastBlock(job: FastJob, rec: BlockRecorder): void {
+  const { surface, optimizer: opt, x0, steps, seed, first, B } = job;
+  const d = surface.d;
+  const k0 = seed >>> 0;
+  const k1 = Math.floor(seed / 4294967296) >>> 0;
+  const x = new Float64Array(B * d);
+  const m1 = new Float64Array(B * d); // momentum buffer / Adam μ / Lion μ
+  const m2 = opt.kind === 'adam' ? new Float64Array(B * d) : m1; // Adam ν
+  const count = new Int32Array(B); // Adam's t, or "momentum buffer started" for SGD
+  const loss = new Float64Array(B);
+  const alive = new Uint8Array(B).fill(1);
+  const last = new Float64Array(B * d);
+  const g = new Float64Array(d);
+  const e = new Float64Array(d);
+  const words = new Uint32Array(4);
+  const skipWord = new Uint32Array(4);
+  const thr = new Float64Array(d);
+  const l0 = value(surface, x0, 0, e);
+  for (let b = 0; b < B; b++) {
+    x.set(x0, b * d);
+    loss[b] = l0;
+  }
+  rec.record(0, x, loss, alive, B);
+  for (let t = 0; t < steps; t++) {
+    const eta = job.lr(t);
+    const desc = job.drop(t);
+    const p = desc.rates;
+    for (let i = 0; i < d; i++) thr[i] = threshold(p[i]);
+    const skipThr = threshold(desc.skipRate);
+    const isLast = t === steps - 1;
+    let bc1 = 0;
+    let bc2Sqrt = 0;
+    for (let b = 0; b < B; b++) {
+      if (!alive[b]) continue;
+      const traj = first + b;
+      const o = b * d;
+      if (desc.skipRate > 0) {
+        philox(0, t, traj, STREAM_SKIP, k0, k1, skipWord);
+        if (skipWord[0] < skipThr) {
+          if (isLast) for (let i = 0; i < d; i++) last[o + i] = 0;
+          continue;
+        }
+      }
+      gradient(surface, x, o, g, e);
+      // DropGrad: g̃_i = g_i/(1 − p_i) if kept, else 0.
+      for (let i = 0; i < d; i++) {
+        if ((i & 3) === 0) philox(i >>> 2, t, traj, STREAM_MASK, k0, k1, words);
+        const pi = p[i];
+        g[i] = pi === 0 || words[i & 3] >= thr[i] ? g[i] / (1 - pi) : 0;
+      }
+      if (opt.kind === 'sgd') {
+        const { momentum: mu, dampening, nesterov, weightDecay: wd } = opt;
+        const first1 = count[b] === 0;
+        for (let i = 0; i < d; i++) {
+          let gi = g[i];
+          if (wd !== 0) gi = gi + wd * x[o + i];
+          let u = gi;
+          if (mu !== 0 || nesterov) {
+            const buf = first1 ? gi : mu * m1[o + i] + (1 - dampening) * gi;
+            m1[o + i] = buf;
+            u = nesterov ? gi + mu * buf : buf;
+          }
+          const step = -eta * u;
+          if (isLast) last[o + i] = step;
+          x[o + i] += step;
+        }
+        count[b] = 1;
+      } else if (opt.kind === 'adam') {
+        const { b1, b2, eps, weightDecay: wd, decoupled } = opt;
+        const c = count[b] + 1;
+        count[b] = c;
+        bc1 = 1 - b1 ** c;
+        bc2Sqrt = Math.sqrt(1 - b2 ** c);
+        for (let i = 0; i < d; i++) {
+          let gi = g[i];
+          if (!decoupled && wd !== 0) gi = gi + wd * x[o + i];
+          const mu = b1 * m1[o + i] + (1 - b1) * gi;
+          const nu = b2 * m2[o + i] + (1 - b2) * gi * gi;
+          m1[o + i] = mu;
+          m2[o + i] = nu;
+          let u = mu / bc1 / (Math.sqrt(nu) / bc2Sqrt + eps);
+          if (decoupled && wd !== 0) u = u + wd * x[o + i];
+          const step = -eta * u;
+          if (isLast) last[o + i] = step;
+          x[o + i] += step;
+        }
+      } else {
+        const { b1, b2, weightDecay: wd } = opt;
+        for (let i = 0; i < d; i++) {
+          const gi = g[i];
+          let u = Math.sign(b1 * m1[o + i] + (1 - b1) * gi);
+          m1[o + i] = b2 * m1[o + i] + (1 - b2) * gi;
+          if (wd !== 0) u = u + wd * x[o + i];
+          const step = -eta * u;
+          if (isLast) last[o + i] = step;
+          x[o + i] += step;
+        }
+      }
+      let finite = true;
+      for (let i = 0; i < d; i++) if (!Number.isFinite(x[o + i])) finite = false;
+      const l = value(surface, x, o, e);
+      if (!finite || !Number.isFinite(l)) {
+        alive[b] = 0;
+        rec.stats.diverged[t + 1]++;
+        continue;
+      }
+      loss[b] = l;
+    }
+    rec.record(t + 1, x, loss, alive, B);
+  }
+  if (steps > 0) rec.recordUpdate(last, alive, B);
+}

@@ -1,0 +1,105 @@
+/** Turns merged block statistics into the result a user reads (means, covariances, standard errors, bands). */
+import { histogramQuantiles, HIST_BINS } from './histogram.ts';
+import type { SimulationSpec } from './spec.ts';
+import type { BlockStats } from './stats.ts';
+
+export const BAND_QUANTILES = [0.025, 0.25, 0.5, 0.75, 0.975];
+
+export interface SimulationResult {
+  samples: number;
+  steps: number;
+  seed: number;
+  dim: number;
+  /** 'fused' (a hot-case kernel) or 'general' (chain by chain), and why when general. */
+  path: 'fused' | 'general';
+  pathReason?: string;
+  seconds: number;
+  /** The iterate after T steps, over the trajectories still finite. */
+  mean: number[];
+  cov: number[][];
+  stderrMean: number[];
+  meanLoss: number;
+  stderrLoss: number;
+  /** Trajectories that became non-finite, the fraction, and the first step at which one did. */
+  diverged: number;
+  divergedFraction: number;
+  firstDivergence: number | null;
+  /** The update of the last step (over trajectories finite at the end). */
+  update: { mean: number[]; cov: number[][]; stderrMean: number[]; n: number };
+  perStep: {
+    n: number[];
+    mean: number[][];
+    variance: number[][];
+    cov?: number[][][];
+    lossMean: number[];
+    lossStderr: number[];
+    diverged: number[];
+  };
+  /** Loss quantiles (2.5, 25, 50, 75, 97.5 %) at the band steps, from 1/64-decade histograms. */
+  bands: { steps: number[]; quantiles: number[]; values: number[][] };
+  /** Kept trajectories: paths[k][t] = x_t (null after divergence). */
+  paths?: (number[] | null)[][];
+}
+
+export function toResult(spec: SimulationSpec, s: BlockStats, info: { path: 'fused' | 'general'; pathReason?: string; seconds: number }): SimulationResult {
+  const d = s.d;
+  const T = s.steps;
+  const nT = s.n[T];
+  const covOf = (m2: Float64Array, off: number, n: number) =>
+    Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (n > 1 ? m2[off + i * d + j] / (n - 1) : Number.NaN)));
+  const cov = covOf(s.finalM2, 0, nT);
+  const mean = Array.from(s.mean.subarray(T * d, (T + 1) * d));
+  const stderrMean = cov.map((row, i) => Math.sqrt(row[i] / nT));
+  const lossVar = nT > 1 ? s.lossM2[T] / (nT - 1) : Number.NaN;
+  let diverged = 0;
+  let firstDivergence: number | null = null;
+  for (let t = 0; t <= T; t++) {
+    diverged += s.diverged[t];
+    if (s.diverged[t] > 0 && firstDivergence === null) firstDivergence = t;
+  }
+  const updCov = covOf(s.updM2, 0, s.updN);
+  const perStep: SimulationResult['perStep'] = {
+    n: Array.from(s.n),
+    mean: Array.from({ length: T + 1 }, (_, t) => Array.from(s.mean.subarray(t * d, (t + 1) * d))),
+    variance: Array.from({ length: T + 1 }, (_, t) => Array.from({ length: d }, (_, i) => (s.n[t] > 1 ? s.m2[t * d + i] / (s.n[t] - 1) : Number.NaN))),
+    lossMean: Array.from(s.lossMean, (v, t) => (s.n[t] > 0 ? v : Number.NaN)),
+    lossStderr: Array.from(s.lossM2, (v, t) => (s.n[t] > 1 ? Math.sqrt(v / (s.n[t] - 1) / s.n[t]) : Number.NaN)),
+    diverged: Array.from(s.diverged),
+  };
+  if (s.cov) perStep.cov = Array.from({ length: T + 1 }, (_, t) => covOf(s.cov!, t * d * d, s.n[t]));
+  const bands = {
+    steps: s.bandSteps,
+    quantiles: BAND_QUANTILES,
+    values: s.bandSteps.map((_, k) => histogramQuantiles(s.hist, k * HIST_BINS, BAND_QUANTILES)),
+  };
+  const result: SimulationResult = {
+    samples: spec.samples,
+    steps: T,
+    seed: spec.seed,
+    dim: d,
+    path: info.path,
+    ...(info.pathReason ? { pathReason: info.pathReason } : {}),
+    seconds: info.seconds,
+    mean,
+    cov,
+    stderrMean,
+    meanLoss: nT > 0 ? s.lossMean[T] : Number.NaN,
+    stderrLoss: Math.sqrt(lossVar / nT),
+    diverged,
+    divergedFraction: diverged / spec.samples,
+    firstDivergence,
+    update: { mean: Array.from(s.updMean), cov: updCov, stderrMean: updCov.map((row, i) => Math.sqrt(row[i] / s.updN)), n: s.updN },
+    perStep,
+    bands,
+  };
+  if (s.pathCount > 0) {
+    const T1 = T + 1;
+    result.paths = Array.from({ length: s.pathCount }, (_, k) =>
+      Array.from({ length: T1 }, (_, t) => {
+        const v = Array.from(s.paths.subarray((k * T1 + t) * d, (k * T1 + t + 1) * d));
+        return v.every(Number.isFinite) ? v : null;
+      }),
+    );
+  }
+  return result;
+}

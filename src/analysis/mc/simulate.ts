@@ -1,0 +1,90 @@
+/**
+ * The Monte-Carlo engine: N trajectories × T steps of any problem, in fixed blocks of BLOCK_SIZE trajectories,
+ * on worker threads, merged in block order (so the bits do not depend on the worker count or chunking).
+ */
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { type BlockContext, blockContext, runBlock } from './block.ts';
+import { type SimulationResult, toResult } from './result.ts';
+import { type SimulationSpec, blockCount, checkSpec } from './spec.ts';
+import { type BlockStats, mergeStats } from './stats.ts';
+
+export interface SimulateOptions {
+  /** Worker threads; 0 runs in this thread. Default: the number of CPUs (at most 16). */
+  workers?: number;
+  /** Blocks per message to a worker. Default 1. */
+  chunkBlocks?: number;
+  /** Called after each merged block. */
+  onProgress?: (doneBlocks: number, totalBlocks: number) => void;
+}
+
+function describePath(ctx: BlockContext): { path: 'fused' | 'general'; pathReason?: string } {
+  return typeof ctx.fast === 'string' ? { path: 'general', pathReason: ctx.fast } : { path: 'fused' };
+}
+
+/** Runs in the calling thread. */
+export function simulateSync(spec: SimulationSpec, onProgress?: SimulateOptions['onProgress']): SimulationResult {
+  checkSpec(spec);
+  const t0 = performance.now();
+  const ctx = blockContext(spec);
+  const n = blockCount(spec);
+  let total: BlockStats | null = null;
+  for (let k = 0; k < n; k++) {
+    const s = runBlock(ctx, k);
+    total = total ? mergeStats(total, s) : s;
+    onProgress?.(k + 1, n);
+  }
+  return toResult(spec, total!, { ...describePath(ctx), seconds: (performance.now() - t0) / 1000 });
+}
+
+export const defaultWorkers = () => Math.min(16, os.availableParallelism?.() ?? os.cpus().length);
+
+/** Runs on worker threads (or in this thread with workers = 0). */
+export async function simulate(spec: SimulationSpec, options: SimulateOptions = {}): Promise<SimulationResult> {
+  checkSpec(spec);
+  const n = blockCount(spec);
+  const workers = Math.min(options.workers ?? defaultWorkers(), n);
+  if (workers <= 0 || n === 1) return simulateSync(spec, options.onProgress);
+  const t0 = performance.now();
+  const ctx = blockContext(spec); // validates the problem here, so errors surface in the caller's thread
+  const chunk = Math.max(1, Math.floor(options.chunkBlocks ?? 1));
+  const pool = Array.from({ length: workers }, () => new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: { spec } }));
+  const pending = new Map<number, BlockStats>();
+  let nextToMerge = 0;
+  let nextToSend = 0;
+  let total: BlockStats | null = null;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const send = (w: Worker) => {
+        if (nextToSend >= n) return false;
+        const indices: number[] = [];
+        for (let k = 0; k < chunk && nextToSend < n; k++) indices.push(nextToSend++);
+        w.postMessage({ indices });
+        return true;
+      };
+      for (const w of pool) {
+        w.on('message', (msg: { index: number; stats: BlockStats; last: boolean } | { error: string }) => {
+          if ('error' in msg) {
+            reject(new Error(msg.error));
+            return;
+          }
+          pending.set(msg.index, msg.stats);
+          while (pending.has(nextToMerge)) {
+            const s = pending.get(nextToMerge)!;
+            pending.delete(nextToMerge);
+            total = total ? mergeStats(total, s) : s;
+            nextToMerge++;
+            options.onProgress?.(nextToMerge, n);
+          }
+          if (nextToMerge === n) resolve();
+          else if (msg.last) send(w);
+        });
+        w.on('error', reject);
+        send(w);
+      }
+    });
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+  return toResult(spec, total!, { ...describePath(ctx), seconds: (performance.now() - t0) / 1000 });
+}

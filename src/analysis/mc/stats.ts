@@ -1,0 +1,225 @@
+/**
+ * Streaming statistics of a block of trajectories, and their exact, ordered merge.
+ *
+ * Within a block every step's statistics are two-pass (mean, then centred sums) over the block's finite
+ * trajectories in index order; blocks are merged in block order with Chan et al.'s pairwise update
+ * (mean_ab = mean_a + δ n_b/n, M2_ab = M2_a + M2_b + δδᵀ n_a n_b/n). The numbers therefore depend only on the
+ * spec, never on how blocks were distributed over workers. Nothing grows with T except what is per step by
+ * definition (means, variances, loss moments, divergence counts, band histograms at ≤ bandSteps steps).
+ */
+import { HIST_BINS, binOf } from './histogram.ts';
+
+export interface BlockStats {
+  d: number;
+  steps: number;
+  /** Finite trajectories at step t (t = 0 … T). */
+  n: Float64Array;
+  /** Mean of x_t, (T+1)×d. */
+  mean: Float64Array;
+  /** Σ (x_t,i − mean)² per coordinate, (T+1)×d. */
+  m2: Float64Array;
+  /** Full centred cross-products per step, (T+1)×d×d (only with perStepCov). */
+  cov: Float64Array | null;
+  lossMean: Float64Array;
+  lossM2: Float64Array;
+  /** Trajectories that became non-finite at step t. */
+  diverged: Float64Array;
+  /** Band steps and their loss histograms (HIST_BINS each). */
+  bandSteps: number[];
+  hist: Uint32Array;
+  /** Full centred cross-products of x_T, d×d. */
+  finalM2: Float64Array;
+  /** Update of the last step: count, mean, centred cross-products. */
+  updN: number;
+  updMean: Float64Array;
+  updM2: Float64Array;
+  /** Kept paths: count × (T+1) × d (NaN after divergence). */
+  paths: Float64Array;
+  pathCount: number;
+}
+
+export function emptyStats(d: number, steps: number, bandSteps: number[], perStepCov: boolean): BlockStats {
+  const T1 = steps + 1;
+  return {
+    d,
+    steps,
+    n: new Float64Array(T1),
+    mean: new Float64Array(T1 * d),
+    m2: new Float64Array(T1 * d),
+    cov: perStepCov ? new Float64Array(T1 * d * d) : null,
+    lossMean: new Float64Array(T1),
+    lossM2: new Float64Array(T1),
+    diverged: new Float64Array(T1),
+    bandSteps,
+    hist: new Uint32Array(bandSteps.length * HIST_BINS),
+    finalM2: new Float64Array(d * d),
+    updN: 0,
+    updMean: new Float64Array(d),
+    updM2: new Float64Array(d * d),
+    paths: new Float64Array(0),
+    pathCount: 0,
+  };
+}
+
+/** Accumulates one block: the kernels call `record` after every step with the batch state. */
+export class BlockRecorder {
+  readonly stats: BlockStats;
+  private readonly bandIndex: Map<number, number>;
+  private readonly mean: Float64Array;
+
+  constructor(
+    d: number,
+    steps: number,
+    bandSteps: number[],
+    perStepCov: boolean,
+    readonly keepPaths: number,
+  ) {
+    this.stats = emptyStats(d, steps, bandSteps, perStepCov);
+    this.bandIndex = new Map(bandSteps.map((s, i) => [s, i]));
+    this.mean = new Float64Array(d);
+    if (keepPaths > 0) {
+      this.stats.paths = new Float64Array(keepPaths * (steps + 1) * d).fill(Number.NaN);
+      this.stats.pathCount = keepPaths;
+    }
+  }
+
+  /** Statistics of step t over the alive trajectories (x: B×d, loss: B). */
+  record(t: number, x: Float64Array, loss: Float64Array, alive: Uint8Array, B: number): void {
+    const s = this.stats;
+    const d = s.d;
+    const mean = this.mean;
+    mean.fill(0);
+    let n = 0;
+    let lm = 0;
+    for (let b = 0; b < B; b++) {
+      if (!alive[b]) continue;
+      n++;
+      const o = b * d;
+      for (let i = 0; i < d; i++) mean[i] += x[o + i];
+      lm += loss[b];
+    }
+    const off = t * d;
+    s.n[t] = n;
+    if (n === 0) return;
+    for (let i = 0; i < d; i++) mean[i] /= n;
+    lm /= n;
+    let l2 = 0;
+    const cov = s.cov;
+    const full = t === s.steps ? s.finalM2 : null;
+    for (let b = 0; b < B; b++) {
+      if (!alive[b]) continue;
+      const o = b * d;
+      for (let i = 0; i < d; i++) {
+        const di = x[o + i] - mean[i];
+        s.m2[off + i] += di * di;
+      }
+      if (cov) addOuter(cov, t * d * d, x, o, mean, d);
+      if (full) addOuter(full, 0, x, o, mean, d);
+      const dl = loss[b] - lm;
+      l2 += dl * dl;
+    }
+    for (let i = 0; i < d; i++) s.mean[off + i] = mean[i];
+    s.lossMean[t] = lm;
+    s.lossM2[t] = l2;
+    const band = this.bandIndex.get(t);
+    if (band !== undefined) {
+      const h = band * HIST_BINS;
+      for (let b = 0; b < B; b++) if (alive[b]) s.hist[h + binOf(loss[b])]++;
+    }
+    if (this.keepPaths > 0) {
+      const T1 = s.steps + 1;
+      for (let b = 0; b < Math.min(B, this.keepPaths); b++) {
+        if (!alive[b]) continue;
+        for (let i = 0; i < d; i++) s.paths[(b * T1 + t) * d + i] = x[b * d + i];
+      }
+    }
+  }
+
+  /** Moments of the last step's update over the trajectories alive at the end (u: B×d). */
+  recordUpdate(u: Float64Array, alive: Uint8Array, B: number): void {
+    const s = this.stats;
+    const d = s.d;
+    const mean = new Float64Array(d);
+    let n = 0;
+    for (let b = 0; b < B; b++) {
+      if (!alive[b]) continue;
+      n++;
+      for (let i = 0; i < d; i++) mean[i] += u[b * d + i];
+    }
+    s.updN = n;
+    if (n === 0) return;
+    for (let i = 0; i < d; i++) mean[i] /= n;
+    for (let b = 0; b < B; b++) if (alive[b]) addOuter(s.updM2, 0, u, b * d, mean, d);
+    s.updMean.set(mean);
+  }
+}
+
+function addOuter(target: Float64Array, off: number, x: Float64Array, o: number, mean: Float64Array, d: number): void {
+  for (let i = 0; i < d; i++) {
+    const di = x[o + i] - mean[i];
+    for (let j = 0; j < d; j++) target[off + i * d + j] += di * (x[o + j] - mean[j]);
+  }
+}
+
+/** Cross-product sums to merge alongside a mean: (target, source, offset), each k×k. */
+type Outer = [Float64Array, Float64Array, number];
+
+/** Chan et al.'s merge of (n_b, mean_b, M2_b) into (n_a, mean_a, M2_a); vectors of length k at `off`. */
+function mergeMoments(na: number, nb: number, ma: Float64Array, mb: Float64Array, m2a: Float64Array, m2b: Float64Array, off: number, k: number, outers: Outer[] = []): void {
+  if (nb === 0) return;
+  if (na === 0) {
+    for (let i = 0; i < k; i++) {
+      ma[off + i] = mb[off + i];
+      m2a[off + i] = m2b[off + i];
+    }
+    for (const [oa, ob, oo] of outers) for (let i = 0; i < k * k; i++) oa[oo + i] = ob[oo + i];
+    return;
+  }
+  const n = na + nb;
+  const f = (na * nb) / n;
+  const delta = new Float64Array(k);
+  for (let i = 0; i < k; i++) delta[i] = mb[off + i] - ma[off + i];
+  for (let i = 0; i < k; i++) {
+    m2a[off + i] += m2b[off + i] + delta[i] * delta[i] * f;
+    ma[off + i] += (delta[i] * nb) / n;
+  }
+  for (const [oa, ob, oo] of outers) {
+    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) oa[oo + i * k + j] += ob[oo + i * k + j] + delta[i] * delta[j] * f;
+  }
+}
+
+/** Merges block b into the running total a (a is modified). Call in block order. */
+export function mergeStats(a: BlockStats, b: BlockStats): BlockStats {
+  const d = a.d;
+  const T1 = a.steps + 1;
+  const scalarA = new Float64Array(2);
+  const scalarB = new Float64Array(2);
+  for (let t = 0; t < T1; t++) {
+    const na = a.n[t];
+    const nb = b.n[t];
+    const outers: Outer[] = [];
+    if (a.cov && b.cov) outers.push([a.cov, b.cov, t * d * d]);
+    if (t === T1 - 1) outers.push([a.finalM2, b.finalM2, 0]);
+    mergeMoments(na, nb, a.mean, b.mean, a.m2, b.m2, t * d, d, outers);
+    scalarA[0] = a.lossMean[t];
+    scalarA[1] = a.lossM2[t];
+    scalarB[0] = b.lossMean[t];
+    scalarB[1] = b.lossM2[t];
+    mergeMoments(na, nb, scalarA, scalarB, scalarA.subarray(1), scalarB.subarray(1), 0, 1);
+    a.lossMean[t] = scalarA[0];
+    a.lossM2[t] = scalarA[1];
+    a.n[t] = na + nb;
+    a.diverged[t] += b.diverged[t];
+  }
+  for (let i = 0; i < a.hist.length; i++) a.hist[i] += b.hist[i];
+  mergeMoments(a.updN, b.updN, a.updMean, b.updMean, new Float64Array(d), new Float64Array(d), 0, d, [[a.updM2, b.updM2, 0]]);
+  a.updN += b.updN;
+  if (b.pathCount > 0) {
+    const merged = new Float64Array(a.paths.length + b.paths.length);
+    merged.set(a.paths);
+    merged.set(b.paths, a.paths.length);
+    a.paths = merged;
+    a.pathCount += b.pathCount;
+  }
+  return a;
+}

@@ -1,0 +1,171 @@
+/**
+ * The Monte-Carlo engine: fused kernels give the same bits as the general path; results do not depend on the
+ * worker count or chunking; and the simulated statistics agree with every exact result of the analysis
+ * (z-scores, |z| < 4, THEORY.md §6).
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  enumerateConstantGradient,
+  expectedLossExact,
+  multiStepMoments,
+  updateLaw,
+  updateMoments,
+} from '../../src/analysis/index.ts';
+import { type SimulationSpec, simulate, simulateSync } from '../../src/analysis/mc/index.ts';
+import { type ProblemConfig, buildProblem } from '../../src/problem.ts';
+import { expectZ, stderrVariance } from '../helpers/stats.ts';
+
+/** Everything but the timing and the name of the path taken. */
+const strip = ({ seconds, path, pathReason, ...rest }: { seconds: number; path: string; pathReason?: string }) => {
+  void [seconds, path, pathReason];
+  return JSON.stringify(rest);
+};
+
+const fastCases: [string, ProblemConfig][] = [
+  ['SGD on Rosenbrock', { surface: { kind: 'rosenbrock' }, optimizer: { name: 'sgd', lr: 1e-3 }, drop: { rate: 0.2 } }],
+  ['heavy ball, weight decay, dampening on 3-D Rosenbrock', { surface: { kind: 'rosenbrock', dim: 3 }, optimizer: { name: 'sgd', lr: 5e-4, momentum: 0.9, dampening: 0.1, weightDecay: 0.01 }, drop: { rate: 0.3 } }],
+  ['Nesterov on a dense quadratic, per-group rates, schedules', { surface: { kind: 'quadratic', H: [[10, 3], [3, 1]], xStar: [1, -1] }, x0: [2, 2], optimizer: { name: 'sgd', lr: 'cosine:0.05,0.01,20', momentum: 0.5, nesterov: true }, drop: { rate: 'linear:0.5,0.1,20', groups: { b: { indices: [1], rate: 0.6 } } } }],
+  ['SGD on a diagonal quadratic with full-update drop', { surface: { kind: 'quadratic', dim: 5, condition: 100 }, x0: [1, 1, 1, 1, 1], optimizer: { name: 'sgd', lr: 0.015 }, drop: { rate: 0.25, fullUpdateDrop: 0.2 } }],
+  ['Adam on Rosenbrock with L2 decay', { surface: { kind: 'rosenbrock' }, optimizer: { name: 'adam', lr: 0.05, weightDecay: 0.01 }, drop: { rate: 0.3 } }],
+  ['AdamW on a dense quadratic with full-update drop', { surface: { kind: 'valley', angle: 0.5, condition: 30 }, optimizer: { name: 'adamw', lr: 0.05, betas: [0.8, 0.99] }, drop: { rate: 0.3, fullUpdateDrop: 0.1 } }],
+  ['Lion on Rosenbrock with decay', { surface: { kind: 'rosenbrock' }, optimizer: { name: 'lion', lr: 0.01, weightDecay: 0.1 }, drop: { rate: 0.4 } }],
+  ['SGD diverging on Rosenbrock', { surface: { kind: 'rosenbrock' }, optimizer: { name: 'sgd', lr: 1e-3, momentum: 0.9 }, drop: { rate: 0.3 } }],
+];
+
+describe('fused kernels reproduce the general path bit for bit', () => {
+  for (const [name, problem] of fastCases) {
+    it(name, () => {
+      const spec: SimulationSpec = { problem, samples: 1500, steps: 25, seed: 5, perStepCov: true, bandSteps: 5, keepPaths: 3 };
+      const fast = simulateSync(spec);
+      const general = simulateSync({ ...spec, general: true });
+      expect(fast.path).toBe('fused');
+      expect(general.path).toBe('general');
+      expect(strip(fast)).toBe(strip(general));
+    });
+  }
+  it('the general path covers the rest (Gaussian variant, RMSprop, Rastrigin, expressions)', () => {
+    for (const problem of [
+      { surface: { kind: 'rastrigin' }, optimizer: { name: 'rmsprop', lr: 0.01 }, drop: { rate: 0.2 } },
+      { surface: { kind: 'rosenbrock' }, optimizer: { name: 'sgd', lr: 1e-3 }, drop: { rate: 0.2, variant: 'gaussian' } },
+      { surface: { kind: 'expr', expr: 'x^2 + 3*y^2' }, x0: [1, 1], optimizer: { name: 'adadelta' }, drop: { rate: 0.2 } },
+    ] as ProblemConfig[]) {
+      const r = simulateSync({ problem, samples: 200, steps: 10, seed: 1 });
+      expect(r.path).toBe('general');
+      expect(r.mean.every(Number.isFinite)).toBe(true);
+    }
+  });
+});
+
+describe('determinism: the same seed gives the same bits for any worker count or chunking', () => {
+  it('0, 1 and 2 workers, chunks of 1 and 3 blocks', async () => {
+    const spec: SimulationSpec = { problem: fastCases[1][1], samples: 5000, steps: 20, seed: 9, bandSteps: 4 };
+    const reference = strip(simulateSync(spec));
+    for (const [workers, chunkBlocks] of [[1, 1], [2, 1], [2, 3]]) {
+      expect(strip(await simulate(spec, { workers, chunkBlocks })), `${workers} workers, chunks of ${chunkBlocks}`).toBe(reference);
+    }
+    expect(strip(simulateSync({ ...spec, seed: 10 }))).not.toBe(reference);
+  });
+});
+
+describe('divergence is counted and excluded, never a silent NaN', () => {
+  it('reports count, fraction and first step; statistics over the finite trajectories', () => {
+    const r = simulateSync({ problem: fastCases[7][1], samples: 4000, steps: 200, seed: 2 });
+    expect(r.diverged).toBeGreaterThan(0);
+    expect(r.diverged).toBeLessThan(4000);
+    expect(r.divergedFraction).toBe(r.diverged / 4000);
+    expect(r.firstDivergence).toBeGreaterThan(0);
+    expect(r.perStep.n[200]).toBe(4000 - r.diverged);
+    expect(r.perStep.diverged.reduce((a, b) => a + b, 0)).toBe(r.diverged);
+    expect([...r.mean, ...r.cov.flat(), r.meanLoss].every(Number.isFinite)).toBe(true);
+  });
+});
+
+describe('Monte-Carlo vs the exact analysis (z-scores)', () => {
+  const N = 40_000;
+  for (const [label, problem] of [
+    ['quadratic, Adam', { surface: { kind: 'quadratic', H: [[10, 3], [3, 1]], xStar: [0.5, -1] }, x0: [1.5, 0.7], optimizer: { name: 'adam', lr: 0.1 }, drop: { rate: 0.3 } }],
+    ['Rosenbrock, heavy ball (fresh state)', { surface: { kind: 'rosenbrock' }, optimizer: { name: 'sgd', lr: 1e-3, momentum: 0.9 }, drop: { rate: 0.3, groups: { y: { indices: [1], rate: 0.5 } } } }],
+    ['Rosenbrock, Lion with full-update drop', { surface: { kind: 'rosenbrock' }, optimizer: { name: 'lion', lr: 0.05 }, drop: { rate: 0.4, fullUpdateDrop: 0.2 } }],
+  ] as [string, ProblemConfig][]) {
+    it(`one step: update moments and expected loss (${label})`, () => {
+      const p = buildProblem(problem);
+      const law = updateLaw({ chain: p.chain, x: p.x0, grad: p.surface.gradient(p.x0) });
+      const m = updateMoments(law);
+      const r = simulateSync({ problem, samples: N, steps: 1, seed: 3 });
+      for (let i = 0; i < p.surface.dim; i++) {
+        expectZ(`E[Δ_${i}]`, r.update.mean[i], m.mean[i], r.update.stderrMean[i]);
+        for (let j = 0; j <= i; j++) {
+          const exact = m.cov.get(i, j);
+          // Standard error of a sample covariance of independent coordinates (or a variance): from the exact law.
+          const se = i === j ? stderrVariance(fourthCentral(law, i), exact, N) : Math.sqrt((m.cov.get(i, i) * m.cov.get(j, j) + exact * exact) / N);
+          expectZ(`Cov(Δ_${i}, Δ_${j})`, r.update.cov[i][j], exact, se);
+        }
+      }
+      expectZ('E f(x_1)', r.meanLoss, expectedLossExact(p.surface, p.x0, law), r.stderrLoss);
+    });
+  }
+  for (const [label, momentum, nesterov] of [['SGD', 0, false], ['heavy ball', 0.6, false], ['Nesterov', 0.5, true]] as [string, number, boolean][]) {
+    it(`multi-step moments on a quadratic: ${label}`, () => {
+      const problem: ProblemConfig = { surface: { kind: 'quadratic', H: [[4, 1, 0], [1, 2, 0.5], [0, 0.5, 1]], xStar: [1, 0, -1] }, x0: [2, -1, 0.5], optimizer: { name: 'sgd', lr: 0.1, momentum, nesterov }, drop: { rate: 0.4 } };
+      const T = 30;
+      const exact = multiStepMoments(buildProblem(problem).surface as never, { x0: [2, -1, 0.5], steps: T, lr: () => 0.1, momentum, nesterov, rates: () => new Float64Array(3).fill(0.4) });
+      const r = simulateSync({ problem, samples: 20_000, steps: T, seed: 4 });
+      for (let i = 0; i < 3; i++) expectZ(`E[x_${T},${i}]`, r.mean[i], exact.mean[i], r.stderrMean[i]);
+      // Variances and covariances: x_T is heavy-tailed under multiplicative noise, so the standard error of a
+      // sample covariance comes from 10 independent batches (different seeds) rather than a normal-theory formula.
+      const batches = Array.from({ length: 10 }, (_, k) => simulateSync({ problem, samples: 2_000, steps: T, seed: 100 + k }).cov);
+      for (let i = 0; i < 3; i++) {
+        for (let j = 0; j <= i; j++) {
+          const v = batches.map((c) => c[i][j]);
+          const m = v.reduce((a, b) => a + b, 0) / v.length;
+          const sd = Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1));
+          expectZ(`Cov(x_${T},${i}, x_${T},${j})`, m, exact.cov[i][j], sd / Math.sqrt(v.length));
+        }
+      }
+      expectZ(`E f(x_${T})`, r.meanLoss, exact.expectedLoss, r.stderrLoss);
+    });
+  }
+  it('adaptive constant-gradient laws: Adam and Lion at step 8 vs history enumeration', () => {
+    for (const name of ['adam', 'lion'] as const) {
+      const problem: ProblemConfig = { surface: { kind: 'expr', expr: 'x - 0.5*y' }, x0: [0, 0], optimizer: { name, lr: 0.1 }, drop: { rate: 0.3 } };
+      const p = buildProblem(problem);
+      const exact = enumerateConstantGradient(p.chain, p.x0, [1, -0.5], 8);
+      const r = simulateSync({ problem, samples: 20_000, steps: 8, seed: 6 });
+      for (let i = 0; i < 2; i++) {
+        expectZ(`${name} E[Δ_8,${i}]`, r.update.mean[i], exact.meanUpdate[i], r.update.stderrMean[i]);
+      }
+    }
+  });
+  it('Bernoulli vs Gaussian DropGrad: same mean loss after a step on a quadratic, different loss variance (fourth moments)', () => {
+    const sampleVar: number[] = [];
+    const exactVar: number[] = [];
+    for (const variant of ['bernoulli', 'gaussian'] as const) {
+      const problem: ProblemConfig = { surface: { kind: 'quadratic', H: [[2]] }, x0: [1], optimizer: { name: 'sgd', lr: 0.3 }, drop: { rate: 0.5, variant } };
+      const p = buildProblem(problem);
+      const law = updateLaw({ chain: p.chain, x: p.x0, grad: p.surface.gradient(p.x0), nodes: 40 });
+      // Loss outcomes f(x + Δ_k) with their weights: exact moments of the loss.
+      const f = law.outcomes.map((o) => p.surface.value(Float64Array.of(p.x0[0] + o[0])));
+      const w = law.weights.map((v) => v[0]);
+      const m1 = f.reduce((a, v, k) => a + w[k] * v, 0);
+      const c2 = f.reduce((a, v, k) => a + w[k] * (v - m1) ** 2, 0);
+      const c4 = f.reduce((a, v, k) => a + w[k] * (v - m1) ** 4, 0);
+      const r = simulateSync({ problem, samples: N, steps: 1, seed: 12 });
+      expectZ(`${variant} E f(x_1)`, r.meanLoss, m1, r.stderrLoss);
+      const s2 = r.stderrLoss ** 2 * N;
+      expectZ(`${variant} Var f(x_1)`, s2, c2, stderrVariance(c4, c2, N));
+      sampleVar.push(s2);
+      exactVar.push(c2);
+    }
+    expect(Math.abs(exactVar[0] - exactVar[1]) / exactVar[0]).toBeGreaterThan(0.2);
+    expect(Math.abs(sampleVar[0] - sampleVar[1]) / sampleVar[0]).toBeGreaterThan(0.2);
+  });
+});
+
+/** Fourth central moment of coordinate i's update from its exact law (with full-update drop's zero outcome). */
+function fourthCentral(law: ReturnType<typeof updateLaw>, i: number): number {
+  const r = law.skipRate;
+  const pts: [number, number][] = law.outcomes.map((o, k) => [o[i], (1 - r) * law.weights[k][i]]);
+  if (r > 0) pts.push([0, r]);
+  const mean = pts.reduce((a, [v, w]) => a + v * w, 0);
+  return pts.reduce((a, [v, w]) => a + w * (v - mean) ** 4, 0);
+}
