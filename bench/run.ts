@@ -1,10 +1,11 @@
 /**
- * `npm run bench [-- section…]`: prints figures, never asserts. Sections: analysis (more are added by later work).
+ * `npm run bench [-- section…] [--quick] [--no-peers]`: prints figures, never asserts. Sections: analysis, engine.
  */
 import os from 'node:os';
 import { benchAnalysis } from './analysis.ts';
+import { benchEngine } from './engine.ts';
 
-const sections: Record<string, () => void | Promise<void>> = { analysis: benchAnalysis };
+const sections: Record<string, () => void | Promise<void>> = { analysis: benchAnalysis, engine: benchEngine };
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 console.log(`# dropgrad-lab bench — ${new Date().toISOString()}, Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}`);
 for (const [name, run] of Object.entries(sections)) {

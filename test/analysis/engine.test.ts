@@ -12,12 +12,13 @@ import {
   updateMoments,
 } from '../../src/analysis/index.ts';
 import { type SimulationSpec, simulate, simulateSync } from '../../src/analysis/mc/index.ts';
+import { prepareWasm } from '../../src/analysis/mc/wasm/kernel.ts';
 import { type ProblemConfig, buildProblem } from '../../src/problem.ts';
 import { expectZ, stderrVariance } from '../helpers/stats.ts';
 
 /** Everything but the timing and the name of the path taken. */
-const strip = ({ seconds, path, pathReason, ...rest }: { seconds: number; path: string; pathReason?: string }) => {
-  void [seconds, path, pathReason];
+const strip = ({ seconds, path, pathReason, kernel, ...rest }: { seconds: number; path: string; pathReason?: string; kernel: string }) => {
+  void [seconds, path, pathReason, kernel];
   return JSON.stringify(rest);
 };
 
@@ -32,15 +33,19 @@ const fastCases: [string, ProblemConfig][] = [
   ['SGD diverging on Rosenbrock', { surface: { kind: 'rosenbrock' }, optimizer: { name: 'sgd', lr: 1e-3, momentum: 0.9 }, drop: { rate: 0.3 } }],
 ];
 
-describe('fused kernels reproduce the general path bit for bit', () => {
+describe('fused kernels (JavaScript and WebAssembly) reproduce the general path bit for bit', () => {
   for (const [name, problem] of fastCases) {
-    it(name, () => {
+    it(name, async () => {
       const spec: SimulationSpec = { problem, samples: 1500, steps: 25, seed: 5, perStepCov: true, bandSteps: 5, keepPaths: 3 };
-      const fast = simulateSync(spec);
+      process.env.DROPGRAD_NO_WASM = '1';
+      const js = simulateSync(spec);
+      delete process.env.DROPGRAD_NO_WASM;
+      expect(await prepareWasm()).toBe(true);
+      const wasm = simulateSync(spec);
       const general = simulateSync({ ...spec, general: true });
-      expect(fast.path).toBe('fused');
-      expect(general.path).toBe('general');
-      expect(strip(fast)).toBe(strip(general));
+      expect([js.kernel, wasm.kernel, general.kernel]).toEqual(['js', 'wasm', 'general']);
+      expect(strip(js)).toBe(strip(general));
+      expect(strip(wasm)).toBe(strip(general));
     });
   }
   it('the general path covers the rest (Gaussian variant, RMSprop, Rastrigin, expressions)', () => {

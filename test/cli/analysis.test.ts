@@ -62,3 +62,20 @@ describe('analysis commands', () => {
     }
   });
 });
+
+describe('simulate command', () => {
+  it('prints the documented JSON fields, the same numbers for any worker count', () => {
+    const args = ['simulate', '--surface', 'quadratic', '--H', H, '--x0', '[1,1]', '--lr', '0.05', '--drop-rate', '0.3', '--steps', '20', '--samples', '3000', '--seed', '7'];
+    const a = cliJson<Record<string, unknown>>([...args, '--workers', '0']);
+    for (const k of ['mean', 'cov', 'stderrMean', 'meanLoss', 'stderrLoss', 'diverged', 'samples', 'seconds']) expect(a).toHaveProperty(k);
+    const b = cliJson<Record<string, unknown>>([...args, '--workers', '2']);
+    expect(b.mean).toEqual(a.mean);
+    expect(b.cov).toEqual(a.cov);
+    const u = cliJson<{ quantity: string; mean: number[] }>([...args, '--quantity', 'update']);
+    expect(u.quantity).toBe('update');
+    expect(u.mean).not.toEqual(a.mean);
+    const r = cli([...args, '--quantity', 'gradient']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--quantity = "gradient" is invalid: expected iterate or update/);
+  });
+});

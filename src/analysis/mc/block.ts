@@ -7,6 +7,7 @@ import { ConstantSchedule, DEFAULT_LR } from '../../optimizers/index.ts';
 import type { QuadraticSurface } from '../../surfaces/index.ts';
 import { runGeneralBlock } from './general.ts';
 import { type FastOptimizer, type FastSurface, runFastBlock } from './kernels.ts';
+import { runWasmBlock, wasmReady } from './wasm/kernel.ts';
 import { BLOCK_SIZE, type SimulationSpec, bandStepList } from './spec.ts';
 import { BlockRecorder, type BlockStats } from './stats.ts';
 
@@ -56,6 +57,11 @@ export interface BlockContext {
   fast: ReturnType<typeof fastPathOf>;
 }
 
+/** Which implementation runs a block: the WebAssembly kernel, the JavaScript kernel, or the general path. */
+export function kernelName(ctx: BlockContext): 'wasm' | 'js' | 'general' {
+  return typeof ctx.fast === 'string' ? 'general' : wasmReady() ? 'wasm' : 'js';
+}
+
 export function blockContext(spec: SimulationSpec): BlockContext {
   const problem = buildProblem(spec.problem);
   return { spec, problem, fast: spec.general ? 'general path requested' : fastPathOf(problem) };
@@ -73,7 +79,8 @@ export function runBlock(ctx: BlockContext, index: number): BlockStats {
     const lrSpec = problem.optimizer.lr ?? DEFAULT_LR[problem.optimizer.name];
     const lr = typeof lrSpec === 'number' ? new ConstantSchedule(lrSpec) : lrSpec;
     const d = problem.surface.dim;
-    runFastBlock(
+    const kernel = wasmReady() ? runWasmBlock : runFastBlock;
+    kernel(
       {
         ...ctx.fast,
         lr: (t) => lr.at(t),

@@ -13,6 +13,8 @@ export interface SimulationResult {
   /** 'fused' (a hot-case kernel) or 'general' (chain by chain), and why when general. */
   path: 'fused' | 'general';
   pathReason?: string;
+  /** Implementation that ran: the WebAssembly or JavaScript fused kernel, or the general path. */
+  kernel: string;
   seconds: number;
   /** The iterate after T steps, over the trajectories still finite. */
   mean: number[];
@@ -41,7 +43,7 @@ export interface SimulationResult {
   paths?: (number[] | null)[][];
 }
 
-export function toResult(spec: SimulationSpec, s: BlockStats, info: { path: 'fused' | 'general'; pathReason?: string; seconds: number }): SimulationResult {
+export function toResult(spec: SimulationSpec, s: BlockStats, info: { path: 'fused' | 'general'; pathReason?: string; kernel: string; seconds: number }): SimulationResult {
   const d = s.d;
   const T = s.steps;
   const nT = s.n[T];
@@ -79,6 +81,7 @@ export function toResult(spec: SimulationSpec, s: BlockStats, info: { path: 'fus
     dim: d,
     path: info.path,
     ...(info.pathReason ? { pathReason: info.pathReason } : {}),
+    kernel: info.kernel,
     seconds: info.seconds,
     mean,
     cov,

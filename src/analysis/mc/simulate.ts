@@ -4,7 +4,8 @@
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { type BlockContext, blockContext, runBlock } from './block.ts';
+import { type BlockContext, blockContext, kernelName, runBlock } from './block.ts';
+import { prepareWasm } from './wasm/kernel.ts';
 import { type SimulationResult, toResult } from './result.ts';
 import { type SimulationSpec, blockCount, checkSpec } from './spec.ts';
 import { type BlockStats, mergeStats } from './stats.ts';
@@ -18,8 +19,8 @@ export interface SimulateOptions {
   onProgress?: (doneBlocks: number, totalBlocks: number) => void;
 }
 
-function describePath(ctx: BlockContext): { path: 'fused' | 'general'; pathReason?: string } {
-  return typeof ctx.fast === 'string' ? { path: 'general', pathReason: ctx.fast } : { path: 'fused' };
+function describePath(ctx: BlockContext): { path: 'fused' | 'general'; pathReason?: string; kernel: string } {
+  return typeof ctx.fast === 'string' ? { path: 'general', pathReason: ctx.fast, kernel: 'general' } : { path: 'fused', kernel: kernelName(ctx) };
 }
 
 /** Runs in the calling thread. */
@@ -44,6 +45,7 @@ export async function simulate(spec: SimulationSpec, options: SimulateOptions = 
   checkSpec(spec);
   const n = blockCount(spec);
   const workers = Math.min(options.workers ?? defaultWorkers(), n);
+  await prepareWasm();
   if (workers <= 0 || n === 1) return simulateSync(spec, options.onProgress);
   const t0 = performance.now();
   const ctx = blockContext(spec); // validates the problem here, so errors surface in the caller's thread
@@ -53,6 +55,7 @@ export async function simulate(spec: SimulationSpec, options: SimulateOptions = 
   let nextToMerge = 0;
   let nextToSend = 0;
   let total: BlockStats | null = null;
+  const kernels = new Set<string>();
   try {
     await new Promise<void>((resolve, reject) => {
       const send = (w: Worker) => {
@@ -63,12 +66,13 @@ export async function simulate(spec: SimulationSpec, options: SimulateOptions = 
         return true;
       };
       for (const w of pool) {
-        w.on('message', (msg: { index: number; stats: BlockStats; last: boolean } | { error: string }) => {
+        w.on('message', (msg: { index: number; stats: BlockStats; kernel: string; last: boolean } | { error: string }) => {
           if ('error' in msg) {
             reject(new Error(msg.error));
             return;
           }
           pending.set(msg.index, msg.stats);
+          kernels.add(msg.kernel);
           while (pending.has(nextToMerge)) {
             const s = pending.get(nextToMerge)!;
             pending.delete(nextToMerge);
@@ -86,5 +90,5 @@ export async function simulate(spec: SimulationSpec, options: SimulateOptions = 
   } finally {
     await Promise.all(pool.map((w) => w.terminate()));
   }
-  return toResult(spec, total!, { ...describePath(ctx), seconds: (performance.now() - t0) / 1000 });
+  return toResult(spec, total!, { ...describePath(ctx), kernel: [...kernels].sort().join('+'), seconds: (performance.now() - t0) / 1000 });
 }

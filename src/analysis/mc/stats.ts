@@ -121,6 +121,35 @@ export class BlockRecorder {
     for (let i = 0; i < d; i++) s.mean[off + i] = mean[i];
     s.lossMean[t] = lm;
     s.lossM2[t] = l2;
+    this.finish(t, x, loss, alive, B);
+  }
+
+  /** Whether step t needs full cross-products (per-step covariance, or the last step). */
+  needsCov(t: number): boolean {
+    return this.stats.cov !== null || t === this.stats.steps;
+  }
+
+  /**
+   * The same statistics computed elsewhere (the WebAssembly kernel, identical operations): copies them in and
+   * adds what stays in JavaScript (band histograms, kept paths).
+   */
+  recordComputed(t: number, r: { n: number; mean: Float64Array; m2: Float64Array; cov: Float64Array | null; lossMean: number; lossM2: number }, x: Float64Array, loss: Float64Array, alive: Uint8Array, B: number): void {
+    const s = this.stats;
+    const d = s.d;
+    s.n[t] = r.n;
+    if (r.n === 0) return;
+    s.mean.set(r.mean, t * d);
+    s.m2.set(r.m2, t * d);
+    if (s.cov && r.cov) s.cov.set(r.cov, t * d * d);
+    if (t === s.steps && r.cov) s.finalM2.set(r.cov);
+    s.lossMean[t] = r.lossMean;
+    s.lossM2[t] = r.lossM2;
+    this.finish(t, x, loss, alive, B);
+  }
+
+  private finish(t: number, x: Float64Array, loss: Float64Array, alive: Uint8Array, B: number): void {
+    const s = this.stats;
+    const d = s.d;
     const band = this.bandIndex.get(t);
     if (band !== undefined) {
       const h = band * HIST_BINS;

@@ -1,7 +1,10 @@
 /** Worker thread: builds the problem once, then runs the blocks it is sent and returns their statistics. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { blockContext, runBlock } from './block.ts';
+import { blockContext, kernelName, runBlock } from './block.ts';
 import type { SimulationSpec } from './spec.ts';
+import { prepareWasm } from './wasm/kernel.ts';
+
+await prepareWasm();
 
 const ctx = blockContext((workerData as { spec: SimulationSpec }).spec);
 parentPort!.on('message', ({ indices }: { indices: number[] }) => {
@@ -11,7 +14,7 @@ parentPort!.on('message', ({ indices }: { indices: number[] }) => {
       const buffers = [stats.n, stats.mean, stats.m2, stats.cov, stats.lossMean, stats.lossM2, stats.diverged, stats.hist, stats.finalM2, stats.updMean, stats.updM2, stats.paths]
         .filter((a): a is Float64Array | Uint32Array => a !== null)
         .map((a) => a.buffer as ArrayBuffer);
-      parentPort!.postMessage({ index, stats, last: k === indices.length - 1 }, buffers);
+      parentPort!.postMessage({ index, stats, kernel: kernelName(ctx), last: k === indices.length - 1 }, buffers);
     });
   } catch (e) {
     parentPort!.postMessage({ error: e instanceof Error ? e.message : String(e) });

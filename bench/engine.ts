@@ -1,0 +1,67 @@
+/**
+ * Monte-Carlo engine throughput (issue: Monte-Carlo engine), in trajectory-steps per second, float64, statistics
+ * included (per-step mean and variance of the iterate, loss mean and standard error, 50 loss-band histograms,
+ * divergence counts):
+ *   - masked SGD, momentum 0.9, p = 0.1, 2-D Rosenbrock from (−1.5, 2), 100,000 trajectories × 200 steps
+ *   - d = 100 diagonal quadratic (eigenvalues log-spaced 1…100), 10,000 × 200, SGD (momentum 0.9), Adam, Lion
+ * on all cores, with the kernel that ran and the peak RSS; then the same workloads in PyTorch and NumPy
+ * (bench/peers.py) when /usr/bin/python3 has them, and the ratios.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { simulate, defaultWorkers } from '../src/analysis/mc/index.ts';
+import type { ProblemConfig } from '../src/problem.ts';
+
+interface Row {
+  workload: string;
+  perSecond: number;
+  seconds: number;
+  kernel: string;
+}
+
+async function run(workload: string, problem: ProblemConfig, samples: number, steps: number): Promise<Row> {
+  const r = await simulate({ problem, samples, steps, seed: 1, bandSteps: 50 }, { workers: defaultWorkers() });
+  const row = { workload, perSecond: (samples * steps) / r.seconds, seconds: r.seconds, kernel: r.kernel };
+  console.log(`${workload.padEnd(26)} ${samples} × ${steps}: ${row.perSecond.toExponential(2)} trajectory-steps/s (${r.seconds.toFixed(2)} s, ${r.kernel} kernel, ${defaultWorkers()} workers)`);
+  return row;
+}
+
+export async function benchEngine(): Promise<void> {
+  console.log('\n## Monte-Carlo engine (CPU, float64, statistics included)');
+  const quick = process.argv.includes('--quick');
+  const nr = quick ? 10_000 : 100_000;
+  const nq = quick ? 1_000 : 10_000;
+  const steps = quick ? 50 : 200;
+  const d = 100;
+  const quad = (name: 'sgd' | 'adam' | 'lion', lr: number, extra = {}): ProblemConfig => ({
+    surface: { kind: 'quadratic', dim: d, condition: 100 },
+    x0: new Array(d).fill(1),
+    optimizer: { name, lr, ...extra },
+    drop: { rate: 0.1 },
+  });
+  const rows = [
+    await run('rosenbrock-sgd-momentum', { surface: { kind: 'rosenbrock' }, x0: [-1.5, 2], optimizer: { name: 'sgd', lr: 1e-3, momentum: 0.9 }, drop: { rate: 0.1 } }, nr, steps),
+    await run('quadratic100-sgd', quad('sgd', 0.01, { momentum: 0.9 }), nq, steps),
+    await run('quadratic100-adam', quad('adam', 0.01), nq, steps),
+    await run('quadratic100-lion', quad('lion', 0.001), nq, steps),
+  ];
+  console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (main thread and workers)`);
+  const script = fileURLToPath(new URL('./peers.py', import.meta.url));
+  if (process.argv.includes('--no-peers') || !existsSync('/usr/bin/python3')) return;
+  const out = spawnSync('/usr/bin/python3', [script, ...(quick ? ['--quick'] : [])], { encoding: 'utf8', timeout: 600_000 });
+  const peers = out.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as { peer: string; workload?: string; dtype?: string; trajectorySteps_per_s?: number; error?: string });
+  console.log('\npeers (bench/peers.py, same workloads):');
+  for (const p of peers) {
+    if (p.error) {
+      console.log(`  ${p.peer}: ${p.error}`);
+      continue;
+    }
+    const ours = rows.find((r) => r.workload === p.workload);
+    const ratio = ours && p.trajectorySteps_per_s ? ours.perSecond / p.trajectorySteps_per_s : Number.NaN;
+    console.log(`  ${p.peer.padEnd(18)} ${p.workload!.padEnd(26)} ${p.dtype} ${p.trajectorySteps_per_s!.toExponential(2)} /s → dropgrad-lab is ${ratio.toFixed(2)}×`);
+  }
+}
