@@ -7,8 +7,9 @@ import type { Command } from './command.ts';
 import { adaptiveCommand, momentsCommand, oneStepCommand, stabilityCommand } from './commands/analysis.ts';
 import { runCommand } from './commands/run.ts';
 import { simulateCommand } from './commands/simulate.ts';
+import { exportCommand, mergeCommand, sweepCommand } from './commands/sweep.ts';
 
-export const COMMANDS: Command[] = [runCommand, oneStepCommand, momentsCommand, stabilityCommand, adaptiveCommand, simulateCommand];
+export const COMMANDS: Command[] = [runCommand, oneStepCommand, momentsCommand, stabilityCommand, adaptiveCommand, simulateCommand, sweepCommand, mergeCommand, exportCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -46,7 +47,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     const result = await cmd.run(values, positionals);
     process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : `${cmd.text(result)}\n`);
-    return 0;
+    // A command may set a non-zero status while still printing a result (an interrupted sweep).
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     process.stderr.write(`dropgrad ${name}: ${message.split('\n')[0]}\n`);

@@ -52,7 +52,8 @@ export class LinearSchedule implements Schedule {
   }
   at(step: number): number {
     const s = Math.min(Math.max(step, 0), this.numSteps) / this.numSteps;
-    return this.initial + (this.final - this.initial) * s;
+    // Clamped: a + (b − a)·1 can miss b by an ulp, which would step outside [min, max] (found by a property test).
+    return Math.min(this.max, Math.max(this.min, this.initial + (this.final - this.initial) * s));
   }
 }
 
@@ -130,7 +131,7 @@ export class TriangularSchedule implements Schedule {
   }
   at(step: number): number {
     const phase = (Math.max(step, 0) / this.halfPeriod) % 2;
-    return this.low + (this.high - this.low) * (1 - Math.abs(phase - 1));
+    return Math.min(this.max, Math.max(this.min, this.low + (this.high - this.low) * (1 - Math.abs(phase - 1))));
   }
 }
 

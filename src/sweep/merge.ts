@@ -1,0 +1,49 @@
+/** `dropgrad merge`: combines the output directories of shards of one sweep; refuses shards of different configs. */
+import { copyFileSync, readFileSync, renameSync } from 'node:fs';
+import { ParameterError } from '../errors.ts';
+import { expandGrid } from './config.ts';
+import { cellDone, cellPath, initDir, type Manifest, newManifest, readManifest, writeManifest } from './store.ts';
+import { writeSummary } from './summary.ts';
+
+export function mergeSweeps(dirs: string[], out: string): { cells: number; missing: string[]; manifest: Manifest } {
+  if (dirs.length === 0) throw new ParameterError('directories', '(none)', 'one or more sweep output directories');
+  const manifests = dirs.map((d) => {
+    const m = readManifest(d);
+    if (!m) throw new ParameterError('directory', d, 'a sweep output directory (it has no manifest.json)');
+    return m;
+  });
+  const hash = manifests[0].configHash;
+  manifests.forEach((m, i) => {
+    if (m.configHash !== hash) {
+      throw new ParameterError('directory', dirs[i], `a shard of the same sweep as ${dirs[0]} (config hash ${m.configHash.slice(0, 12)}… differs from ${hash.slice(0, 12)}…)`);
+    }
+  });
+  const config = manifests[0].config;
+  const all = expandGrid(config);
+  initDir(out);
+  const existing = readManifest(out);
+  if (existing && existing.configHash !== hash) throw new ParameterError('--out', out, 'an empty directory or one holding this sweep');
+  const merged = newManifest(config, hash, all, null);
+  for (const c of merged.cells) {
+    for (let i = 0; i < dirs.length; i++) {
+      if (!cellDone(dirs[i], c.id)) continue;
+      const src = cellPath(dirs[i], c.id);
+      if (cellDone(out, c.id)) {
+        if (readFileSync(src, 'utf8') !== readFileSync(cellPath(out, c.id), 'utf8')) {
+          throw new ParameterError(`cell ${c.id}`, src, 'identical results in every directory that holds it');
+        }
+      } else if (src !== cellPath(out, c.id)) {
+        // Copy to a temporary name, then rename: atomic like every other write of a sweep.
+        copyFileSync(src, `${cellPath(out, c.id)}.tmp`);
+        renameSync(`${cellPath(out, c.id)}.tmp`, cellPath(out, c.id));
+      }
+      const seconds = manifests[i].cells.find((m) => m.id === c.id)?.seconds;
+      c.status = 'done';
+      if (seconds !== undefined) c.seconds = seconds;
+    }
+  }
+  writeManifest(out, merged);
+  writeSummary(out, merged);
+  const missing = merged.cells.filter((c) => c.status !== 'done').map((c) => c.id);
+  return { cells: merged.cells.length, missing, manifest: merged };
+}

@@ -1,0 +1,114 @@
+/**
+ * Runs a sweep: the cells of the grid (or of one shard) on a pool of worker threads, each result written
+ * atomically as it finishes, the manifest updated after every cell. Running the same command again skips the
+ * finished cells, so an interrupted sweep resumes where it stopped and ends with the same bits as an
+ * uninterrupted one (cell seeds derive from (global seed, cell index); results hold no timings).
+ */
+import { Worker } from 'node:worker_threads';
+import { ParameterError } from '../errors.ts';
+import { defaultWorkers } from '../analysis/mc/index.ts';
+import { type Cell, type SweepConfig, configHash, expandGrid } from './config.ts';
+import { cellDone, cellPath, initDir, type Manifest, newManifest, readManifest, writeAtomic, writeManifest } from './store.ts';
+import { writeSummary } from './summary.ts';
+
+export interface Shard {
+  k: number;
+  n: number;
+}
+
+export function parseShard(s: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(s);
+  const k = m ? Number(m[1]) : Number.NaN;
+  const n = m ? Number(m[2]) : Number.NaN;
+  if (!m || n < 1 || k < 1 || k > n) throw new ParameterError('--shard', s, 'k/n with 1 ≤ k ≤ n (e.g. 2/8)');
+  return { k, n };
+}
+
+/** Cells of shard k of n: those whose index ≡ k − 1 (mod n). */
+export const shardCells = (cells: Cell[], shard: Shard | null) => (shard ? cells.filter((c) => c.index % shard.n === shard.k - 1) : cells);
+
+export interface SweepRunOptions {
+  out: string;
+  shard?: Shard | null;
+  workers?: number;
+  onProgress?: (done: number, total: number) => void;
+  /** Resolves when the run should stop (SIGINT, SIGTERM): in-flight cells are abandoned, finished ones kept. */
+  stop?: Promise<void>;
+}
+
+export interface SweepRunSummary {
+  total: number;
+  skipped: number;
+  ran: number;
+  interrupted: boolean;
+  seconds: number;
+  manifest: Manifest;
+}
+
+export async function runSweep(config: SweepConfig, o: SweepRunOptions): Promise<SweepRunSummary> {
+  const t0 = performance.now();
+  const hash = configHash(config);
+  const shard = o.shard ?? null;
+  const cells = shardCells(expandGrid(config), shard);
+  initDir(o.out);
+  const existing = readManifest(o.out);
+  if (existing && existing.configHash !== hash) {
+    throw new ParameterError('--out', o.out, `an empty directory or one holding this sweep: it holds another config (hash ${existing.configHash.slice(0, 12)}…, this one ${hash.slice(0, 12)}…)`);
+  }
+  if (existing && JSON.stringify(existing.shard) !== JSON.stringify(shard)) {
+    throw new ParameterError('--shard', shard ? `${shard.k}/${shard.n}` : 'none', `the shard this directory was started with (${existing.shard ? `${existing.shard.k}/${existing.shard.n}` : 'none'})`);
+  }
+  const manifest = existing ?? newManifest(config, hash, cells, shard);
+  for (const c of manifest.cells) c.status = cellDone(o.out, c.id) ? 'done' : 'pending';
+  writeManifest(o.out, manifest);
+  const byId = new Map(manifest.cells.map((c) => [c.id, c]));
+  const todo = cells.filter((c) => byId.get(c.id)!.status !== 'done');
+  const skipped = cells.length - todo.length;
+  let done = skipped;
+  o.onProgress?.(done, cells.length);
+  let interrupted = false;
+  if (todo.length > 0) {
+    const n = Math.max(1, Math.min(o.workers ?? defaultWorkers(), todo.length));
+    const pool = Array.from({ length: n }, () => new Worker(new URL('./worker-entry.mjs', import.meta.url)));
+    let next = 0;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let outstanding = 0;
+        o.stop?.then(() => {
+          interrupted = true;
+          resolve();
+        });
+        const send = (w: Worker) => {
+          if (interrupted || next >= todo.length) return;
+          outstanding++;
+          w.postMessage({ cell: todo[next++], samples: config.samples, steps: config.steps });
+        };
+        for (const w of pool) {
+          w.on('message', (msg: { id: string; json: string; seconds: number } | { id: string; error: string }) => {
+            outstanding--;
+            if ('error' in msg) {
+              reject(new ParameterError(`cell ${msg.id}`, '', 'a cell that runs', msg.error));
+              return;
+            }
+            if (interrupted) return;
+            writeAtomic(cellPath(o.out, msg.id), msg.json);
+            const entry = byId.get(msg.id)!;
+            entry.status = 'done';
+            entry.seconds = msg.seconds;
+            writeManifest(o.out, manifest);
+            done++;
+            o.onProgress?.(done, cells.length);
+            if (next < todo.length) send(w);
+            else if (outstanding === 0) resolve();
+          });
+          w.on('error', reject);
+          send(w);
+        }
+      });
+    } finally {
+      await Promise.all(pool.map((w) => w.terminate()));
+    }
+  }
+  if (!interrupted) writeSummary(o.out, manifest);
+  return { total: cells.length, skipped, ran: done - skipped, interrupted, seconds: (performance.now() - t0) / 1000, manifest };
+}

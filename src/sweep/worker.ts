@@ -1,0 +1,16 @@
+/** Sweep worker thread: runs whole cells and returns their results as JSON text. */
+import { parentPort } from 'node:worker_threads';
+import { prepareWasm } from '../analysis/mc/wasm/kernel.ts';
+import { runCell } from './cell.ts';
+import type { Cell } from './config.ts';
+
+await prepareWasm();
+parentPort!.on('message', ({ cell, samples, steps }: { cell: Cell; samples: number; steps: number }) => {
+  const t0 = performance.now();
+  try {
+    const result = runCell(cell, { samples, steps });
+    parentPort!.postMessage({ id: cell.id, json: `${JSON.stringify(result)}\n`, seconds: (performance.now() - t0) / 1000 });
+  } catch (e) {
+    parentPort!.postMessage({ id: cell.id, error: e instanceof Error ? e.message : String(e) });
+  }
+});

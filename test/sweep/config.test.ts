@@ -1,0 +1,43 @@
+/** Sweep configs: the grid, seeds, hashes, and a clear message for every mistake. */
+import { describe, expect, it } from 'vitest';
+import { EXAMPLE_CONFIG, cellSeed, configHash, expandGrid, parseSweepConfig } from '../../src/sweep/index.ts';
+import { smallConfig } from './helpers.ts';
+
+describe('sweep configs', () => {
+  it('the example is valid, has at least 100 cells of SGD, Adam and Lion on Rosenbrock', () => {
+    const c = parseSweepConfig(EXAMPLE_CONFIG);
+    const cells = expandGrid(c);
+    expect(cells.length).toBeGreaterThanOrEqual(100);
+    expect(new Set(cells.map((x) => x.params.optimizer))).toEqual(new Set(['sgd', 'adam', 'lion']));
+    expect(new Set(cells.map((x) => x.params.surface))).toEqual(new Set(['rosenbrock']));
+  });
+  it('cells have distinct seeds derived from (global seed, index); the hash ignores key order and formatting', () => {
+    const c = parseSweepConfig(smallConfig());
+    const cells = expandGrid(c);
+    expect(cells).toHaveLength(24);
+    expect(new Set(cells.map((x) => x.seed)).size).toBe(24);
+    expect(cells[5].seed).toBe(cellSeed(3, 5));
+    const reordered = JSON.parse(smallConfig());
+    const again = parseSweepConfig(JSON.stringify(Object.fromEntries(Object.entries(reordered).reverse())));
+    expect(configHash(again)).toBe(configHash(c));
+    expect(configHash(parseSweepConfig(smallConfig({ seed: 4 })))).not.toBe(configHash(c));
+  });
+  it('rejects every mistake with a message naming where it is', () => {
+    const base = JSON.parse(smallConfig());
+    const bad: [unknown, RegExp][] = [
+      [{ ...base, grid: { ...base.grid, optimizer: ['sgd', 'adamax'] } }, /config\.grid\.optimizer\.1 = "adamax" is invalid: expected must be equal to one of the allowed values: sgd, adam/],
+      [{ ...base, grid: { ...base.grid, dropRate: [0.3, 1] } }, /dropRate = 1 is invalid: expected a number in \[0, 1\).*full-update drop/],
+      [{ ...base, grid: { ...base.grid, dropRate: [] } }, /config\.grid\.dropRate = \[\] is invalid: expected must NOT have fewer than 1 items/],
+      [{ ...base, x0: [1, 2, 3] }, /cell c00000 .*x0\.length = 3 is invalid: expected 2/],
+      [{ ...base, colour: 'red' }, /config = "\(the whole config\)" is invalid: expected must NOT have additional properties "colour"/],
+      [{ ...base, samples: 0 }, /config\.samples = 0 is invalid: expected must be >= 1/],
+      [{ ...base, grid: { ...base.grid, lr: { sgd: [0.1] } } }, /config\.grid\.lr\.adam = undefined is invalid: expected a list of learning rates for adam/],
+      [{ ...base, grid: { ...base.grid, lr: [-0.1] } }, /lr = -0.1 is invalid: expected a finite number ≥ 0/],
+      [{ ...base, optimizers: { sgd: { betas: [0.9, 0.99] } } }, /sgd has no option betas/],
+      [{ ...base, surface: { kind: 'expr', expr: 'import("fs")' } }, /calling import is not allowed/],
+      [{ ...base, surface: { kind: 'expr', expr: 'x^2 + y^2 + z^2' } }, /x0\.length = 2 is invalid: expected 3/],
+    ];
+    for (const [config, message] of bad) expect(() => parseSweepConfig(JSON.stringify(config)), JSON.stringify(config).slice(0, 80)).toThrow(message);
+    expect(() => parseSweepConfig('grid: [unclosed', 'cfg.yaml')).toThrow(/cfg.yaml = "\(file\)" is invalid: expected valid JSON or YAML/);
+  });
+});
