@@ -11,6 +11,7 @@ export const sweepCommand: Command = {
   summary: 'run a declarative grid (JSON/YAML) of simulations; resumable, shardable',
   usage: `dropgrad sweep <config.json|yaml> --out <dir> [--shard k/n] [--workers K] [--quiet] [--json]
 dropgrad sweep --example          print a valid example grid (120 cells, runs in seconds)
+dropgrad sweep --example --out <dir>   run it
 
 Runs every cell of the grid (optimizer × surface × learning rate × drop rate × full-update drop × replicate),
 each on its own seed derived from (global seed, cell index), on K worker threads (default: all cores).
@@ -21,17 +22,19 @@ skipped and the results are bit-identical to an uninterrupted run.
 --shard k/n runs only the cells whose index ≡ k − 1 (mod n); combine shards with \`dropgrad merge\`.`,
   options: { out: { type: 'string' }, shard: { type: 'string' }, workers: { type: 'string' }, example: { type: 'boolean' }, quiet: { type: 'boolean' } },
   async run(values, positionals) {
-    if (values.example) return { example: EXAMPLE_CONFIG };
+    if (values.example && !values.out) return { example: EXAMPLE_CONFIG };
     const file = positionals[0];
-    if (!file) throw new ParameterError('config', undefined, 'a path to a JSON or YAML sweep config (try `dropgrad sweep --example`)');
+    if (!file && !values.example) throw new ParameterError('config', undefined, 'a path to a JSON or YAML sweep config (try `dropgrad sweep --example`)');
     if (!values.out) throw new ParameterError('--out', undefined, 'an output directory');
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      throw new ParameterError('config', file, 'a readable file');
+    let text = EXAMPLE_CONFIG;
+    if (!values.example) {
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch {
+        throw new ParameterError('config', file, 'a readable file');
+      }
     }
-    const config = parseSweepConfig(text, file);
+    const config = parseSweepConfig(text, values.example ? 'example' : file);
     let stopResolve: () => void = () => {};
     const stop = new Promise<void>((r) => {
       stopResolve = r;
