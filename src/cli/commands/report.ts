@@ -1,0 +1,45 @@
+/** `dropgrad report`: the research reports as self-contained HTML. */
+import { ParameterError } from '../../errors.ts';
+import { SECTIONS, buildReport } from '../../report/build.ts';
+import type { Command } from '../command.ts';
+import { int } from '../flags.ts';
+
+export const reportCommand: Command = {
+  name: 'report',
+  summary: 'build the research reports (Plotly HTML, offline) into reports/',
+  usage: `dropgrad report [--quick] [--section sgd|adaptive|lion|benchmarks]… [--out DIR] [--seed S] [--backend auto|cpu] [--quiet] [--json]
+
+One page per section of the DropGrad mathematical analysis (SGD, adaptive optimizers, Lion), the benchmark
+visualizations, and a theory-vs-simulation table, with an index. Pages open from disk with no network:
+plotly.js is written once beside them and equations are rendered to MathML at build time.
+--quick builds every section at small sizes (tests, CI).`,
+  options: {
+    quick: { type: 'boolean' },
+    section: { type: 'string', multiple: true },
+    out: { type: 'string', default: 'reports' },
+    seed: { type: 'string' },
+    backend: { type: 'string', default: 'auto' },
+    quiet: { type: 'boolean' },
+  },
+  async run(values) {
+    const sections = (values.section as string[] | undefined) ?? [];
+    for (const s of sections) if (!(s in SECTIONS)) throw new ParameterError('--section', s, Object.keys(SECTIONS).join(' | '));
+    const backend = String(values.backend);
+    if (backend === 'webgpu') throw new ParameterError('--backend', backend, 'auto or cpu (the WebGPU path is not built yet)');
+    if (backend !== 'auto' && backend !== 'cpu') throw new ParameterError('--backend', backend, 'auto or cpu');
+    const quiet = Boolean(values.quiet);
+    const t0 = Date.now();
+    const r = await buildReport({
+      out: String(values.out),
+      quick: Boolean(values.quick),
+      sections,
+      seed: int(values, 'seed', 0) ?? 1,
+      progress: quiet ? undefined : (label) => process.stderr.write(`report [${((Date.now() - t0) / 1000).toFixed(0)} s] ${label}\n`),
+    });
+    return r;
+  },
+  text(result) {
+    const r = result as { out: string; pages: string[]; checks: number; worstZ: number; seconds: number };
+    return `${r.pages.length} pages in ${r.out}/ (open ${r.out}/index.html) in ${r.seconds.toFixed(1)} s; ${r.checks} closed forms checked, largest |z| = ${r.worstZ.toFixed(2)}`;
+  },
+};
