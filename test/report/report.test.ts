@@ -1,0 +1,80 @@
+/**
+ * The quick report build, read with jsdom: every page has its sections, every figure holds finite data with a
+ * title and axis labels, links resolve, equations are MathML, and the theory-vs-simulation table has no |z| > 4.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { JSDOM } from 'jsdom';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type ReportSummary, buildReport } from '../../src/report/build.ts';
+import { tmp } from '../sweep/helpers.ts';
+
+let out = '';
+let summary: ReportSummary;
+const doc = (page: string) => new JSDOM(readFileSync(join(out, page), 'utf8')).window.document;
+
+beforeAll(async () => {
+  out = tmp('dropgrad-report-');
+  summary = await buildReport({ out, quick: true });
+}, 300_000);
+
+describe('report pages (quick build)', () => {
+  it('writes the index, one page per section and plotly.js beside them', () => {
+    expect(summary.pages).toEqual(['index.html', 'sgd.html', 'adaptive.html', 'lion.html', 'benchmarks.html', 'agreement.html']);
+    for (const p of summary.pages) expect(existsSync(join(out, p))).toBe(true);
+    expect(readFileSync(join(out, 'plotly.js'), 'utf8').length).toBeGreaterThan(1_000_000);
+  });
+  it('every page states its claim and verdict, and every local link resolves', () => {
+    for (const p of summary.pages) {
+      const d = doc(p);
+      expect(d.querySelector('h1')?.textContent?.length).toBeGreaterThan(3);
+      if (p !== 'index.html') {
+        expect(d.querySelector('.claim')?.textContent).toMatch(/Claim/);
+        expect(d.querySelector('.verdict')?.textContent?.length).toBeGreaterThan(20);
+        expect(d.querySelector('script[src="plotly.js"]')).not.toBeNull();
+      }
+      for (const a of d.querySelectorAll('a[href]')) {
+        const href = a.getAttribute('href')!;
+        if (!/^[a-z]+:/.test(href)) expect(existsSync(join(out, href)), `${p} → ${href}`).toBe(true);
+      }
+    }
+  });
+  it('every figure holds data with finite numbers (gaps as null), a title and labelled axes', () => {
+    let figures = 0;
+    for (const p of summary.pages) {
+      const d = doc(p);
+      for (const el of d.querySelectorAll('.plotly')) {
+        figures++;
+        const id = el.getAttribute('data-figure')!;
+        const text = d.getElementById(`data-${id}`)!.textContent!;
+        expect(text, id).not.toMatch(/NaN|Infinity/);
+        const f = JSON.parse(text) as { data: Record<string, unknown>[]; layout: { title: { text: string }; xaxis: { title: { text: string } }; yaxis: { title: { text: string } } } };
+        expect(f.data.length, id).toBeGreaterThan(0);
+        expect(f.layout.title.text.length, id).toBeGreaterThan(3);
+        expect(f.layout.xaxis.title.text.length, id).toBeGreaterThan(0);
+        expect(f.layout.yaxis.title.text.length, id).toBeGreaterThan(0);
+        const numbers = JSON.stringify(f.data).match(/-?\d+(\.\d+)?(e[-+]?\d+)?/g) ?? [];
+        expect(numbers.length, id).toBeGreaterThan(0);
+        for (const trace of f.data) if (trace.name !== undefined) expect(String(trace.name).length).toBeGreaterThan(0);
+      }
+    }
+    expect(figures).toBe(Object.values(summary.figures).flat().length);
+    expect(figures).toBeGreaterThanOrEqual(20);
+  });
+  it('legends name the optimizer and the drop rate', () => {
+    const f = JSON.parse(readFileSync(join(out, 'figures', 'benchmarks', 'convergence-adam.json'), 'utf8')) as { data: { name?: string }[] };
+    expect(f.data.map((t) => t.name).filter(Boolean)).toContain('Adam, p = 0.3');
+  });
+  it('equations are rendered to MathML at build time', () => {
+    expect(doc('sgd.html').querySelectorAll('math').length).toBeGreaterThan(3);
+  });
+  it('the theory-vs-simulation table lists every check, none with |z| > 4', () => {
+    const rows = [...doc('agreement.html').querySelectorAll('tbody tr')];
+    expect(rows.length).toBe(summary.checks);
+    expect(rows.length).toBeGreaterThan(20);
+    for (const r of rows) {
+      const z = Number(r.lastElementChild!.textContent);
+      expect(Math.abs(z), r.textContent!).toBeLessThan(4);
+    }
+  });
+});
