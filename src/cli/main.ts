@@ -6,11 +6,12 @@ import { parseArgs } from 'node:util';
 import type { Command } from './command.ts';
 import { adaptiveCommand, momentsCommand, oneStepCommand, stabilityCommand } from './commands/analysis.ts';
 import { runCommand } from './commands/run.ts';
+import { figureCommand } from './commands/figure.ts';
 import { reportCommand } from './commands/report.ts';
 import { simulateCommand } from './commands/simulate.ts';
 import { exportCommand, mergeCommand, sweepCommand } from './commands/sweep.ts';
 
-export const COMMANDS: Command[] = [reportCommand, runCommand, oneStepCommand, momentsCommand, stabilityCommand, adaptiveCommand, simulateCommand, sweepCommand, mergeCommand, exportCommand];
+export const COMMANDS: Command[] = [reportCommand, figureCommand, runCommand, oneStepCommand, momentsCommand, stabilityCommand, adaptiveCommand, simulateCommand, sweepCommand, mergeCommand, exportCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

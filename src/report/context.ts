@@ -41,8 +41,8 @@ export function check(ctx: ReportContext, section: string, quantity: string, exa
   return c;
 }
 
-export function mc(ctx: ReportContext, problem: ProblemConfig, steps: number, o: { samples?: number; keepPaths?: number; bandSteps?: number } = {}): SimulationResult {
-  return simulateSync({ problem, samples: o.samples ?? ctx.samples, steps, seed: ctx.nextSeed(), keepPaths: o.keepPaths, bandSteps: o.bandSteps ?? 0 });
+export function mc(ctx: ReportContext, problem: ProblemConfig, steps: number, o: { samples?: number; keepPaths?: number; bandSteps?: number; divergenceLoss?: number } = {}): SimulationResult {
+  return simulateSync({ problem, samples: o.samples ?? ctx.samples, steps, seed: ctx.nextSeed(), keepPaths: o.keepPaths, bandSteps: o.bandSteps ?? 0, divergenceLoss: o.divergenceLoss });
 }
 
 export interface PathMetrics {

@@ -174,3 +174,20 @@ function fourthCentral(law: ReturnType<typeof updateLaw>, i: number): number {
   const mean = pts.reduce((a, [v, w]) => a + v * w, 0);
   return pts.reduce((a, [v, w]) => a + w * (v - mean) ** 4, 0);
 }
+
+describe('divergence threshold', () => {
+  it('a loss above divergenceLoss counts as diverged, identically on every path', async () => {
+    const problem: ProblemConfig = { surface: { kind: 'quadratic', H: [[10, 3], [3, 1]] }, x0: [1, 1], optimizer: { name: 'sgd', lr: 0.19 }, drop: { rate: 0.3 } };
+    const spec: SimulationSpec = { problem, samples: 1500, steps: 60, seed: 8, divergenceLoss: 1e4 };
+    process.env.DROPGRAD_NO_WASM = '1';
+    const js = simulateSync(spec);
+    delete process.env.DROPGRAD_NO_WASM;
+    await prepareWasm();
+    const wasm = simulateSync(spec);
+    const general = simulateSync({ ...spec, general: true });
+    expect(js.diverged).toBeGreaterThan(0);
+    expect(simulateSync({ ...spec, divergenceLoss: undefined }).diverged).toBe(0);
+    expect(strip(js)).toBe(strip(general));
+    expect(strip(wasm)).toBe(strip(general));
+  });
+});

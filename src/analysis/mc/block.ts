@@ -90,11 +90,12 @@ export function runBlock(ctx: BlockContext, index: number): BlockStats {
         seed: spec.seed,
         first,
         B,
+        divergenceLoss: spec.divergenceLoss ?? Number.POSITIVE_INFINITY,
       },
       rec,
     );
   } else {
-    runGeneralBlock({ surface: problem.surface, chain: problem.chain, x0: problem.x0, steps: spec.steps, seed: spec.seed, first, B }, rec);
+    runGeneralBlock({ surface: problem.surface, chain: problem.chain, x0: problem.x0, steps: spec.steps, seed: spec.seed, first, B, divergenceLoss: spec.divergenceLoss ?? Number.POSITIVE_INFINITY }, rec);
   }
   return rec.stats;
 }

@@ -17,10 +17,12 @@ export interface BlockJob {
   first: number;
   /** Trajectories in this block. */
   B: number;
+  /** Loss above which a trajectory counts as diverged. */
+  divergenceLoss: number;
 }
 
 export function runGeneralBlock(job: BlockJob, rec: BlockRecorder): void {
-  const { surface, chain, x0, steps, seed, first, B } = job;
+  const { surface, chain, x0, steps, seed, first, B, divergenceLoss } = job;
   const d = surface.dim;
   const x = new Float64Array(B * d);
   const loss = new Float64Array(B);
@@ -53,7 +55,7 @@ export function runGeneralBlock(job: BlockJob, rec: BlockRecorder): void {
       }
       if (t === steps - 1) last.set(u, b * d);
       const l = surface.value(xb);
-      if (!finite || !Number.isFinite(l)) {
+      if (!finite || !Number.isFinite(l) || l > divergenceLoss) {
         alive[b] = 0;
         rec.stats.diverged[t + 1]++;
         continue;

@@ -29,6 +29,8 @@ export interface FastJob {
   seed: number;
   first: number;
   B: number;
+  /** Loss above which a trajectory counts as diverged. */
+  divergenceLoss: number;
 }
 
 const M0_HI = PHILOX_M0 >>> 16;
@@ -208,7 +210,7 @@ export function runFastBlock(job: FastJob, rec: BlockRecorder): void {
       let finite = true;
       for (let i = 0; i < d; i++) if (!Number.isFinite(x[o + i])) finite = false;
       const l = value(surface, x, o, e);
-      if (!finite || !Number.isFinite(l)) {
+      if (!finite || !Number.isFinite(l) || l > job.divergenceLoss) {
         alive[b] = 0;
         rec.stats.diverged[t + 1]++;
         continue;

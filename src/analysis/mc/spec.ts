@@ -23,6 +23,11 @@ export interface SimulationSpec {
   bandSteps?: number;
   /** Keep the first `keepPaths` trajectories' full paths (for fan plots). Default 0. */
   keepPaths?: number;
+  /**
+   * A trajectory whose loss exceeds this value is counted as diverged at that step and stopped, like one that
+   * became non-finite. Default: Infinity (only non-finite values count).
+   */
+  divergenceLoss?: number;
   /** Force the general (chain-by-chain) path even when a fused kernel exists. */
   general?: boolean;
 }
@@ -36,6 +41,9 @@ export function checkSpec(spec: SimulationSpec): void {
   checkSeed(spec.seed);
   if (spec.firstTrajectory !== undefined) int('firstTrajectory', spec.firstTrajectory, 0, 2 ** 32 - 1 - spec.samples);
   if (spec.bandSteps !== undefined) int('bandSteps', spec.bandSteps, 0, 10_000);
+  if (spec.divergenceLoss !== undefined && (typeof spec.divergenceLoss !== 'number' || Number.isNaN(spec.divergenceLoss))) {
+    throw new ParameterError('divergenceLoss', spec.divergenceLoss, 'a number (a loss above it counts as divergence)');
+  }
   if (spec.keepPaths !== undefined) int('keepPaths', spec.keepPaths, 0, Math.min(spec.samples, 10_000));
 }
 

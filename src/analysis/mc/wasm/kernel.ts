@@ -94,7 +94,7 @@ function moduleFor(v: UpdateVariant): WebAssembly.Module {
 interface Exports {
   mem: WebAssembly.Memory;
   philoxPass(B: number, nblk: number, step: number, first: number, stream: number, k0: number, k1: number, out: number): void;
-  update(B: number, d: number, W: number, eta: number, isLast: number, useSkip: number, skipThr: number): number;
+  update(B: number, d: number, W: number, eta: number, isLast: number, useSkip: number, skipThr: number, limit: number): number;
   record(B: number, d: number, withCov: number): void;
   [g: string]: unknown;
 }
@@ -186,7 +186,7 @@ export function runWasmBlock(job: FastJob, rec: BlockRecorder): void {
     ex.philoxPass(Bp, nblk, t, first, STREAM_MASK, k0, k1, off.WORDS);
     const useSkip = desc.skipRate > 0 ? 1 : 0;
     if (useSkip) ex.philoxPass(Bp, 1, t, first, STREAM_SKIP, k0, k1, off.SKIPW);
-    const diverged = ex.update(B, d, W, eta, t === steps - 1 ? 1 : 0, useSkip, threshold(desc.skipRate));
+    const diverged = ex.update(B, d, W, eta, t === steps - 1 ? 1 : 0, useSkip, threshold(desc.skipRate), job.divergenceLoss);
     rec.stats.diverged[t + 1] += diverged;
     record(t + 1);
   }

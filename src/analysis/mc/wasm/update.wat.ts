@@ -153,12 +153,13 @@ function optimizer(o: FastOptimizer): string {
 }
 
 /**
- * $update(B, d, W, eta, isLast, useSkip, skipThr) → number of trajectories that diverged at this step.
+ * $update(B, d, W, eta, isLast, useSkip, skipThr, limit) → number of trajectories that diverged at this step
+ * (non-finite, or loss above limit).
  * Words per trajectory W = 4·⌈d/4⌉ at $WORDS; skip words (4 per trajectory) at $SKIPW.
  */
 export function updateWat(v: UpdateVariant): string {
   return `
-  (func $update (param $B i32) (param $d i32) (param $W i32) (param $eta f64) (param $isLast i32) (param $useSkip i32) (param $skipThr f64) (result i32)
+  (func $update (param $B i32) (param $d i32) (param $W i32) (param $eta f64) (param $isLast i32) (param $useSkip i32) (param $skipThr f64) (param $limit f64) (result i32)
     (local $b i32) (local $o i32) (local $i i32) (local $j i32) (local $hrow i32) (local $cnt i32) (local $firstStep i32)
     (local $diverged i32) (local $finite i32) (local $wbase i32)
     (local $xi f64) (local $r f64) (local $q f64) (local $acc f64) (local $gi f64) (local $u f64) (local $step f64)
@@ -192,7 +193,7 @@ export function updateWat(v: UpdateVariant): string {
         ${loop('fc', '(i32.const 0)', '(local.get $d)', `(local.set $r ${ld('$X', oi)})
           (if (f64.ne (f64.sub (local.get $r) (local.get $r)) (f64.const 0)) (then (local.set $finite (i32.const 0))))`)}
         ${value(v.surface)}
-        (if (i32.or (i32.eqz (local.get $finite)) (f64.ne (f64.sub (local.get $acc) (local.get $acc)) (f64.const 0)))
+        (if (i32.or (i32.or (i32.eqz (local.get $finite)) (f64.ne (f64.sub (local.get $acc) (local.get $acc)) (f64.const 0))) (f64.gt (local.get $acc) (local.get $limit)))
           (then
             (i32.store8 (i32.add (global.get $ALIVE) (local.get $b)) (i32.const 0))
             (local.set $diverged (i32.add (local.get $diverged) (i32.const 1))))

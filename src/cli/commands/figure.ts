@@ -1,0 +1,28 @@
+/** `dropgrad figure`: one report figure as SVG, PNG or PDF through headless Chromium. */
+import { ParameterError } from '../../errors.ts';
+import { exportFigure } from '../../report/figure.ts';
+import type { Command } from '../command.ts';
+import { int } from '../flags.ts';
+
+export const figureCommand: Command = {
+  name: 'figure',
+  summary: 'export one report figure as SVG, PNG or PDF (headless Chromium)',
+  usage: `dropgrad figure <section/figure-id> --format svg|png|pdf [--dir reports] [--file PATH] [--width W] [--height H]
+
+Renders a figure written by \`dropgrad report\` (its data lives in <dir>/figures/<section>/<id>.json;
+the figure ids are listed on each page and in \`dropgrad report --json\`) with the same plotly.js,
+through Debian's chromium (apt-get install chromium; or set CHROMIUM_PATH).`,
+  options: { format: { type: 'string', default: 'svg' }, dir: { type: 'string', default: 'reports' }, file: { type: 'string' }, width: { type: 'string' }, height: { type: 'string' } },
+  async run(values, positionals) {
+    const format = String(values.format);
+    if (format !== 'svg' && format !== 'png' && format !== 'pdf') throw new ParameterError('--format', format, 'svg, png or pdf');
+    const id = positionals[0];
+    if (!id) throw new ParameterError('figure', undefined, 'a figure id such as sgd/sgd-stability');
+    const file = (values.file as string | undefined) ?? `${id.replace('/', '-')}.${format}`;
+    return exportFigure({ dir: String(values.dir), id, format, file, width: int(values, 'width', 100), height: int(values, 'height', 100) });
+  },
+  text(result) {
+    const r = result as { file: string; bytes: number };
+    return `${r.file} (${r.bytes} bytes)`;
+  },
+};
