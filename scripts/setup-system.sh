@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Installs the system packages the tests need, idempotently: Debian's Chromium (headless browser tests and
-# `dropgrad figure`). Safe to run repeatedly; does nothing when everything is present.
+# Installs the system packages the tests need, idempotently (does nothing when they are present):
+#   chromium                                     headless browser tests, `dropgrad figure`
+#   jupyter-nbconvert, python3-jupyter-client    running the TypeScript notebooks headless (Deno kernel from npm)
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+/usr/bin/python3 -c 'import nbclient, nbconvert, jupyter_client' >/dev/null 2>&1 || need+=(jupyter-nbconvert python3-jupyter-client)
 if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get -o DPkg::Lock::Timeout=300 update -qq
   apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${need[@]}"
 fi
-echo "system packages ready: $(chromium --version 2>/dev/null || echo 'chromium missing')"
+echo "system packages ready: $(chromium --version 2>/dev/null || echo 'chromium missing'); nbclient $(/usr/bin/python3 -c 'import nbclient; print(nbclient.__version__)' 2>/dev/null || echo missing)"
