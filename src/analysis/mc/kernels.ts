@@ -5,7 +5,7 @@
  * the chain of links (src/optimizers) and the surface code, so it returns the same bits as the general path:
  * test/analysis/engine.test.ts checks that for every case. Struct-of-arrays over the block's trajectories.
  */
-import { PHILOX_M0, PHILOX_M1, PHILOX_W0, PHILOX_W1 } from '../../rng/philox.ts';
+import { philox4x32 as philox } from '../../rng/philox.ts';
 import { STREAM_MASK, STREAM_SKIP, threshold } from '../../rng/keyed.ts';
 import type { DropDescription } from '../../optimizers/index.ts';
 import type { BlockRecorder } from './stats.ts';
@@ -33,31 +33,6 @@ export interface FastJob {
   divergenceLoss: number;
 }
 
-const M0_HI = PHILOX_M0 >>> 16;
-const M0_LO = PHILOX_M0 & 0xffff;
-const M1_HI = PHILOX_M1 >>> 16;
-const M1_LO = PHILOX_M1 & 0xffff;
-
-/** Philox4x32-10 (identical to src/rng/philox.ts, inlined here for speed; the engine test compares them). */
-function philox(c0: number, c1: number, c2: number, c3: number, k0: number, k1: number, out: Uint32Array): void {
-  for (let r = 0; r < 10; r++) {
-    const hi0 = ((c0 * M0_HI + ((c0 * M0_LO) / 65536 >>> 0)) / 65536) >>> 0;
-    const lo0 = Math.imul(c0, PHILOX_M0) >>> 0;
-    const hi1 = ((c2 * M1_HI + ((c2 * M1_LO) / 65536 >>> 0)) / 65536) >>> 0;
-    const lo1 = Math.imul(c2, PHILOX_M1) >>> 0;
-    c0 = (hi1 ^ c1 ^ k0) >>> 0;
-    c1 = lo1;
-    c2 = (hi0 ^ c3 ^ k1) >>> 0;
-    c3 = lo0;
-    k0 = (k0 + PHILOX_W0) >>> 0;
-    k1 = (k1 + PHILOX_W1) >>> 0;
-  }
-  out[0] = c0;
-  out[1] = c1;
-  out[2] = c2;
-  out[3] = c3;
-}
-
 /** Gradient at trajectory b's point, written to g (same operations as the surface classes). */
 function gradient(s: FastSurface, x: Float64Array, o: number, g: Float64Array, e: Float64Array): void {
   const d = s.d;
@@ -81,7 +56,8 @@ function gradient(s: FastSurface, x: Float64Array, o: number, g: Float64Array, e
   }
 }
 
-function value(s: FastSurface, x: Float64Array, o: number, e: Float64Array): number {
+/** f at trajectory b's point (same operations as the surface classes). */
+export function value(s: FastSurface, x: Float64Array, o: number, e: Float64Array): number {
   const d = s.d;
   let acc = 0;
   if (s.kind === 'rosenbrock') {

@@ -8,7 +8,7 @@
 import { createRequire } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
 import { STREAM_MASK, STREAM_SKIP, threshold } from '../../../rng/keyed.ts';
-import type { FastJob } from '../kernels.ts';
+import { type FastJob, value } from '../kernels.ts';
 import type { BlockRecorder } from '../stats.ts';
 import { PHILOX_WAT } from './philox.wat.ts';
 import { RECORD_WAT } from './record.wat.ts';
@@ -156,7 +156,7 @@ export function runWasmBlock(job: FastJob, rec: BlockRecorder): void {
   const k0 = seed >>> 0;
   const k1 = Math.floor(seed / 4294967296) >>> 0;
   const e = new Float64Array(d);
-  const l0 = valueAt(job, x0, e);
+  const l0 = value(surface, x0, 0, e);
   for (let b = 0; b < B; b++) {
     x.set(x0, b * d);
     loss[b] = l0;
@@ -191,26 +191,4 @@ export function runWasmBlock(job: FastJob, rec: BlockRecorder): void {
     record(t + 1);
   }
   if (steps > 0) rec.recordUpdate(last, alive, B);
-}
-
-/** f(x0) with the same operations as the kernels (computed once per block). */
-function valueAt(job: FastJob, x0: Float64Array, e: Float64Array): number {
-  const s = job.surface;
-  const d = s.d;
-  let acc = 0;
-  if (s.kind === 'rosenbrock') {
-    for (let i = 0; i < d - 1; i++) {
-      const r = x0[i + 1] - x0[i] * x0[i];
-      const q = s.a - x0[i];
-      acc += s.b * r * r + q * q;
-    }
-    return acc;
-  }
-  for (let i = 0; i < d; i++) e[i] = x0[i] - s.xStar[i];
-  for (let i = 0; i < d; i++) {
-    let r = 0;
-    for (let j = 0; j < d; j++) r += s.H[i * d + j] * e[j];
-    acc += e[i] * r;
-  }
-  return 0.5 * acc + s.c;
 }
