@@ -1,5 +1,8 @@
 /** `dropgrad simulate`: the Monte-Carlo engine from the command line. */
-import { simulate } from '../../analysis/mc/index.ts';
+import { type SimulationResult, simulate } from '../../analysis/mc/index.ts';
+import { HOW_TO_GET_AN_ADAPTER } from '../../gpu/device.ts';
+import { chromiumRunner, nodeRunner } from '../../gpu/runners.ts';
+import { GpuUnsupported, simulateGpu } from '../../gpu/simulate.ts';
 import { ParameterError } from '../../errors.ts';
 import type { Command } from '../command.ts';
 import { PROBLEM_HELP, PROBLEM_OPTIONS, int, problemConfig } from '../flags.ts';
@@ -8,7 +11,8 @@ import { progressReporter } from '../progress.ts';
 export const simulateCommand: Command = {
   name: 'simulate',
   summary: 'Monte-Carlo: N seeded trajectories × T steps, streaming statistics on all cores',
-  usage: `dropgrad simulate [problem flags] --steps T --samples N --seed S [--quantity iterate|update] [--workers K] [--per-step] [--quiet] [--json]
+  usage: `dropgrad simulate [problem flags] --steps T --samples N --seed S [--quantity iterate|update] [--workers K] [--per-step]
+                  [--backend auto|cpu|webgpu|chromium] [--quiet] [--json]
 
 Simulates N trajectories (default 10000) of T steps (default 100) with the keyed random stream of seed S
 (trajectory k uses (S, k)), on K worker threads (default: all cores). The numbers do not depend on K.
@@ -16,6 +20,10 @@ Reports the iterate after T steps (or, with --quantity update, the update of the
 covariance, standard error of the mean, mean loss with its standard error, and how many trajectories
 diverged (became non-finite; statistics are over the finite ones). --per-step adds per-step means,
 variances, loss means with standard errors, divergence counts and loss quantile bands.
+--backend: cpu runs the CPU engine; webgpu the WGSL kernels on Node's WebGPU adapter (npm webgpu, Dawn);
+chromium the same kernels inside headless Chromium's WebGPU (works without a GPU, on SwiftShader); auto uses
+Node's adapter when there is one and otherwise the CPU engine, saying so on stderr. The output names the
+backend and adapter. Problems the WebGPU kernels do not cover (custom expressions) run on the CPU engine.
 
 ${PROBLEM_HELP}`,
   options: {
@@ -28,6 +36,7 @@ ${PROBLEM_HELP}`,
     'per-step': { type: 'boolean' },
     general: { type: 'boolean' },
     quiet: { type: 'boolean' },
+    backend: { type: 'string', default: 'auto' },
   },
   async run(values) {
     const quantity = String(values.quantity);
@@ -40,7 +49,34 @@ ${PROBLEM_HELP}`,
       general: Boolean(values.general),
       bandSteps: values['per-step'] ? 50 : 0,
     };
-    const r = await simulate(spec, { workers: int(values, 'workers', 0), onProgress: progressReporter('simulate', Boolean(values.quiet) || spec.samples * spec.steps < 5e6) });
+    const backend = String(values.backend);
+    if (!['auto', 'cpu', 'webgpu', 'chromium'].includes(backend)) throw new ParameterError('--backend', backend, 'auto, cpu, webgpu or chromium');
+    const onProgress = progressReporter('simulate', Boolean(values.quiet) || spec.samples * spec.steps < 5e6);
+    const runCpu = () => simulate(spec, { workers: int(values, 'workers', 0), onProgress });
+    let r: SimulationResult & { backend?: string; adapter?: string };
+    let used = { backend: 'cpu', adapter: 'cpu' };
+    if (backend === 'cpu') r = await runCpu();
+    else {
+      const runner = backend === 'chromium' ? await chromiumRunner() : await nodeRunner();
+      if (!runner) {
+        if (backend === 'auto') {
+          if (!values.quiet) process.stderr.write('dropgrad simulate: no WebGPU adapter; using the CPU engine\n');
+          r = await runCpu();
+        } else if (backend === 'chromium') throw new ParameterError('--backend', backend, 'an installed Chromium with WebGPU (apt-get install chromium)');
+        else throw new ParameterError('--backend', backend, 'a machine with a WebGPU adapter', HOW_TO_GET_AN_ADAPTER);
+      } else {
+        try {
+          r = await simulateGpu(spec, runner, { onProgress });
+          used = { backend: 'webgpu', adapter: runner.adapter };
+        } catch (e) {
+          if (!(e instanceof GpuUnsupported)) throw e;
+          if (!values.quiet) process.stderr.write(`dropgrad simulate: ${e.message}; using the CPU engine\n`);
+          r = await runCpu();
+        } finally {
+          await runner.close();
+        }
+      }
+    }
     const q = quantity === 'update' ? r.update : { mean: r.mean, cov: r.cov, stderrMean: r.stderrMean };
     return {
       quantity,
@@ -57,7 +93,8 @@ ${PROBLEM_HELP}`,
       seed: r.seed,
       path: r.path,
       ...(r.pathReason ? { pathReason: r.pathReason } : {}),
-      backend: 'cpu',
+      backend: used.backend,
+      adapter: used.adapter,
       seconds: r.seconds,
       ...(values['per-step'] ? { perStep: r.perStep, bands: r.bands } : {}),
     };

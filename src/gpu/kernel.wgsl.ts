@@ -1,0 +1,332 @@
+/**
+ * WGSL for the Monte-Carlo engine on the GPU, generated per problem from the same description the CPU fused
+ * kernels use (surface, optimizer and its options), so there is one description and two back ends; the agreement
+ * matrix in test/gpu/ checks every optimizer × surface against the CPU engine. Arithmetic is f32 (WGSL has no
+ * f64); the random words are the CPU's bit for bit, so the mask decisions are identical.
+ *
+ * One thread per trajectory runs one step (`step`); then one workgroup per 256 trajectories reduces the step's
+ * statistics (`reduce`): count, mean and centred sums of squares of every coordinate and of the loss, and at the
+ * last step the full cross-products of the iterate and of the last update. Divergence counts and loss histograms
+ * are atomic counters.
+ */
+import { HIST_BINS, BINS_PER_DECADE, LOG_MIN } from '../analysis/mc/histogram.ts';
+import { PHILOX_WGSL } from './philox.wgsl.ts';
+
+export type GpuSurface = { kind: 'rosenbrock'; a: number; b: number } | { kind: 'quadratic'; c: number } | { kind: 'rastrigin'; A: number } | { kind: 'ackley'; a: number; b: number; c: number } | { kind: 'beale' };
+
+export type GpuOptimizer =
+  | { kind: 'sgd'; momentum: number; dampening: number; nesterov: boolean; weightDecay: number }
+  | { kind: 'adam'; b1: number; b2: number; eps: number; weightDecay: number; decoupled: boolean }
+  | { kind: 'adagrad'; lrDecay: number; eps: number; weightDecay: number; initial: number }
+  | { kind: 'rmsprop'; alpha: number; eps: number; weightDecay: number; momentum: number; centered: boolean }
+  | { kind: 'adadelta'; rho: number; eps: number; weightDecay: number }
+  | { kind: 'lion'; b1: number; b2: number; weightDecay: number };
+
+export interface KernelSpec {
+  d: number;
+  surface: GpuSurface;
+  optimizer: GpuOptimizer;
+  gaussian: boolean;
+}
+
+export const WG = 64;
+/** Per-trajectory optimizer state slots (s0, s1, s2) per coordinate. */
+export function stateSlots(o: GpuOptimizer): number {
+  return { sgd: 1, adam: 2, adagrad: 1, rmsprop: 3, adadelta: 2, lion: 1 }[o.kind];
+}
+/** Floats per workgroup record of a step's statistics: n, mean[d], m2[d], loss mean, loss m2. */
+export const recordSize = (d: number) => 3 + 2 * d;
+/** Extra floats at the last step: cross-products of x (d²), then update n, mean[d], cross-products (d²). */
+export const finalSize = (d: number) => 2 * d * d + 1 + d;
+
+const f = (v: number) => {
+  if (!Number.isFinite(v)) throw new Error(`non-finite constant ${v}`);
+  const s = String(v);
+  return /[.eE]/.test(s) ? (s.includes('e') && !s.includes('.') ? s.replace('e', '.0e') : s) : `${s}.0`;
+};
+
+function surfaceCode(s: GpuSurface, d: number): string {
+  const X = (i: string) => `x[o + ${i}]`;
+  switch (s.kind) {
+    case 'rosenbrock':
+      return `fn grad(o: u32) {
+  for (var i = 0u; i < D; i++) { g[i] = 0.0; }
+  for (var i = 0u; i + 1u < D; i++) {
+    let xi = ${X('i')}; let r = ${X('i + 1u')} - xi * xi;
+    g[i] = g[i] + (-4.0 * ${f(s.b)}) * xi * r - 2.0 * (${f(s.a)} - xi);
+    g[i + 1u] = g[i + 1u] + 2.0 * ${f(s.b)} * r;
+  }
+}
+fn value(o: u32) -> f32 {
+  var acc = 0.0;
+  for (var i = 0u; i + 1u < D; i++) { let xi = ${X('i')}; let r = ${X('i + 1u')} - xi * xi; let q = ${f(s.a)} - xi; acc = acc + ${f(s.b)} * r * r + q * q; }
+  return acc;
+}`;
+    case 'quadratic':
+      return `fn grad(o: u32) {
+  for (var i = 0u; i < D; i++) { var r = 0.0; for (var j = 0u; j < D; j++) { r = r + consts[i * D + j] * (${X('j')} - consts[D * D + j]); } g[i] = r; }
+}
+fn value(o: u32) -> f32 {
+  var acc = 0.0;
+  for (var i = 0u; i < D; i++) { var r = 0.0; for (var j = 0u; j < D; j++) { r = r + consts[i * D + j] * (${X('j')} - consts[D * D + j]); } acc = acc + (${X('i')} - consts[D * D + i]) * r; }
+  return 0.5 * acc + ${f(s.c)};
+}`;
+    case 'rastrigin':
+      return `const TAU = 6.283185307179586;
+fn grad(o: u32) { for (var i = 0u; i < D; i++) { let v = ${X('i')}; g[i] = 2.0 * v + ${f(s.A)} * TAU * sin(TAU * v); } }
+fn value(o: u32) -> f32 { var acc = ${f(s.A * d)}; for (var i = 0u; i < D; i++) { let v = ${X('i')}; acc = acc + v * v - ${f(s.A)} * cos(TAU * v); } return acc; }`;
+    case 'ackley':
+      return `fn parts(o: u32) -> vec3<f32> {
+  var s2 = 0.0; var sc = 0.0;
+  for (var i = 0u; i < D; i++) { let v = ${X('i')}; s2 = s2 + v * v; sc = sc + cos(${f(s.c)} * v); }
+  let r = sqrt(s2 / f32(D));
+  return vec3<f32>(r, ${f(s.a * s.b)} * exp(-${f(s.b)} * r) / f32(D), exp(sc / f32(D)));
+}
+fn grad(o: u32) {
+  let p = parts(o);
+  for (var i = 0u; i < D; i++) { let v = ${X('i')}; var g1 = 0.0; if (p.x > 0.0) { g1 = p.y * v / p.x; } g[i] = g1 + p.z * ${f(s.c)} / f32(D) * sin(${f(s.c)} * v); }
+}
+fn value(o: u32) -> f32 { let p = parts(o); return -${f(s.a)} * exp(-${f(s.b)} * p.x) - p.z + ${f(s.a)} + 2.718281828459045; }`;
+    case 'beale':
+      return `fn grad(o: u32) {
+  let u = ${X('0u')}; let y = ${X('1u')}; var gx = 0.0; var gy = 0.0;
+  let c = vec3<f32>(1.5, 2.25, 2.625);
+  var yk = 1.0;
+  for (var k = 1u; k <= 3u; k++) { let ykm1 = yk; yk = yk * y; let r = c[k - 1u] - u + u * yk; gx = gx + 2.0 * r * (yk - 1.0); gy = gy + 2.0 * r * f32(k) * u * ykm1; }
+  g[0] = gx; g[1] = gy;
+}
+fn value(o: u32) -> f32 {
+  let u = ${X('0u')}; let y = ${X('1u')}; let a = 1.5 - u + u * y; let b = 2.25 - u + u * y * y; let c = 2.625 - u + u * y * y * y;
+  return a * a + b * b + c * c;
+}`;
+  }
+}
+
+/** Per-coordinate optimizer update: reads g[i] (the DropGrad gradient), x and state; yields u (before −lr). */
+function optimizerCode(o: GpuOptimizer): { pre: string; body: string } {
+  const S = (k: number) => `state[(b * D + i) * NS + ${k}u]`;
+  const l2 = (wd: number) => (wd !== 0 ? `gi = gi + ${f(wd)} * x[o + i];` : '');
+  switch (o.kind) {
+    case 'sgd': {
+      const mom = o.momentum !== 0 || o.nesterov;
+      return {
+        pre: 'let first = tmeta[2u * b + 1u] == 0u; tmeta[2u * b + 1u] = 1u;',
+        body: `${l2(o.weightDecay)}
+      var u = gi;
+      ${mom ? `var buf = gi; if (!first) { buf = ${f(o.momentum)} * ${S(0)} + ${f(1 - o.dampening)} * gi; } ${S(0)} = buf; u = ${o.nesterov ? `gi + ${f(o.momentum)} * buf` : 'buf'};` : ''}`,
+      };
+    }
+    case 'adam':
+      return {
+        pre: `let c = tmeta[2u * b + 1u] + 1u; tmeta[2u * b + 1u] = c; let bc1 = 1.0 - pow(${f(o.b1)}, f32(c)); let bc2 = sqrt(1.0 - pow(${f(o.b2)}, f32(c)));`,
+        body: `${o.decoupled ? '' : l2(o.weightDecay)}
+      let mu = ${f(o.b1)} * ${S(0)} + ${f(1 - o.b1)} * gi; let nu = ${f(o.b2)} * ${S(1)} + ${f(1 - o.b2)} * gi * gi;
+      ${S(0)} = mu; ${S(1)} = nu;
+      var u = mu / bc1 / (sqrt(nu) / bc2 + ${f(o.eps)});
+      ${o.decoupled && o.weightDecay !== 0 ? `u = u + ${f(o.weightDecay)} * x[o + i];` : ''}`,
+      };
+    case 'adagrad':
+      return {
+        pre: `let c = tmeta[2u * b + 1u] + 1u; tmeta[2u * b + 1u] = c; let decay = 1.0 + f32(c - 1u) * ${f(o.lrDecay)};`,
+        body: `${l2(o.weightDecay)}
+      let acc = ${S(0)} + gi * gi; ${S(0)} = acc;
+      let u = gi / (sqrt(acc) + ${f(o.eps)}) / decay;`,
+      };
+    case 'rmsprop':
+      return {
+        pre: '',
+        body: `${l2(o.weightDecay)}
+      let sa = ${f(o.alpha)} * ${S(0)} + ${f(1 - o.alpha)} * gi * gi; ${S(0)} = sa;
+      ${o.centered ? `let ga = ${f(o.alpha)} * ${S(1)} + ${f(1 - o.alpha)} * gi; ${S(1)} = ga; let denom = sqrt(sa - ga * ga) + ${f(o.eps)};` : `let denom = sqrt(sa) + ${f(o.eps)};`}
+      var u = gi / denom;
+      ${o.momentum !== 0 ? `let buf = ${f(o.momentum)} * ${S(2)} + u; ${S(2)} = buf; u = buf;` : ''}`,
+      };
+    case 'adadelta':
+      return {
+        pre: '',
+        body: `${l2(o.weightDecay)}
+      let sa = ${f(o.rho)} * ${S(0)} + ${f(1 - o.rho)} * gi * gi; ${S(0)} = sa;
+      let delta = sqrt(${S(1)} + ${f(o.eps)}) / sqrt(sa + ${f(o.eps)}) * gi;
+      ${S(1)} = ${f(o.rho)} * ${S(1)} + ${f(1 - o.rho)} * delta * delta;
+      let u = delta;`,
+      };
+    case 'lion':
+      return {
+        pre: '',
+        body: `var u = sign(${f(o.b1)} * ${S(0)} + ${f(1 - o.b1)} * gi);
+      ${S(0)} = ${f(o.b2)} * ${S(0)} + ${f(1 - o.b2)} * gi;
+      ${o.weightDecay !== 0 ? `u = u + ${f(o.weightDecay)} * x[o + i];` : ''}`,
+      };
+  }
+}
+
+export function kernelWgsl(k: KernelSpec): string {
+  const NS = stateSlots(k.optimizer);
+  const opt = optimizerCode(k.optimizer);
+  const R = recordSize(k.d);
+  return /* wgsl */ `
+const D: u32 = ${k.d}u;
+const NS: u32 = ${NS}u;
+const WGS: u32 = ${WG}u;
+const R: u32 = ${R}u;
+const BINS: u32 = ${HIST_BINS}u;
+
+struct Step { t: u32, lr: f32, skipThr: u32, flags: u32, band: i32, limit: f32, first: u32, n: u32, key0: u32, key1: u32, partialOffset: u32, histOffset: u32, finalOffset: u32, p0: u32, p1: u32, p2: u32 };
+struct Rate { thr: u32, invq: f32, sigma: f32, zero: u32 };
+
+@group(0) @binding(0) var<uniform> st: Step;
+@group(0) @binding(1) var<storage, read> rates: array<Rate>;
+@group(0) @binding(2) var<storage, read_write> x: array<f32>;
+@group(0) @binding(3) var<storage, read_write> state: array<f32>;
+@group(0) @binding(4) var<storage, read_write> tmeta: array<u32>;
+@group(0) @binding(5) var<storage, read_write> aux: array<f32>;
+@group(0) @binding(6) var<storage, read_write> counters: array<atomic<u32>>;
+@group(0) @binding(7) var<storage, read> consts: array<f32>;
+
+var<private> g: array<f32, ${k.d}>;
+
+${PHILOX_WGSL}
+${surfaceCode(k.surface, k.d)}
+
+fn finite(v: f32) -> bool { return v == v && abs(v) <= 3.4028234e38; }
+
+fn histBin(l: f32) -> u32 {
+  let side = BINS / 2u;
+  let a = abs(l);
+  if (a < ${f(10 ** LOG_MIN)}) { return side; }
+  let kk = min(u32(max(floor((log2(a) * 0.30102999566398120 - ${f(LOG_MIN)}) * ${f(BINS_PER_DECADE)}), 0.0)), side - 1u);
+  if (l > 0.0) { return side + 1u + kk; }
+  return side - 1u - kk;
+}
+
+@compute @workgroup_size(WGS)
+fn step(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let b = gid.x;
+  if (b >= st.n) { return; }
+  if (tmeta[2u * b] == 0u) { return; }
+  let o = b * D;
+  let t = st.t;
+  let traj = st.first + b;
+  let key = vec2<u32>(st.key0, st.key1);
+  let isLast = (st.flags & 1u) != 0u;
+  if ((st.flags & 2u) != 0u) {
+    let w = philox(vec4<u32>(0u, t, traj, 2u), key).x;
+    if (w < st.skipThr) {
+      if (isLast) { for (var i = 0u; i < D; i++) { aux[st.n + o + i] = 0.0; } }
+      return;
+    }
+  }
+  grad(o);
+  var words = vec4<u32>(0u);
+  for (var i = 0u; i < D; i++) {
+    let rt = rates[t * D + i];
+    ${k.gaussian
+      ? `if ((i & 1u) == 0u) { words = philox(vec4<u32>(i >> 1u, t, traj, 1u), key); }
+    if (rt.zero == 0u) {
+      let j = (i & 1u) * 2u;
+      let u1 = (f32(words[j]) + 1.0) * 2.3283064365386963e-10;
+      let u2 = f32(words[j + 1u]) * 2.3283064365386963e-10;
+      g[i] = g[i] * (1.0 + rt.sigma * sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2));
+    }`
+      : `if ((i & 3u) == 0u) { words = philox(vec4<u32>(i >> 2u, t, traj, 0u), key); }
+    if (rt.zero == 0u) { if (words[i & 3u] >= rt.thr) { g[i] = g[i] * rt.invq; } else { g[i] = 0.0; } }`}
+  }
+  ${opt.pre}
+  var ok = true;
+  for (var i = 0u; i < D; i++) {
+    var gi = g[i];
+    ${opt.body}
+    let s = -st.lr * u;
+    if (isLast) { aux[st.n + o + i] = s; }
+    let nx = x[o + i] + s;
+    x[o + i] = nx;
+    if (!finite(nx)) { ok = false; }
+  }
+  let l = value(o);
+  if (!ok || !finite(l) || l > st.limit) {
+    tmeta[2u * b] = 0u;
+    atomicAdd(&counters[t + 1u], 1u);
+    return;
+  }
+  aux[b] = l;
+}
+
+var<workgroup> sh: array<f32, ${WG}>;
+var<workgroup> shn: array<u32, ${WG}>;
+var<workgroup> mean: array<f32, ${k.d}>;
+
+fn wsum(lid: u32, v: f32) -> f32 {
+  sh[lid] = v;
+  workgroupBarrier();
+  for (var s = WGS / 2u; s > 0u; s = s >> 1u) {
+    if (lid < s) { sh[lid] = sh[lid] + sh[lid + s]; }
+    workgroupBarrier();
+  }
+  let r = sh[0];
+  workgroupBarrier();
+  return r;
+}
+
+@compute @workgroup_size(WGS)
+fn reduce(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation_id) lidv: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
+  let lid = lidv.x;
+  let b = gid.x;
+  var alive = false;
+  if (b < st.n) { alive = tmeta[2u * b] != 0u; }
+  let w = select(0.0, 1.0, alive);
+  shn[lid] = select(0u, 1u, alive);
+  workgroupBarrier();
+  for (var s = WGS / 2u; s > 0u; s = s >> 1u) {
+    if (lid < s) { shn[lid] = shn[lid] + shn[lid + s]; }
+    workgroupBarrier();
+  }
+  let n = workgroupUniformLoad(&shn[0]);
+  let base = st.partialOffset + wid.x * R;
+  let o = b * D;
+  if (lid == 0u) { aux[base] = f32(n); }
+  if (n == 0u) { return; }
+  let nf = f32(n);
+  for (var i = 0u; i < D; i++) {
+    var v = 0.0; if (alive) { v = x[o + i]; }
+    let m = wsum(lid, v) / nf;
+    if (lid == 0u) { mean[i] = m; aux[base + 1u + i] = m; }
+    var dv = 0.0; if (alive) { dv = (x[o + i] - m) * (x[o + i] - m); }
+    let m2 = wsum(lid, dv);
+    if (lid == 0u) { aux[base + 1u + D + i] = m2; }
+  }
+  workgroupBarrier();
+  var lv = 0.0; if (alive) { lv = aux[b]; }
+  let lm = wsum(lid, lv) / nf;
+  var ld = 0.0; if (alive) { ld = (aux[b] - lm) * (aux[b] - lm); }
+  let l2 = wsum(lid, ld);
+  if (lid == 0u) { aux[base + 1u + 2u * D] = lm; aux[base + 2u + 2u * D] = l2; }
+  if (st.band >= 0 && alive) { atomicAdd(&counters[st.histOffset + u32(st.band) * BINS + histBin(aux[b])], 1u); }
+  if ((st.flags & 4u) != 0u) {
+    // After the last step: full cross-products of x, then the update's mean and cross-products (same alive set).
+    let fb = st.finalOffset + wid.x * ${finalSize(k.d)}u;
+    for (var i = 0u; i < D; i++) {
+      for (var j = 0u; j < D; j++) {
+        var v = 0.0; if (alive) { v = (x[o + i] - mean[i]) * (x[o + j] - mean[j]); }
+        let c = wsum(lid, v);
+        if (lid == 0u) { aux[fb + i * D + j] = c; }
+      }
+    }
+    let ub = fb + D * D;
+    if (lid == 0u) { aux[ub] = f32(n); }
+    for (var i = 0u; i < D; i++) {
+      var v = 0.0; if (alive) { v = aux[st.n + o + i]; }
+      let m = wsum(lid, v) / nf;
+      if (lid == 0u) { mean[i] = m; aux[ub + 1u + i] = m; }
+    }
+    workgroupBarrier();
+    for (var i = 0u; i < D; i++) {
+      for (var j = 0u; j < D; j++) {
+        var v = 0.0; if (alive) { v = (aux[st.n + o + i] - mean[i]) * (aux[st.n + o + j] - mean[j]); }
+        let c = wsum(lid, v);
+        if (lid == 0u) { aux[ub + 1u + D + i * D + j] = c; }
+      }
+    }
+  }
+}
+`;
+}

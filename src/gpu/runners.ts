@@ -1,0 +1,82 @@
+/**
+ * Where the WebGPU plans run: Node's Dawn (npm `webgpu`) when it has an adapter, or a headless Chromium page
+ * (Debian's `chromium`, whose WebGPU runs on its bundled SwiftShader without a GPU). The same `executePlan`
+ * source runs in both.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, chromiumAvailable } from '../report/browser.ts';
+import { getGpu } from './device.ts';
+import { executePlan, type GpuPlan } from './execute.ts';
+import type { GpuRunner } from './simulate.ts';
+
+/** Node's Dawn adapter, or null when there is none. */
+export async function nodeRunner(): Promise<(GpuRunner & { close(): Promise<void> }) | null> {
+  const gpu = await getGpu();
+  if (!gpu) return null;
+  return {
+    adapter: `${gpu.adapterName} (Dawn, Node)`,
+    limits: gpu.limits,
+    run: (plan: GpuPlan) => executePlan(gpu.device, plan),
+    close: async () => {},
+  };
+}
+
+const PAGE = '<!doctype html><meta charset="utf-8"><title>dropgrad-lab WebGPU</title>';
+
+/** WebGPU inside headless Chromium: a secure origin (http://127.0.0.1) and --enable-unsafe-webgpu. */
+export async function chromiumRunner(): Promise<(GpuRunner & { close(): Promise<void> }) | null> {
+  if (!chromiumAvailable()) return null;
+  const server = http.createServer((_req, res) => {
+    res.setHeader('content-type', 'text/html');
+    res.end(PAGE);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { chromium } = await import('playwright-core');
+  let browser: Browser | null = null;
+  try {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-webgpu-adapter=swiftshader', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    });
+    const page: Page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    // The executor's own source (our code, never user input), defined once in the page.
+    await page.addScriptTag({ content: `globalThis.__name = (f) => f; globalThis.__executePlan = (${executePlan.toString()});` });
+    const info = await page.evaluate(async () => {
+      const g = globalThis as unknown as Record<string, unknown>;
+      const nav = navigator as Navigator & { gpu?: GPU };
+      const adapter = await nav.gpu?.requestAdapter();
+      if (!adapter) return null;
+      const device = await adapter.requestDevice();
+      g.__device = device;
+      const i = (adapter as GPUAdapter & { info?: GPUAdapterInfo }).info;
+      return { name: [i?.vendor, i?.architecture, i?.description].filter(Boolean).join(' ') || 'unknown adapter', maxWG: device.limits.maxComputeWorkgroupsPerDimension, align: device.limits.minUniformBufferOffsetAlignment };
+    });
+    if (!info) {
+      await browser.close();
+      server.close();
+      return null;
+    }
+    const b = browser;
+    return {
+      adapter: `${info.name} (Chromium ${b.version()})`,
+      limits: { maxComputeWorkgroupsPerDimension: Math.min(info.maxWG, 65535), minUniformBufferOffsetAlignment: info.align },
+      run: (plan: GpuPlan) =>
+        page.evaluate((p) => {
+          const g = globalThis as unknown as { __executePlan: (d: unknown, p: unknown) => Promise<string[]>; __device: unknown };
+          return g.__executePlan(g.__device, p);
+        }, plan),
+      close: async () => {
+        await b.close();
+        server.close();
+      },
+    };
+  } catch (e) {
+    await browser?.close();
+    server.close();
+    throw e;
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * The WebGPU path, run where a machine without a GPU can run it: the WGSL kernels inside headless Chromium's
+ * WebGPU (SwiftShader). Philox known answers on the GPU (bit-exact), GPU vs CPU engine for every optimizer ×
+ * surface (f32 on the GPU vs f64 on the CPU, identical random decisions: 1e-3 relative over 8 steps), GPU
+ * Monte-Carlo vs the exact moments (z-scores), and chunking that does not change a bit. Under CI=true a missing
+ * Chromium fails.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { multiStepMoments } from '../../src/analysis/index.ts';
+import { simulateSync } from '../../src/analysis/mc/index.ts';
+import { PHILOX_WGSL } from '../../src/gpu/philox.wgsl.ts';
+import { chromiumRunner } from '../../src/gpu/runners.ts';
+import { type GpuRunner, simulateGpu } from '../../src/gpu/simulate.ts';
+import { chromiumAvailable } from '../../src/report/browser.ts';
+import type { ProblemConfig } from '../../src/problem.ts';
+import { quadratic } from '../../src/surfaces/index.ts';
+import { expectZ } from '../helpers/stats.ts';
+
+if (!chromiumAvailable() && process.env.CI === 'true') throw new Error('Chromium is required under CI=true for the WebGPU tests (scripts/setup-system.sh)');
+
+describe.skipIf(!chromiumAvailable())('WebGPU path (headless Chromium, SwiftShader)', () => {
+  let gpu: GpuRunner & { close(): Promise<void> };
+  beforeAll(async () => {
+    const r = await chromiumRunner();
+    if (!r) throw new Error('headless Chromium exposes no WebGPU adapter');
+    gpu = r;
+  }, 120_000);
+  afterAll(async () => {
+    await gpu?.close();
+  });
+
+  it('Philox4x32-10 known answers on the GPU, bit for bit', async () => {
+    const inputs = new Uint32Array([0, 0, 0, 0, 0, 0, 0, 0, ...new Array(6).fill(0xffffffff), 0, 0, 0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344, 0xa4093822, 0x299f31d0, 0, 0]);
+    const [out] = await gpu.run({
+      wgsl: `${PHILOX_WGSL}
+@group(0) @binding(0) var<storage, read_write> io: array<vec4<u32>>;
+@compute @workgroup_size(1) fn main(@builtin(global_invocation_id) id: vec3<u32>) { io[6u + id.x] = philox(io[2u * id.x], io[2u * id.x + 1u].xy); }`,
+      buffers: [{ size: 9 * 16, data: Buffer.from(new Uint8Array([...new Uint8Array(inputs.buffer), ...new Uint8Array(48)])).toString('base64') }],
+      bindings: [{ binding: 0, type: 'storage', buffer: 0 }],
+      submissions: [[{ entry: 'main', offset: 0, workgroups: 3 }]],
+      reads: [{ buffer: 0, offset: 96, size: 48 }],
+    });
+    const words = new Uint32Array(Uint8Array.from(Buffer.from(out, 'base64')).buffer);
+    expect(Array.from(words, (w) => w.toString(16).padStart(8, '0')).join(' ')).toBe(
+      '6627e8d5 e169c58d bc57ac4c 9b00dbd8 408f276d 41c83b0e a20bc7c6 6d5451fd d16cfe09 94fdcceb 5001e420 24126ea1',
+    );
+  }, 60_000);
+
+  const surfaces: [string, ProblemConfig['surface'], number[]][] = [
+    ['quadratic', { kind: 'quadratic', H: [[10, 3], [3, 1]], xStar: [0.5, -1] }, [1.5, 0.7]],
+    ['Rosenbrock', { kind: 'rosenbrock' }, [-1.2, 1]],
+    ['Rastrigin', { kind: 'rastrigin' }, [2.3, -1.7]],
+    ['Ackley', { kind: 'ackley' }, [2.5, -1.9]],
+    ['Beale', { kind: 'beale' }, [1, 1.5]],
+  ];
+  const optimizers: ProblemConfig['optimizer'][] = [
+    { name: 'sgd', lr: 1e-3, momentum: 0.9, weightDecay: 0.01 },
+    { name: 'sgd', lr: 1e-3, momentum: 0.5, nesterov: true },
+    { name: 'adam', lr: 0.01 },
+    { name: 'adamw', lr: 0.01, weightDecay: 0.1 },
+    { name: 'adagrad', lr: 0.05, lrDecay: 0.01, initialAccumulatorValue: 0.1 },
+    { name: 'rmsprop', lr: 0.005, momentum: 0.5, centered: true },
+    { name: 'adadelta', lr: 1 },
+    { name: 'lion', lr: 0.01, weightDecay: 0.1 },
+  ];
+  const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(1e-3, Math.abs(b));
+  for (const [sname, surface, x0] of surfaces) {
+    it(`agrees with the CPU engine for every optimizer on ${sname}`, async () => {
+      for (const optimizer of optimizers) {
+        const spec = { problem: { surface, x0, optimizer, drop: { rate: 0.3 } } as ProblemConfig, samples: 300, steps: 8, seed: 4, bandSteps: 0 };
+        const g = await simulateGpu(spec, gpu);
+        const c = simulateSync(spec);
+        const label = `${optimizer.name} on ${sname}`;
+        expect(g.diverged, label).toBe(c.diverged);
+        g.mean.forEach((m, i) => expect(rel(m, c.mean[i]), `${label}: E[x_${i}] ${m} vs ${c.mean[i]}`).toBeLessThan(1e-3));
+        expect(rel(g.meanLoss, c.meanLoss), `${label}: mean loss`).toBeLessThan(1e-3);
+        g.update.mean.forEach((m, i) => expect(Math.abs(m - c.update.mean[i]), `${label}: update ${i}`).toBeLessThan(1e-3 * Math.max(1e-3, Math.abs(c.update.mean[i])) + 1e-7));
+      }
+    }, 300_000);
+  }
+
+  it('Gaussian DropGrad, per-group rates, schedules and full-update drop agree with the CPU engine', async () => {
+    for (const drop of [
+      { rate: 0.3, variant: 'gaussian' as const },
+      { rate: 'linear:0.5,0.1,8', groups: { y: { indices: [1], rate: 0.6 } }, fullUpdateDrop: 0.2 },
+    ]) {
+      const spec = { problem: { surface: { kind: 'rosenbrock' }, x0: [-1.2, 1], optimizer: { name: 'adam', lr: 'cosine:0.02,0.005,8' }, drop } as ProblemConfig, samples: 300, steps: 8, seed: 9, bandSteps: 0 };
+      const g = await simulateGpu(spec, gpu);
+      const c = simulateSync(spec);
+      g.mean.forEach((m, i) => expect(rel(m, c.mean[i]), `E[x_${i}] ${JSON.stringify(drop)}`).toBeLessThan(1e-3));
+      expect(rel(g.meanLoss, c.meanLoss)).toBeLessThan(1e-3);
+    }
+  }, 120_000);
+
+  it('GPU Monte-Carlo agrees with the exact multi-step moments (z-scores)', async () => {
+    const H = [
+      [4, 1],
+      [1, 2],
+    ];
+    const problem: ProblemConfig = { surface: { kind: 'quadratic', H, xStar: [1, -1] }, x0: [2, 0.5], optimizer: { name: 'sgd', lr: 0.1, momentum: 0.5 }, drop: { rate: 0.4 } };
+    const g = await simulateGpu({ problem, samples: 8192, steps: 15, seed: 21, bandSteps: 0 }, gpu);
+    const exact = multiStepMoments(quadratic({ H, xStar: [1, -1] }), { x0: [2, 0.5], steps: 15, lr: () => 0.1, momentum: 0.5, rates: () => Float64Array.of(0.4, 0.4) });
+    g.mean.forEach((m, i) => expectZ(`GPU E[x_15,${i}]`, m, exact.mean[i], g.stderrMean[i]));
+    expectZ('GPU E f(x_15)', g.meanLoss, exact.expectedLoss, g.stderrLoss);
+  }, 120_000);
+
+  it('chunking across the limits changes no bit (chunks of 256 vs one chunk, N not a multiple of 64)', async () => {
+    const spec = { problem: { surface: { kind: 'rosenbrock' }, x0: [-1.2, 1], optimizer: { name: 'lion', lr: 0.01 }, drop: { rate: 0.3 } } as ProblemConfig, samples: 1000, steps: 6, seed: 2, bandSteps: 3 };
+    const one = await simulateGpu(spec, gpu);
+    const many = await simulateGpu(spec, gpu, { maxChunk: 256 });
+    expect(one.chunks).toBe(1);
+    expect(many.chunks).toBe(4);
+    const strip = ({ seconds, chunks, ...r }: typeof one) => {
+      void [seconds, chunks];
+      return JSON.stringify(r);
+    };
+    expect(strip(many)).toBe(strip(one));
+  }, 120_000);
+});
+
+describe('backend choice on the command line', () => {
+  it('--backend webgpu without an adapter fails with a message that says how to get one; the JSON names the backend', async () => {
+    const { cli, cliJson } = await import('../cli/helpers.ts');
+    const r = cli(['simulate', '--backend', 'webgpu', '--steps', '3', '--samples', '64']);
+    if (r.status === 0) expect(r.stdout).toMatch(/webgpu|E\[x_T\]/);
+    else expect(r.stderr).toMatch(/--backend = "webgpu" is invalid: expected a machine with a WebGPU adapter \(no WebGPU adapter: .*chromium/);
+    const cpu = cliJson<{ backend: string; adapter: string }>(['simulate', '--backend', 'cpu', '--steps', '3', '--samples', '64']);
+    expect(cpu).toMatchObject({ backend: 'cpu', adapter: 'cpu' });
+    expect(cli(['simulate', '--backend', 'cuda']).stderr).toMatch(/--backend = "cuda" is invalid: expected auto, cpu, webgpu or chromium/);
+  }, 120_000);
+  it.skipIf(!chromiumAvailable())('--backend chromium runs the WGSL kernels in headless Chromium and names the adapter', async () => {
+    const { cliJson } = await import('../cli/helpers.ts');
+    const r = cliJson<{ backend: string; adapter: string; mean: number[] }>(['simulate', '--backend', 'chromium', '--surface', 'quadratic', '--H', '[[4,1],[1,2]]', '--x0', '[1,1]', '--lr', '0.1', '--drop-rate', '0.3', '--steps', '5', '--samples', '512']);
+    expect(r.backend).toBe('webgpu');
+    expect(r.adapter).toMatch(/Chromium/);
+    expect(r.mean).toHaveLength(2);
+  }, 120_000);
+});
