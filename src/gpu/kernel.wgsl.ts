@@ -171,7 +171,9 @@ const WGS: u32 = ${WG}u;
 const R: u32 = ${R}u;
 const BINS: u32 = ${HIST_BINS}u;
 
-struct Step { t: u32, lr: f32, skipThr: u32, flags: u32, band: i32, limit: f32, first: u32, n: u32, key0: u32, key1: u32, partialOffset: u32, histOffset: u32, finalOffset: u32, p0: u32, p1: u32, p2: u32 };
+struct Step { t: u32, T: u32, flags: u32, band: i32, limit: f32, n: u32, slot: u32, partialOffset: u32, histOffset: u32, finalOffset: u32, bands: u32, cellSteps: u32, p1: u32, p2: u32, p3: u32, p4: u32 };
+// table: per unit (a run of trajectories of one cell in a slot of st.slot threads) two entries
+// (cell, first trajectory, count, key0) (key1, 0, 0, 0); from st.cellSteps on, per cell and step (lr bits, skip threshold, 0, 0).
 struct Rate { thr: u32, invq: f32, sigma: f32, zero: u32 };
 
 @group(0) @binding(0) var<uniform> st: Step;
@@ -182,6 +184,7 @@ struct Rate { thr: u32, invq: f32, sigma: f32, zero: u32 };
 @group(0) @binding(5) var<storage, read_write> aux: array<f32>;
 @group(0) @binding(6) var<storage, read_write> counters: array<atomic<u32>>;
 @group(0) @binding(7) var<storage, read> consts: array<f32>;
+@group(0) @binding(8) var<storage, read> table: array<vec4<u32>>;
 
 var<private> g: array<f32, ${k.d}>;
 
@@ -206,12 +209,18 @@ fn step(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (tmeta[2u * b] == 0u) { return; }
   let o = b * D;
   let t = st.t;
-  let traj = st.first + b;
-  let key = vec2<u32>(st.key0, st.key1);
+  let ua = table[2u * (b / st.slot)];
+  let ub = table[2u * (b / st.slot) + 1u];
+  let cell = ua.x;
+  let traj = ua.y + b % st.slot;
+  let key = vec2<u32>(ua.w, ub.x);
+  let csr = table[st.cellSteps + cell * st.T + t];
+  let lr = bitcast<f32>(csr.x);
+  let skipThr = csr.y;
   let isLast = (st.flags & 1u) != 0u;
-  if ((st.flags & 2u) != 0u) {
+  if (skipThr != 0u) {
     let w = philox(vec4<u32>(0u, t, traj, 2u), key).x;
-    if (w < st.skipThr) {
+    if (w < skipThr) {
       if (isLast) { for (var i = 0u; i < D; i++) { aux[st.n + o + i] = 0.0; } }
       return;
     }
@@ -219,7 +228,7 @@ fn step(@builtin(global_invocation_id) gid: vec3<u32>) {
   grad(o);
   var words = vec4<u32>(0u);
   for (var i = 0u; i < D; i++) {
-    let rt = rates[t * D + i];
+    let rt = rates[(cell * st.T + t) * D + i];
     ${k.gaussian
       ? `if ((i & 1u) == 0u) { words = philox(vec4<u32>(i >> 1u, t, traj, 1u), key); }
     if (rt.zero == 0u) {
@@ -236,7 +245,7 @@ fn step(@builtin(global_invocation_id) gid: vec3<u32>) {
   for (var i = 0u; i < D; i++) {
     var gi = g[i];
     ${opt.body}
-    let s = -st.lr * u;
+    let s = -lr * u;
     if (isLast) { aux[st.n + o + i] = s; }
     let nx = x[o + i] + s;
     x[o + i] = nx;
@@ -245,7 +254,7 @@ fn step(@builtin(global_invocation_id) gid: vec3<u32>) {
   let l = value(o);
   if (!ok || !finite(l) || l > st.limit) {
     tmeta[2u * b] = 0u;
-    atomicAdd(&counters[t + 1u], 1u);
+    atomicAdd(&counters[(b / st.slot) * (st.T + 1u) + t + 1u], 1u);
     return;
   }
   aux[b] = l;
@@ -300,7 +309,7 @@ fn reduce(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocati
   var ld = 0.0; if (alive) { ld = (aux[b] - lm) * (aux[b] - lm); }
   let l2 = wsum(lid, ld);
   if (lid == 0u) { aux[base + 1u + 2u * D] = lm; aux[base + 2u + 2u * D] = l2; }
-  if (st.band >= 0 && alive) { atomicAdd(&counters[st.histOffset + u32(st.band) * BINS + histBin(aux[b])], 1u); }
+  if (st.band >= 0 && alive) { atomicAdd(&counters[st.histOffset + ((b / st.slot) * st.bands + u32(st.band)) * BINS + histBin(aux[b])], 1u); }
   if ((st.flags & 4u) != 0u) {
     // After the last step: full cross-products of x, then the update's mean and cross-products (same alive set).
     let fb = st.finalOffset + wid.x * ${finalSize(k.d)}u;

@@ -136,3 +136,29 @@ describe('backend choice on the command line', () => {
     expect(r.mean).toHaveLength(2);
   }, 120_000);
 });
+
+describe.skipIf(!chromiumAvailable())('grid batching on the GPU', () => {
+  it('a grid of learning rates × drop rates runs in one batch and gives the same bits as cell-by-cell runs', async () => {
+    const { simulateGpuBatch } = await import('../../src/gpu/simulate.ts');
+    const gpu = (await chromiumRunner())!;
+    try {
+      const specs = [0.005, 0.02].flatMap((lr) =>
+        [0, 0.3, 0.6].map((rate, k) => ({ problem: { surface: { kind: 'rosenbrock' }, x0: [-1.2, 1], optimizer: { name: 'adam', lr }, drop: { rate } } as ProblemConfig, samples: 300 + 50 * k, steps: 6, seed: 10 + k, bandSteps: 2 })),
+      );
+      let progress = 0;
+      const batch = await simulateGpuBatch(specs, gpu, { onProgress: (done) => (progress = done) });
+      expect(progress).toBe(1);
+      for (let i = 0; i < specs.length; i++) {
+        const single = await simulateGpu(specs[i], gpu);
+        const strip = ({ seconds, chunks, ...r }: typeof single) => {
+          void [seconds, chunks];
+          return JSON.stringify(r);
+        };
+        expect(strip(batch[i]), `cell ${i}`).toBe(strip(single));
+      }
+      await expect(simulateGpuBatch([specs[0], { ...specs[1], steps: 7 }], gpu)).rejects.toThrow(/same kernel, steps/);
+    } finally {
+      await gpu.close();
+    }
+  }, 180_000);
+});
