@@ -4,7 +4,7 @@
  */
 import { Matrix } from 'ml-matrix';
 import { expectedLossExact, lrMax, multiStepMoments, updateLaw } from '../analysis/index.ts';
-import { simulateSync } from '../analysis/mc/index.ts';
+import { type SimulationResult, type SimulationSpec, simulateSync } from '../analysis/mc/index.ts';
 import { ConstantSchedule, DEFAULT_LR } from '../optimizers/index.ts';
 import { buildProblem } from '../problem.ts';
 import type { QuadraticSurface } from '../surfaces/index.ts';
@@ -16,9 +16,17 @@ export interface CellRun {
   steps: number;
 }
 
+/** The simulation spec of a cell. */
+export const cellSpec = (cell: Cell, run: CellRun): SimulationSpec => ({ problem: cell.problem, samples: run.samples, steps: run.steps, seed: cell.seed, bandSteps: Math.min(50, run.steps) });
+
+/** Runs a cell on the CPU engine. */
 export function runCell(cell: Cell, run: CellRun): CellResult {
+  return cellResult(cell, run, simulateSync(cellSpec(cell, run)));
+}
+
+/** A cell's results from its simulation (CPU or WebGPU) and the exact values that exist for it. */
+export function cellResult(cell: Cell, run: CellRun, r: SimulationResult & { backend?: string }): CellResult {
   const problem = buildProblem(cell.problem);
-  const r = simulateSync({ problem: cell.problem, samples: run.samples, steps: run.steps, seed: cell.seed, bandSteps: Math.min(50, run.steps) });
   const exact: Record<string, unknown> = {};
   // One step from x0: exact expected loss by term enumeration (any surface with small terms).
   try {
@@ -51,6 +59,7 @@ export function runCell(cell: Cell, run: CellRun): CellResult {
   }
   return {
     cell: { index: cell.index, id: cell.id, params: cell.params, seed: cell.seed },
+    backend: r.backend ?? 'cpu',
     problem: cell.problem,
     samples: run.samples,
     steps: run.steps,

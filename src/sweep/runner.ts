@@ -8,6 +8,10 @@ import { Worker } from 'node:worker_threads';
 import { ParameterError } from '../errors.ts';
 import { defaultWorkers } from '../analysis/mc/index.ts';
 import { type Cell, type SweepConfig, configHash, expandGrid } from './config.ts';
+import { cellResult, cellSpec } from './cell.ts';
+import { type GpuRunner, simulateGpuBatch } from '../gpu/simulate.ts';
+import { gpuKernelSpec } from '../gpu/spec.ts';
+import { buildProblem } from '../problem.ts';
 import { cellDone, cellPath, initDir, type Manifest, newManifest, readManifest, writeAtomic, writeManifest } from './store.ts';
 import { writeSummary } from './summary.ts';
 
@@ -34,6 +38,11 @@ export interface SweepRunOptions {
   onProgress?: (done: number, total: number) => void;
   /** Resolves when the run should stop (SIGINT, SIGTERM): in-flight cells are abandoned, finished ones kept. */
   stop?: Promise<void>;
+  /**
+   * Runs the cells the WebGPU kernels cover on this device, batched by kernel (the rest on the CPU workers).
+   * Results then carry "backend": "webgpu" (f32 on the device), so a sweep should not mix backends across resumes.
+   */
+  gpu?: GpuRunner | null;
 }
 
 export interface SweepRunSummary {
@@ -62,12 +71,48 @@ export async function runSweep(config: SweepConfig, o: SweepRunOptions): Promise
   for (const c of manifest.cells) c.status = cellDone(o.out, c.id) ? 'done' : 'pending';
   writeManifest(o.out, manifest);
   const byId = new Map(manifest.cells.map((c) => [c.id, c]));
-  const todo = cells.filter((c) => byId.get(c.id)!.status !== 'done');
+  let todo = cells.filter((c) => byId.get(c.id)!.status !== 'done');
   const skipped = cells.length - todo.length;
   let done = skipped;
   o.onProgress?.(done, cells.length);
   let interrupted = false;
-  if (todo.length > 0) {
+  const finish = (id: string, json: string, seconds: number) => {
+    writeAtomic(cellPath(o.out, id), json);
+    const entry = byId.get(id)!;
+    entry.status = 'done';
+    entry.seconds = seconds;
+    writeManifest(o.out, manifest);
+    done++;
+    o.onProgress?.(done, cells.length);
+  };
+  if (o.gpu) {
+    // Batch the cells the kernels cover, grouped by kernel; batches of at most 64 cells so progress is saved often.
+    const run = { samples: config.samples, steps: config.steps };
+    const groups = new Map<string, Cell[]>();
+    for (const c of todo) {
+      const k = gpuKernelSpec(buildProblem(c.problem), cellSpec(c, run));
+      if (typeof k === 'string') continue;
+      const key = JSON.stringify(k);
+      groups.set(key, [...(groups.get(key) ?? []), c]);
+    }
+    let stopped = false;
+    o.stop?.then(() => {
+      stopped = true;
+    });
+    for (const group of groups.values()) {
+      for (let i = 0; i < group.length && !stopped; i += 64) {
+        const batch = group.slice(i, i + 64);
+        const t1 = performance.now();
+        const results = await simulateGpuBatch(batch.map((c) => cellSpec(c, run)), o.gpu);
+        if (stopped) break;
+        const each = (performance.now() - t1) / 1000 / batch.length;
+        batch.forEach((c, k) => finish(c.id, `${JSON.stringify(cellResult(c, run, results[k]))}\n`, each));
+      }
+    }
+    interrupted = stopped;
+    todo = todo.filter((c) => byId.get(c.id)!.status !== 'done');
+  }
+  if (todo.length > 0 && !interrupted) {
     const n = Math.max(1, Math.min(o.workers ?? defaultWorkers(), todo.length));
     const pool = Array.from({ length: n }, () => new Worker(new URL('./worker-entry.mjs', import.meta.url)));
     let next = 0;
@@ -91,13 +136,7 @@ export async function runSweep(config: SweepConfig, o: SweepRunOptions): Promise
               return;
             }
             if (interrupted) return;
-            writeAtomic(cellPath(o.out, msg.id), msg.json);
-            const entry = byId.get(msg.id)!;
-            entry.status = 'done';
-            entry.seconds = msg.seconds;
-            writeManifest(o.out, manifest);
-            done++;
-            o.onProgress?.(done, cells.length);
+            finish(msg.id, msg.json, msg.seconds);
             if (next < todo.length) send(w);
             else if (outstanding === 0) resolve();
           });

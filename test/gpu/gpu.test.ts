@@ -162,3 +162,25 @@ describe.skipIf(!chromiumAvailable())('grid batching on the GPU', () => {
     }
   }, 180_000);
 });
+
+describe.skipIf(!chromiumAvailable())('sweeps on the GPU', () => {
+  it('dropgrad sweep --backend chromium batches the cells on the device; results agree with the CPU sweep within f32', async () => {
+    const { cli } = await import('../cli/helpers.ts');
+    const { smallConfig, tmp, writeConfig } = await import('../sweep/helpers.ts');
+    const { loadSweep } = await import('../../src/sweep/index.ts');
+    const { join } = await import('node:path');
+    const dir = tmp();
+    const config = writeConfig(dir, smallConfig({ samples: 256, steps: 5, grid: { optimizer: ['adam', 'lion'], lr: [0.001, 0.003], dropRate: [0, 0.3] } }));
+    expect(cli(['sweep', config, '--out', join(dir, 'gpu'), '--backend', 'chromium', '--quiet']).status).toBe(0);
+    expect(cli(['sweep', config, '--out', join(dir, 'cpu'), '--quiet']).status).toBe(0);
+    const g = loadSweep(join(dir, 'gpu')).results;
+    const c = loadSweep(join(dir, 'cpu')).results;
+    expect(g).toHaveLength(8);
+    g.forEach((r, i) => {
+      expect(r.backend).toBe('webgpu');
+      const a = (r.final as { meanLoss: number }).meanLoss;
+      const b = (c[i].final as { meanLoss: number }).meanLoss;
+      expect(Math.abs(a - b) / Math.abs(b)).toBeLessThan(1e-4);
+    });
+  }, 300_000);
+});

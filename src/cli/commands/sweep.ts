@@ -3,6 +3,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { ParameterError } from '../../errors.ts';
 import { EXAMPLE_CONFIG, mergeSweeps, parseShard, parseSweepConfig, runSweep, tidyRows, toCsv } from '../../sweep/index.ts';
 import type { Command } from '../command.ts';
+import { HOW_TO_GET_AN_ADAPTER } from '../../gpu/device.ts';
+import { chromiumRunner, nodeRunner } from '../../gpu/runners.ts';
 import { int } from '../flags.ts';
 import { progressReporter } from '../progress.ts';
 
@@ -12,6 +14,8 @@ export const sweepCommand: Command = {
   usage: `dropgrad sweep <config.json|yaml> --out <dir> [--shard k/n] [--workers K] [--quiet] [--json]
 dropgrad sweep --example          print a valid example grid (120 cells, runs in seconds)
 dropgrad sweep --example --out <dir>   run it
+--backend cpu|auto|webgpu|chromium: with a WebGPU backend the cells its kernels cover run batched on the device
+(f32), the rest on the CPU; results record their backend. Default cpu (float64, the reference).
 
 Runs every cell of the grid (optimizer × surface × learning rate × drop rate × full-update drop × replicate),
 each on its own seed derived from (global seed, cell index), on K worker threads (default: all cores).
@@ -20,7 +24,7 @@ Each cell's results go to <dir>/cells/<id>.json as it finishes (atomic writes), 
 Interrupt it at any moment (Ctrl-C, SIGTERM, kill -9) and run the same command again: finished cells are
 skipped and the results are bit-identical to an uninterrupted run.
 --shard k/n runs only the cells whose index ≡ k − 1 (mod n); combine shards with \`dropgrad merge\`.`,
-  options: { out: { type: 'string' }, shard: { type: 'string' }, workers: { type: 'string' }, example: { type: 'boolean' }, quiet: { type: 'boolean' } },
+  options: { out: { type: 'string' }, shard: { type: 'string' }, workers: { type: 'string' }, example: { type: 'boolean' }, quiet: { type: 'boolean' }, backend: { type: 'string', default: 'cpu' } },
   async run(values, positionals) {
     if (values.example && !values.out) return { example: EXAMPLE_CONFIG };
     const file = positionals[0];
@@ -35,6 +39,12 @@ skipped and the results are bit-identical to an uninterrupted run.
       }
     }
     const config = parseSweepConfig(text, values.example ? 'example' : file);
+    const backend = String(values.backend);
+    if (!['auto', 'cpu', 'webgpu', 'chromium'].includes(backend)) throw new ParameterError('--backend', backend, 'cpu, auto, webgpu or chromium');
+    const gpu = backend === 'cpu' ? null : backend === 'chromium' ? await chromiumRunner() : await nodeRunner();
+    if (!gpu && backend === 'webgpu') throw new ParameterError('--backend', backend, 'a machine with a WebGPU adapter', HOW_TO_GET_AN_ADAPTER);
+    if (!gpu && backend === 'chromium') throw new ParameterError('--backend', backend, 'an installed Chromium with WebGPU (apt-get install chromium)');
+    if (!gpu && backend === 'auto' && !values.quiet) process.stderr.write('dropgrad sweep: no WebGPU adapter; using the CPU engine\n');
     let stopResolve: () => void = () => {};
     const stop = new Promise<void>((r) => {
       stopResolve = r;
@@ -55,6 +65,7 @@ skipped and the results are bit-identical to an uninterrupted run.
         workers: int(values, 'workers', 1),
         onProgress: progressReporter('sweep', Boolean(values.quiet)),
         stop,
+        gpu,
       });
       if (r.interrupted) {
         process.stderr.write(`dropgrad sweep: interrupted by ${signal}; ${r.skipped + r.ran} of ${r.total} cells are saved in ${values.out}; run the same command again to resume\n`);
@@ -62,6 +73,7 @@ skipped and the results are bit-identical to an uninterrupted run.
       }
       return { out: values.out, total: r.total, skipped: r.skipped, ran: r.ran, interrupted: r.interrupted, seconds: r.seconds, configHash: r.manifest.configHash };
     } finally {
+      await gpu?.close();
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
     }
