@@ -12,7 +12,7 @@
 import { HIST_BINS, BINS_PER_DECADE, LOG_MIN } from '../analysis/mc/histogram.ts';
 import { PHILOX_WGSL } from './philox.wgsl.ts';
 
-export type GpuSurface = { kind: 'rosenbrock'; a: number; b: number } | { kind: 'quadratic'; c: number } | { kind: 'rastrigin'; A: number } | { kind: 'ackley'; a: number; b: number; c: number } | { kind: 'beale' };
+export type GpuSurface = { kind: 'expr'; wgsl: string } | { kind: 'rosenbrock'; a: number; b: number } | { kind: 'quadratic'; c: number } | { kind: 'rastrigin'; A: number } | { kind: 'ackley'; a: number; b: number; c: number } | { kind: 'beale' };
 
 export type GpuOptimizer =
   | { kind: 'sgd'; momentum: number; dampening: number; nesterov: boolean; weightDecay: number }
@@ -48,6 +48,8 @@ const f = (v: number) => {
 function surfaceCode(s: GpuSurface, d: number): string {
   const X = (i: string) => `x[o + ${i}]`;
   switch (s.kind) {
+    case 'expr':
+      return s.wgsl;
     case 'rosenbrock':
       return `fn grad(o: u32) {
   for (var i = 0u; i < D; i++) { g[i] = 0.0; }

@@ -1,10 +1,12 @@
 /**
- * Which problems the WebGPU path runs, described for the WGSL generator: every built-in surface and optimizer,
- * Bernoulli and Gaussian DropGrad, per-group rates, schedules and full-update drop. Custom mathjs surfaces,
- * kept paths and per-step covariances run on the CPU engine (a reason is returned).
+ * Which problems the WebGPU path runs, described for the WGSL generator: every built-in surface, custom mathjs
+ * surfaces (WGSL generated from the expression and its symbolic gradient), every optimizer, Bernoulli and Gaussian
+ * DropGrad, per-group rates, schedules and full-update drop. Kept paths and per-step covariances run on the CPU
+ * engine (a reason is returned).
  */
 import type { Problem } from '../problem.ts';
-import type { QuadraticSurface } from '../surfaces/index.ts';
+import type { ExpressionSurface, QuadraticSurface } from '../surfaces/index.ts';
+import { expressionWgsl } from './expr.wgsl.ts';
 import type { SimulationSpec } from '../analysis/mc/spec.ts';
 import type { GpuOptimizer, GpuSurface, KernelSpec } from './kernel.wgsl.ts';
 
@@ -16,7 +18,8 @@ export function gpuKernelSpec(problem: Problem, spec: SimulationSpec): KernelSpe
   else if (kind === 'rastrigin') surface = { kind: 'rastrigin', A: 10 };
   else if (kind === 'ackley') surface = { kind: 'ackley', a: 20, b: 0.2, c: 2 * Math.PI };
   else if (kind === 'beale') surface = { kind: 'beale' };
-  else return `the WebGPU path has no kernel for custom expressions (surface ${kind}); they run on the CPU engine`;
+  else if (kind === 'expr') surface = { kind: 'expr', wgsl: expressionWgsl(problem.surface as ExpressionSurface) };
+  else return `the WebGPU path has no kernel for surface ${kind}`;
   if (spec.keepPaths) return 'kept paths (keepPaths) are recorded by the CPU engine only';
   if (spec.perStepCov) return 'per-step covariances (perStepCov) are recorded by the CPU engine only';
   if (problem.surface.dim > 128) return `dimension ${problem.surface.dim} > 128: the WebGPU kernel keeps one gradient per thread in registers`;

@@ -142,6 +142,18 @@ function compile(n: MathNode, index: ReadonlyMap<string, number>): (x: ArrayLike
   return new Function('x', `"use strict"; return ${toJs(n, index)};`) as (x: ArrayLike<number>) => number;
 }
 
+/** Parses and checks an expression over the given variables (for other back ends, e.g. WGSL generation). */
+export function parseExpression(text: string, variables: readonly string[]): MathNode {
+  let node: MathNode;
+  try {
+    node = math().parse(text);
+  } catch (e) {
+    throw new ExpressionError('expr', text, 'a well-formed mathjs expression', (e as Error).message);
+  }
+  checkNode(node, text, new Set(variables));
+  return node;
+}
+
 /** Splits a top-level sum into signed terms. */
 function splitSum(n: MathNode): MathNode[] {
   const a = n as MathNode & Record<string, unknown>;

@@ -184,3 +184,20 @@ describe.skipIf(!chromiumAvailable())('sweeps on the GPU', () => {
     });
   }, 300_000);
 });
+
+describe.skipIf(!chromiumAvailable())('custom surfaces on the GPU', () => {
+  it('WGSL generated from a mathjs expression and its symbolic gradient agrees with the CPU engine', async () => {
+    const gpu = (await chromiumRunner())!;
+    try {
+      for (const expr of ['100*(y - x^2)^2 + (1 - x)^2', 'sin(3*x)*cos(y) + 0.1*(x^2 + y^2) + log10(2 + x^2)', 'sqrt(1 + x^2 + 2*y^2) + exp(-x*y)/3']) {
+        const spec = { problem: { surface: { kind: 'expr', expr }, x0: [-0.7, 0.9], optimizer: { name: 'adam', lr: 0.01 }, drop: { rate: 0.3 } } as ProblemConfig, samples: 300, steps: 8, seed: 5, bandSteps: 0 };
+        const g = await simulateGpu(spec, gpu);
+        const c = simulateSync(spec);
+        g.mean.forEach((m, i) => expect(Math.abs(m - c.mean[i]) / Math.max(1e-3, Math.abs(c.mean[i])), `${expr}: E[x_${i}]`).toBeLessThan(1e-3));
+        expect(Math.abs(g.meanLoss - c.meanLoss) / Math.max(1e-3, Math.abs(c.meanLoss)), `${expr}: loss`).toBeLessThan(1e-3);
+      }
+    } finally {
+      await gpu.close();
+    }
+  }, 180_000);
+});
