@@ -25,7 +25,7 @@ plotly.js is written once beside them and equations are rendered to MathML at bu
     const sections = (values.section as string[] | undefined) ?? [];
     for (const s of sections) if (!(s in SECTIONS)) throw new ParameterError('--section', s, Object.keys(SECTIONS).join(' | '));
     const backend = String(values.backend);
-    if (backend === 'webgpu') throw new ParameterError('--backend', backend, 'auto or cpu (the WebGPU path is not built yet)');
+    if (backend === 'webgpu' || backend === 'chromium') throw new ParameterError('--backend', backend, 'auto or cpu (the reports run on the CPU engine; the WebGPU path serves simulate and sweep)');
     if (backend !== 'auto' && backend !== 'cpu') throw new ParameterError('--backend', backend, 'auto or cpu');
     const quiet = Boolean(values.quiet);
     const t0 = Date.now();
