@@ -4,7 +4,7 @@
  * matrix in test/gpu/ checks every optimizer × surface against the CPU engine. Arithmetic is f32 (WGSL has no
  * f64); the random words are the CPU's bit for bit, so the mask decisions are identical.
  *
- * One thread per trajectory runs one step (`step`); then one workgroup per 256 trajectories reduces the step's
+ * One thread per trajectory runs one step (`step`); then one thread per record of WG trajectories reduces the step's
  * statistics (`reduce`): count, mean and centred sums of squares of every coordinate and of the loss, and at the
  * last step the full cross-products of the iterate and of the last update. Divergence counts and loss histograms
  * are atomic counters.
@@ -12,7 +12,7 @@
 import { HIST_BINS, BINS_PER_DECADE, LOG_MIN } from '../analysis/mc/histogram.ts';
 import { PHILOX_WGSL } from './philox.wgsl.ts';
 
-export type GpuSurface = { kind: 'expr'; wgsl: string } | { kind: 'rosenbrock'; a: number; b: number } | { kind: 'quadratic'; c: number } | { kind: 'rastrigin'; A: number } | { kind: 'ackley'; a: number; b: number; c: number } | { kind: 'beale' };
+export type GpuSurface = { kind: 'expr'; wgsl: string } | { kind: 'rosenbrock'; a: number; b: number } | { kind: 'quadratic'; c: number; diag: boolean } | { kind: 'rastrigin'; A: number } | { kind: 'ackley'; a: number; b: number; c: number } | { kind: 'beale' };
 
 export type GpuOptimizer =
   | { kind: 'sgd'; momentum: number; dampening: number; nesterov: boolean; weightDecay: number }
@@ -65,6 +65,14 @@ fn value(o: u32) -> f32 {
   return acc;
 }`;
     case 'quadratic':
+      if (s.diag) {
+        return `fn grad(o: u32) { for (var i = 0u; i < D; i++) { g[i] = consts[i * D + i] * (${X('i')} - consts[D * D + i]); } }
+fn value(o: u32) -> f32 {
+  var acc = 0.0;
+  for (var i = 0u; i < D; i++) { let e = ${X('i')} - consts[D * D + i]; acc = acc + e * (consts[i * D + i] * e); }
+  return 0.5 * acc + ${f(s.c)};
+}`;
+      }
       return `fn grad(o: u32) {
   for (var i = 0u; i < D; i++) { var r = 0.0; for (var j = 0u; j < D; j++) { r = r + consts[i * D + j] * (${X('j')} - consts[D * D + j]); } g[i] = r; }
 }
@@ -262,80 +270,62 @@ fn step(@builtin(global_invocation_id) gid: vec3<u32>) {
   aux[b] = l;
 }
 
-var<workgroup> sh: array<f32, ${WG}>;
-var<workgroup> shn: array<u32, ${WG}>;
-var<workgroup> mean: array<f32, ${k.d}>;
+var<private> mloc: array<f32, ${k.d}>;
 
-fn wsum(lid: u32, v: f32) -> f32 {
-  sh[lid] = v;
-  workgroupBarrier();
-  for (var s = WGS / 2u; s > 0u; s = s >> 1u) {
-    if (lid < s) { sh[lid] = sh[lid] + sh[lid + s]; }
-    workgroupBarrier();
+// One invocation per record: the ${WG} trajectories [r·${WG}, (r + 1)·${WG}) of this step, two passes, no barriers.
+@compute @workgroup_size(64)
+fn reduce(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let r = gid.x;
+  if (r * WGS >= st.n) { return; }
+  let lo = r * WGS;
+  let hi = lo + WGS;
+  let base = st.partialOffset + r * R;
+  var n = 0u;
+  var lm = 0.0;
+  for (var i = 0u; i < D; i++) { mloc[i] = 0.0; }
+  for (var b = lo; b < hi; b++) {
+    if (tmeta[2u * b] == 0u) { continue; }
+    n = n + 1u;
+    for (var i = 0u; i < D; i++) { mloc[i] = mloc[i] + x[b * D + i]; }
+    lm = lm + aux[b];
   }
-  let r = sh[0];
-  workgroupBarrier();
-  return r;
-}
-
-@compute @workgroup_size(WGS)
-fn reduce(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation_id) lidv: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
-  let lid = lidv.x;
-  let b = gid.x;
-  var alive = false;
-  if (b < st.n) { alive = tmeta[2u * b] != 0u; }
-  let w = select(0.0, 1.0, alive);
-  shn[lid] = select(0u, 1u, alive);
-  workgroupBarrier();
-  for (var s = WGS / 2u; s > 0u; s = s >> 1u) {
-    if (lid < s) { shn[lid] = shn[lid] + shn[lid + s]; }
-    workgroupBarrier();
-  }
-  let n = workgroupUniformLoad(&shn[0]);
-  let base = st.partialOffset + wid.x * R;
-  let o = b * D;
-  if (lid == 0u) { aux[base] = f32(n); }
+  aux[base] = f32(n);
   if (n == 0u) { return; }
   let nf = f32(n);
-  for (var i = 0u; i < D; i++) {
-    var v = 0.0; if (alive) { v = x[o + i]; }
-    let m = wsum(lid, v) / nf;
-    if (lid == 0u) { mean[i] = m; aux[base + 1u + i] = m; }
-    var dv = 0.0; if (alive) { dv = (x[o + i] - m) * (x[o + i] - m); }
-    let m2 = wsum(lid, dv);
-    if (lid == 0u) { aux[base + 1u + D + i] = m2; }
+  lm = lm / nf;
+  for (var i = 0u; i < D; i++) { mloc[i] = mloc[i] / nf; aux[base + 1u + i] = mloc[i]; aux[base + 1u + D + i] = 0.0; }
+  var l2 = 0.0;
+  for (var b = lo; b < hi; b++) {
+    if (tmeta[2u * b] == 0u) { continue; }
+    for (var i = 0u; i < D; i++) { let dv = x[b * D + i] - mloc[i]; aux[base + 1u + D + i] = aux[base + 1u + D + i] + dv * dv; }
+    let dl = aux[b] - lm;
+    l2 = l2 + dl * dl;
+    if (st.band >= 0) { atomicAdd(&counters[st.histOffset + ((b / st.slot) * st.bands + u32(st.band)) * BINS + histBin(aux[b])], 1u); }
   }
-  workgroupBarrier();
-  var lv = 0.0; if (alive) { lv = aux[b]; }
-  let lm = wsum(lid, lv) / nf;
-  var ld = 0.0; if (alive) { ld = (aux[b] - lm) * (aux[b] - lm); }
-  let l2 = wsum(lid, ld);
-  if (lid == 0u) { aux[base + 1u + 2u * D] = lm; aux[base + 2u + 2u * D] = l2; }
-  if (st.band >= 0 && alive) { atomicAdd(&counters[st.histOffset + ((b / st.slot) * st.bands + u32(st.band)) * BINS + histBin(aux[b])], 1u); }
+  aux[base + 1u + 2u * D] = lm;
+  aux[base + 2u + 2u * D] = l2;
   if ((st.flags & 4u) != 0u) {
     // After the last step: full cross-products of x, then the update's mean and cross-products (same alive set).
-    let fb = st.finalOffset + wid.x * ${finalSize(k.d)}u;
-    for (var i = 0u; i < D; i++) {
-      for (var j = 0u; j < D; j++) {
-        var v = 0.0; if (alive) { v = (x[o + i] - mean[i]) * (x[o + j] - mean[j]); }
-        let c = wsum(lid, v);
-        if (lid == 0u) { aux[fb + i * D + j] = c; }
-      }
+    let fb = st.finalOffset + r * ${finalSize(k.d)}u;
+    for (var i = 0u; i < D * D; i++) { aux[fb + i] = 0.0; }
+    for (var b = lo; b < hi; b++) {
+      if (tmeta[2u * b] == 0u) { continue; }
+      for (var i = 0u; i < D; i++) { for (var j = 0u; j < D; j++) { aux[fb + i * D + j] = aux[fb + i * D + j] + (x[b * D + i] - mloc[i]) * (x[b * D + j] - mloc[j]); } }
     }
     let ub = fb + D * D;
-    if (lid == 0u) { aux[ub] = f32(n); }
-    for (var i = 0u; i < D; i++) {
-      var v = 0.0; if (alive) { v = aux[st.n + o + i]; }
-      let m = wsum(lid, v) / nf;
-      if (lid == 0u) { mean[i] = m; aux[ub + 1u + i] = m; }
+    aux[ub] = f32(n);
+    for (var i = 0u; i < D; i++) { mloc[i] = 0.0; }
+    for (var b = lo; b < hi; b++) {
+      if (tmeta[2u * b] == 0u) { continue; }
+      for (var i = 0u; i < D; i++) { mloc[i] = mloc[i] + aux[st.n + b * D + i]; }
     }
-    workgroupBarrier();
-    for (var i = 0u; i < D; i++) {
-      for (var j = 0u; j < D; j++) {
-        var v = 0.0; if (alive) { v = (aux[st.n + o + i] - mean[i]) * (aux[st.n + o + j] - mean[j]); }
-        let c = wsum(lid, v);
-        if (lid == 0u) { aux[ub + 1u + D + i * D + j] = c; }
-      }
+    for (var i = 0u; i < D; i++) { mloc[i] = mloc[i] / nf; aux[ub + 1u + i] = mloc[i]; }
+    for (var i = 0u; i < D * D; i++) { aux[ub + 1u + D + i] = 0.0; }
+    for (var b = lo; b < hi; b++) {
+      if (tmeta[2u * b] == 0u) { continue; }
+      for (var i = 0u; i < D; i++) { for (var j = 0u; j < D; j++) {
+        aux[ub + 1u + D + i * D + j] = aux[ub + 1u + D + i * D + j] + (aux[st.n + b * D + i] - mloc[i]) * (aux[st.n + b * D + j] - mloc[j]);
+      } }
     }
   }
 }

@@ -226,7 +226,7 @@ export async function simulateGpuBatch(specs: SimulationSpec[], gpu: GpuRunner, 
       // One submission per step keeps every submission small (some drivers misbehave on very long passes).
       submissions: Array.from({ length: T + 1 }, (_, r) => [
         ...(r > 0 ? [{ entry: 'step', offset: (r - 1) * align, workgroups: wgs }] : []),
-        { entry: 'reduce', offset: r * align, workgroups: wgs },
+        { entry: 'reduce', offset: r * align, workgroups: Math.ceil(wgs / 64) },
       ]),
       reads: [
         { buffer: 5, offset: partialOffset * 4, size: (auxLen - partialOffset) * 4 },

@@ -14,7 +14,11 @@ export function gpuKernelSpec(problem: Problem, spec: SimulationSpec): KernelSpe
   const kind = problem.config.surface.kind;
   let surface: GpuSurface;
   if (kind === 'rosenbrock') surface = { kind: 'rosenbrock', a: 1, b: 100 };
-  else if (kind === 'quadratic' || kind === 'valley') surface = { kind: 'quadratic', c: (problem.surface as QuadraticSurface).c };
+  else if (kind === 'quadratic' || kind === 'valley') {
+    const q = problem.surface as QuadraticSurface;
+    const H = q.H.to2DArray();
+    surface = { kind: 'quadratic', c: q.c, diag: H.every((row, i) => row.every((v, j) => i === j || v === 0)) };
+  }
   else if (kind === 'rastrigin') surface = { kind: 'rastrigin', A: 10 };
   else if (kind === 'ackley') surface = { kind: 'ackley', a: 20, b: 0.2, c: 2 * Math.PI };
   else if (kind === 'beale') surface = { kind: 'beale' };

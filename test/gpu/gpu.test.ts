@@ -48,6 +48,7 @@ describe.skipIf(!chromiumAvailable())('WebGPU path (headless Chromium, SwiftShad
 
   const surfaces: [string, ProblemConfig['surface'], number[]][] = [
     ['quadratic', { kind: 'quadratic', H: [[10, 3], [3, 1]], xStar: [0.5, -1] }, [1.5, 0.7]],
+    ['diagonal quadratic', { kind: 'quadratic', dim: 3, condition: 10 }, [1, -1, 0.5]],
     ['Rosenbrock', { kind: 'rosenbrock' }, [-1.2, 1]],
     ['Rastrigin', { kind: 'rastrigin' }, [2.3, -1.7]],
     ['Ackley', { kind: 'ackley' }, [2.5, -1.9]],
