@@ -16,6 +16,7 @@ import { type BlockStats, emptyStats } from '../analysis/mc/stats.ts';
 import { ConstantSchedule, DEFAULT_LR } from '../optimizers/index.ts';
 import { type Problem, buildProblem } from '../problem.ts';
 import { threshold } from '../rng/keyed.ts';
+import { Buffer } from 'node:buffer';
 import type { GpuPlan } from './execute.ts';
 import { type KernelSpec, WG, finalSize, kernelWgsl, recordSize, stateSlots } from './kernel.wgsl.ts';
 import { gpuKernelSpec } from './spec.ts';

@@ -3,6 +3,7 @@
  * Loads the figure's JSON (written by `dropgrad report` under figures/) into a blank page with the same plotly.js,
  * then uses Plotly.toImage (SVG, PNG) or Chromium's PDF printer.
  */
+import { Buffer } from 'node:buffer';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
