@@ -23,6 +23,9 @@ export const SECTIONS: Record<string, (ctx: ReportContext) => Section> = {
   benchmarks: benchmarksSection,
 };
 
+/** Progress stages each section reports (ctx.progress calls), for a progress bar. */
+export const SECTION_STAGES: Record<string, number> = { sgd: 5, adaptive: 3, lion: 3, benchmarks: 3 };
+
 export interface ReportOptions {
   out: string;
   quick?: boolean;

@@ -1,6 +1,7 @@
 /** `dropgrad report`: the research reports as self-contained HTML. */
 import { ParameterError } from '../../errors.ts';
-import { SECTIONS, buildReport } from '../../report/build.ts';
+import { SECTIONS, SECTION_STAGES, buildReport } from '../../report/build.ts';
+import { progressReporter } from '../progress.ts';
 import type { Command } from '../command.ts';
 import { int } from '../flags.ts';
 
@@ -28,14 +29,23 @@ plotly.js is written once beside them and equations are rendered to MathML at bu
     if (backend === 'webgpu' || backend === 'chromium') throw new ParameterError('--backend', backend, 'auto or cpu (the reports run on the CPU engine; the WebGPU path serves simulate and sweep)');
     if (backend !== 'auto' && backend !== 'cpu') throw new ParameterError('--backend', backend, 'auto or cpu');
     const quiet = Boolean(values.quiet);
-    const t0 = Date.now();
+    const chosen = sections.length ? sections : Object.keys(SECTIONS);
+    const total = chosen.reduce((a, s) => a + SECTION_STAGES[s], 0);
+    const bar = progressReporter('report', quiet);
+    let done = 0;
+    bar(0, total);
     const r = await buildReport({
       out: String(values.out),
       quick: Boolean(values.quick),
       sections,
       seed: int(values, 'seed', 0) ?? 1,
-      progress: quiet ? undefined : (label) => process.stderr.write(`report [${((Date.now() - t0) / 1000).toFixed(0)} s] ${label}\n`),
+      // Each stage reports when it starts: the bar counts the stages finished before it.
+      progress: (label) => {
+        if (!quiet && !process.stderr.isTTY) process.stderr.write(`report: ${label}\n`);
+        bar(Math.min(done++, total), total);
+      },
     });
+    bar(total, total);
     return r;
   },
   text(result) {
