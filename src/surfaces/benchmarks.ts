@@ -43,15 +43,7 @@ export function rastrigin(dim = 2, A = 10): Surface {
  */
 export function ackley(dim = 2, a = 20, b = 0.2, c = 2 * Math.PI): Surface {
   requireDim('dim', dim);
-  const value = (x: Float64Array) => {
-    let s2 = 0;
-    let sc = 0;
-    for (let i = 0; i < dim; i++) {
-      s2 += x[i] * x[i];
-      sc += Math.cos(c * x[i]);
-    }
-    return -a * Math.exp(-b * Math.sqrt(s2 / dim)) - Math.exp(sc / dim) + a + Math.E;
-  };
+  /** r = √(Σx²/d), A = a·b·e^{−b r}/d, E = e^{Σcos(c x_i)/d}: the pieces of the value, gradient and Hessian. */
   const parts = (x: Float64Array) => {
     let s2 = 0;
     let sc = 0;
@@ -61,6 +53,10 @@ export function ackley(dim = 2, a = 20, b = 0.2, c = 2 * Math.PI): Surface {
     }
     const r = Math.sqrt(s2 / dim);
     return { r, A: (a * b * Math.exp(-b * r)) / dim, E: Math.exp(sc / dim) };
+  };
+  const value = (x: Float64Array) => {
+    const { r, E } = parts(x);
+    return -a * Math.exp(-b * r) - E + a + Math.E;
   };
   return {
     name: dim === 2 ? 'Ackley' : `Ackley (d = ${dim})`,
