@@ -93,7 +93,9 @@ export async function runSweep(config: SweepConfig, o: SweepRunOptions): Promise
       const k = gpuKernelSpec(buildProblem(c.problem), cellSpec(c, run));
       if (typeof k === 'string') continue;
       const key = JSON.stringify(k);
-      groups.set(key, [...(groups.get(key) ?? []), c]);
+      const g = groups.get(key);
+      if (g) g.push(c);
+      else groups.set(key, [c]);
     }
     let stopped = false;
     o.stop?.then(() => {
