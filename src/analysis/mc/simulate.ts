@@ -11,7 +11,11 @@ import { type SimulationSpec, blockCount, checkSpec } from './spec.ts';
 import { type BlockStats, mergeStats } from './stats.ts';
 
 export interface SimulateOptions {
-  /** Worker threads; 0 runs in this thread. Default: the number of CPUs (at most 16). */
+  /**
+   * Worker threads; 0 runs in this thread. Default: the number of CPUs (at most 16) for jobs of at least 1e8
+   * trajectory-coordinate-steps, this thread below that (starting a worker costs about 0.7 s, more than such a
+   * job takes on one core). The numbers are the same either way.
+   */
   workers?: number;
   /** Blocks per message to a worker. Default 1. */
   chunkBlocks?: number;
@@ -44,7 +48,9 @@ export const defaultWorkers = () => Math.min(16, os.availableParallelism?.() ?? 
 export async function simulate(spec: SimulationSpec, options: SimulateOptions = {}): Promise<SimulationResult> {
   checkSpec(spec);
   const n = blockCount(spec);
-  const workers = Math.min(options.workers ?? defaultWorkers(), n);
+  const dim = spec.problem.x0?.length ?? spec.problem.surface.dim ?? 2;
+  const work = spec.samples * spec.steps * dim;
+  const workers = Math.min(options.workers ?? (work >= 1e8 ? defaultWorkers() : 0), n);
   await prepareWasm();
   if (workers <= 0 || n === 1) return simulateSync(spec, options.onProgress);
   const t0 = performance.now();
