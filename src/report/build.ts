@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { prepareWasm, wasmReady } from '../analysis/mc/wasm/kernel.ts';
 import { PACKAGE_VERSION } from '../sweep/store.ts';
+import type { GpuRunner } from '../gpu/simulate.ts';
 import { type ReportContext, makeContext } from './context.ts';
 import { html, page, raw } from './html.ts';
 import { type Section, sectionPage } from './page.ts';
@@ -16,7 +17,7 @@ import { benchmarksSection } from './sections/benchmarks.ts';
 import { lionSection } from './sections/lion.ts';
 import { sgdSection } from './sections/sgd.ts';
 
-export const SECTIONS: Record<string, (ctx: ReportContext) => Section> = {
+export const SECTIONS: Record<string, (ctx: ReportContext) => Section | Promise<Section>> = {
   sgd: sgdSection,
   adaptive: adaptiveSection,
   lion: lionSection,
@@ -32,6 +33,8 @@ export interface ReportOptions {
   sections?: string[];
   seed?: number;
   progress?: (label: string) => void;
+  /** Run the big grids on this WebGPU path. */
+  gpu?: GpuRunner;
 }
 
 export interface ReportSummary {
@@ -46,9 +49,10 @@ export interface ReportSummary {
 export async function buildReport(o: ReportOptions): Promise<ReportSummary> {
   const t0 = performance.now();
   await prepareWasm();
-  const ctx = makeContext(o.quick ?? false, o.seed ?? 1, o.progress);
+  const ctx = makeContext(o.quick ?? false, o.seed ?? 1, o.progress, o.gpu);
   const chosen = o.sections?.length ? o.sections : Object.keys(SECTIONS);
-  const sections = chosen.map((id) => SECTIONS[id](ctx));
+  const sections: Section[] = [];
+  for (const id of chosen) sections.push(await SECTIONS[id](ctx));
   sections.push(agreementSection(ctx));
   mkdirSync(join(o.out, 'figures'), { recursive: true });
   copyFileSync(createRequire(import.meta.url).resolve('plotly.js-dist'), join(o.out, 'plotly.js'));
@@ -75,7 +79,7 @@ export async function buildReport(o: ReportOptions): Promise<ReportSummary> {
 <tr><td class="l">build</td><td class="l">${o.quick ? 'quick (small sizes)' : 'full'}</td></tr>
 <tr><td class="l">seed</td><td class="l">${ctx.seed}</td></tr>
 <tr><td class="l">trajectories per Monte-Carlo estimate</td><td class="l">${ctx.samples} (fewer where stated)</td></tr>
-<tr><td class="l">backend</td><td class="l">cpu (${wasmReady() ? 'WebAssembly fused kernels' : 'JavaScript kernels'}; general path elsewhere)</td></tr>
+<tr><td class="l">backend</td><td class="l">cpu (${wasmReady() ? 'WebAssembly fused kernels' : 'JavaScript kernels'}; general path elsewhere)${o.gpu ? `; sensitivity grids on WebGPU (${o.gpu.adapter})` : ''}</td></tr>
 <tr><td class="l">versions</td><td class="l">dropgrad-lab ${PACKAGE_VERSION}, Node ${process.version}, plotly.js ${plotlyVersion}</td></tr>
 <tr><td class="l">closed forms checked</td><td class="l">${ctx.checks.length}, largest |z| = ${worstZ.toFixed(2)}</td></tr>
 <tr><td class="l">build time</td><td class="l">${seconds.toFixed(1)} s</td></tr>

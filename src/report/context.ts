@@ -2,6 +2,7 @@
 import { runTrajectory } from '../analysis/trajectory.ts';
 import { type SimulationResult, simulateSync } from '../analysis/mc/index.ts';
 import { type ProblemConfig, buildProblem } from '../problem.ts';
+import type { GpuRunner } from '../gpu/simulate.ts';
 
 export interface Check {
   section: string;
@@ -21,11 +22,13 @@ export interface ReportContext {
   /** Next seed for an independent simulation (deterministic sequence). */
   nextSeed(): number;
   progress(label: string): void;
+  /** The WebGPU path, when the report runs with one (big grids go there). */
+  gpu?: GpuRunner;
 }
 
-export function makeContext(quick: boolean, seed: number, progress: (label: string) => void = () => {}): ReportContext {
+export function makeContext(quick: boolean, seed: number, progress: (label: string) => void = () => {}, gpu?: GpuRunner): ReportContext {
   let k = 0;
-  return { quick, seed, samples: quick ? 2000 : 20000, checks: [], nextSeed: () => seed * 1000 + ++k, progress };
+  return { quick, seed, samples: quick ? 2000 : 20000, checks: [], nextSeed: () => seed * 1000 + ++k, progress, gpu };
 }
 
 /**

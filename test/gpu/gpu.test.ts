@@ -202,3 +202,26 @@ describe.skipIf(!chromiumAvailable())('custom surfaces on the GPU', () => {
     }
   }, 180_000);
 });
+
+describe.skipIf(!chromiumAvailable())('reports on the GPU', () => {
+  it('dropgrad report with a WebGPU backend runs the sensitivity grid in one batch and records the backend', async () => {
+    const { buildReport } = await import('../../src/report/build.ts');
+    const { tmp } = await import('../sweep/helpers.ts');
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const gpu = (await chromiumRunner())!;
+    try {
+      const out = tmp('dropgrad-gpu-report-');
+      const r = await buildReport({ out, quick: true, sections: ['benchmarks'], gpu });
+      expect(r.figures.benchmarks).toContain('sensitivity-sgd-divergence');
+      expect(readFileSync(join(out, 'index.html'), 'utf8')).toMatch(/sensitivity grids on WebGPU \(google swiftshader/);
+      expect(readFileSync(join(out, 'benchmarks.html'), 'utf8')).toMatch(/the WebGPU path \(google swiftshader.*\), the whole grid in one batch/);
+      const fig = JSON.parse(readFileSync(join(out, 'figures', 'benchmarks', 'sensitivity-sgd-divergence.json'), 'utf8')) as { data: { z?: number[][] }[] };
+      const z = fig.data[0].z!.flat();
+      expect(z.some((v) => v > 0.5)).toBe(true);
+      expect(z.some((v) => v === 0)).toBe(true);
+    } finally {
+      await gpu.close();
+    }
+  }, 300_000);
+});

@@ -2,18 +2,21 @@
 import { ParameterError } from '../../errors.ts';
 import { SECTIONS, SECTION_STAGES, buildReport } from '../../report/build.ts';
 import { progressReporter } from '../progress.ts';
+import { HOW_TO_GET_AN_ADAPTER } from '../../gpu/device.ts';
+import { chromiumRunner, nodeRunner } from '../../gpu/runners.ts';
 import type { Command } from '../command.ts';
 import { int } from '../flags.ts';
 
 export const reportCommand: Command = {
   name: 'report',
   summary: 'build the research reports (Plotly HTML, offline) into reports/',
-  usage: `dropgrad report [--quick] [--section sgd|adaptive|lion|benchmarks]… [--out DIR] [--seed S] [--backend auto|cpu] [--quiet] [--json]
+  usage: `dropgrad report [--quick] [--section sgd|adaptive|lion|benchmarks]… [--out DIR] [--seed S] [--backend auto|cpu|webgpu|chromium] [--quiet] [--json]
 
 One page per section of the DropGrad mathematical analysis (SGD, adaptive optimizers, Lion), the benchmark
 visualizations, and a theory-vs-simulation table, with an index. Pages open from disk with no network:
 plotly.js is written once beside them and equations are rendered to MathML at build time.
---quick builds every section at small sizes (tests, CI).`,
+--quick builds every section at small sizes (tests, CI). With a WebGPU backend (auto: Node's adapter when there is
+one) the hyperparameter grids run in one batch on the device; everything else runs on the CPU engine.`,
   options: {
     quick: { type: 'boolean' },
     section: { type: 'string', multiple: true },
@@ -26,8 +29,10 @@ plotly.js is written once beside them and equations are rendered to MathML at bu
     const sections = (values.section as string[] | undefined) ?? [];
     for (const s of sections) if (!(s in SECTIONS)) throw new ParameterError('--section', s, Object.keys(SECTIONS).join(' | '));
     const backend = String(values.backend);
-    if (backend === 'webgpu' || backend === 'chromium') throw new ParameterError('--backend', backend, 'auto or cpu (the reports run on the CPU engine; the WebGPU path serves simulate and sweep)');
-    if (backend !== 'auto' && backend !== 'cpu') throw new ParameterError('--backend', backend, 'auto or cpu');
+    if (!['auto', 'cpu', 'webgpu', 'chromium'].includes(backend)) throw new ParameterError('--backend', backend, 'auto, cpu, webgpu or chromium');
+    const gpu = backend === 'cpu' ? null : backend === 'chromium' ? await chromiumRunner() : await nodeRunner();
+    if (!gpu && backend === 'webgpu') throw new ParameterError('--backend', backend, 'a machine with a WebGPU adapter', HOW_TO_GET_AN_ADAPTER);
+    if (!gpu && backend === 'chromium') throw new ParameterError('--backend', backend, 'an installed Chromium with WebGPU (apt-get install chromium)');
     const quiet = Boolean(values.quiet);
     const chosen = sections.length ? sections : Object.keys(SECTIONS);
     const total = chosen.reduce((a, s) => a + SECTION_STAGES[s], 0);
@@ -39,6 +44,7 @@ plotly.js is written once beside them and equations are rendered to MathML at bu
       quick: Boolean(values.quick),
       sections,
       seed: int(values, 'seed', 0) ?? 1,
+      gpu: gpu ?? undefined,
       // Each stage reports when it starts: the bar counts the stages finished before it.
       progress: (label) => {
         if (!quiet && !process.stderr.isTTY) process.stderr.write(`report: ${label}\n`);
@@ -46,7 +52,8 @@ plotly.js is written once beside them and equations are rendered to MathML at bu
       },
     });
     bar(total, total);
-    return r;
+    await gpu?.close();
+    return { ...r, backend: gpu ? `webgpu (${gpu.adapter}) for the sensitivity grids; cpu elsewhere` : 'cpu' };
   },
   text(result) {
     const r = result as { out: string; pages: string[]; checks: number; worstZ: number; seconds: number };

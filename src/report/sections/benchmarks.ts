@@ -4,6 +4,8 @@ import { type OptimizerName, DEFAULT_LR } from '../../optimizers/index.ts';
 import { type ProblemConfig, type SurfaceConfig, buildSurface } from '../../problem.ts';
 import { rotatedValley } from '../../surfaces/index.ts';
 import { type ReportContext, mc } from '../context.ts';
+import { simulateSync } from '../../analysis/mc/index.ts';
+import { simulateGpuBatch } from '../../gpu/simulate.ts';
 import { html } from '../html.ts';
 import type { Block, Section } from '../page.ts';
 import { band, color, layout } from '../theme.ts';
@@ -29,7 +31,7 @@ function contour(surface: SurfaceConfig, n: number): Record<string, unknown> {
   return { type: 'contour', x: xs, y: ys, z, colorscale: 'Greys', reversescale: true, showscale: false, contours: { coloring: 'lines' }, name: 'log₁₀(1 + f)', hoverinfo: 'skip' };
 }
 
-export function benchmarksSection(ctx: ReportContext): Section {
+export async function benchmarksSection(ctx: ReportContext): Promise<Section> {
   const blocks: Block[] = [];
   const steps = ctx.quick ? 100 : 300;
   const fan = ctx.quick ? 8 : 20;
@@ -62,24 +64,19 @@ export function benchmarksSection(ctx: ReportContext): Section {
     blocks.push({ kind: 'figure', figure: { id: `convergence-${o.name}`, title: `Convergence ${o.label}`, data, layout: layout(`${o.label} on Rosenbrock: mean loss per step`, 'step', 'mean loss (loss units, log scale)', { yaxis: { type: 'log', title: { text: 'mean loss (loss units, log scale)' } } }), caption: 'Monte-Carlo mean loss with 95% bands; diverged trajectories are counted in the legend and left out of the mean.' } });
   }
   ctx.progress('benchmarks: sensitivity');
-  blocks.push({ kind: 'html', html: html`<h2>Sensitivity to hyperparameters</h2><p>Final loss (log₁₀) and divergence fraction over learning rate × drop rate. For SGD on the narrow quadratic valley the exact mean-square stability limit is drawn on top.</p>` });
+  blocks.push({ kind: 'html', html: html`<h2>Sensitivity to hyperparameters</h2><p>Final loss (log₁₀) and divergence fraction over learning rate × drop rate. For SGD on the narrow quadratic valley the exact mean-square stability limit is drawn on top. Simulated on ${ctx.gpu ? `the WebGPU path (${ctx.gpu.adapter}, f32), the whole grid in one batch` : 'the CPU engine'}.</p>` });
   const valley = rotatedValley({ angle: Math.PI / 6, condition: 25 });
   const pGrid = Array.from({ length: ctx.quick ? 5 : 9 }, (_, i) => (i / (ctx.quick ? 5 : 9)) * 0.8);
   const base = lrMax(valley.H, { rates: 0 }).lrMax;
   const lrGrid = Array.from({ length: ctx.quick ? 6 : 12 }, (_, i) => base * (0.2 + (1.1 * i) / (ctx.quick ? 5 : 11)));
-  const loss: (number | null)[][] = [];
-  const div: number[][] = [];
-  for (const lr of lrGrid) {
-    const lrow: (number | null)[] = [];
-    const drow: number[] = [];
-    for (const p of pGrid) {
-      const sim = mc(ctx, { surface: { kind: 'valley', condition: 25, angle: Math.PI / 6 }, optimizer: { name: 'sgd', lr }, drop: { rate: p } }, 200, { samples: ctx.quick ? 200 : 500, divergenceLoss: 1e6 });
-      lrow.push(Number.isFinite(sim.meanLoss) ? Math.log10(Math.max(1e-300, sim.meanLoss)) : null);
-      drow.push(sim.divergedFraction);
-    }
-    loss.push(lrow);
-    div.push(drow);
-  }
+  // The grid: one batch on the WebGPU path when the report has one, otherwise cell by cell on the CPU engine.
+  const grid = lrGrid.flatMap((lr) => pGrid.map((p) => ({ problem: { surface: { kind: 'valley', condition: 25, angle: Math.PI / 6 }, optimizer: { name: 'sgd', lr }, drop: { rate: p } } as ProblemConfig, samples: ctx.quick ? 200 : 500, steps: 200, seed: ctx.nextSeed(), bandSteps: 0, divergenceLoss: 1e6 })));
+  const sims = ctx.gpu ? await simulateGpuBatch(grid, ctx.gpu) : grid.map((spec) => simulateSync(spec));
+  const loss = lrGrid.map((_, i) => pGrid.map((_, j) => {
+    const m = sims[i * pGrid.length + j].meanLoss;
+    return Number.isFinite(m) ? Math.log10(Math.max(1e-300, m)) : null;
+  }));
+  const div = lrGrid.map((_, i) => pGrid.map((_, j) => sims[i * pGrid.length + j].divergedFraction));
   const boundary = pGrid.map((p) => lrMax(valley.H, { rates: p }).lrMax);
   const edge = { type: 'scatter', mode: 'lines', name: 'exact mean-square limit', x: pGrid, y: boundary, line: { color: '#D55E00', width: 3 } };
   blocks.push({ kind: 'figure', figure: { id: 'sensitivity-sgd-loss', title: 'Final loss', data: [{ type: 'heatmap', x: pGrid, y: lrGrid, z: loss, colorscale: 'Viridis', colorbar: { title: { text: 'log₁₀ mean<br>final loss' } }, name: 'final loss' }, edge], layout: layout('SGD on the narrow valley: log₁₀ final loss after 200 steps', 'drop rate p', 'learning rate η'), caption: 'Mean final loss over finite trajectories; blank cells: every trajectory diverged.' } });
