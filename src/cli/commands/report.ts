@@ -16,13 +16,13 @@ One page per section of the DropGrad mathematical analysis (SGD, adaptive optimi
 visualizations, and a theory-vs-simulation table, with an index. Pages open from disk with no network:
 plotly.js is written once beside them and equations are rendered to MathML at build time.
 --quick builds every section at small sizes (tests, CI). With a WebGPU backend (auto: Node's adapter when there is
-one) the hyperparameter grids run in one batch on the device; everything else runs on the CPU engine.`,
+one) the hyperparameter grids run in one batch on the device; everything else runs on the CPU engine. Default cpu.`,
   options: {
     quick: { type: 'boolean' },
     section: { type: 'string', multiple: true },
     out: { type: 'string', default: 'reports' },
     seed: { type: 'string' },
-    backend: { type: 'string', default: 'auto' },
+    backend: { type: 'string', default: 'cpu' },
     quiet: { type: 'boolean' },
   },
   async run(values) {
