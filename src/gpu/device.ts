@@ -2,29 +2,17 @@
  * WebGPU device acquisition. In Node through the npm package `webgpu` (Dawn); in a browser through
  * `navigator.gpu`. Without a GPU, Dawn finds an adapter only through a software Vulkan driver: Debian's
  * `chromium` ships SwiftShader (VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json, with the Vulkan
- * loader from `libvulkan1`); `useSoftwareAdapter()` sets that up before the first request.
+ * loader from `libvulkan1`). Plans run through `executePlan` (execute.ts), here or in a browser page.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 export const HOW_TO_GET_AN_ADAPTER =
-  "no WebGPU adapter: on a machine without a GPU install Debian's chromium and libvulkan1 (bash scripts/setup-system.sh) and set VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json, or run on a machine with a GPU; --backend chromium runs the same kernels in headless Chromium's WebGPU; --backend cpu (or auto) runs the CPU engine";
+  `no WebGPU adapter: on a machine without a GPU install Debian's chromium and libvulkan1 (bash scripts/setup-system.sh) and set VK_ICD_FILENAMES=${SWIFTSHADER_ICD}, or run on a machine with a GPU; --backend chromium runs the same kernels in headless Chromium's WebGPU; --backend cpu (or auto) runs the CPU engine`;
 
 export interface Gpu {
   device: GPUDevice;
   adapterName: string;
   limits: { maxStorageBufferBindingSize: number; maxComputeWorkgroupsPerDimension: number; maxComputeInvocationsPerWorkgroup: number; minUniformBufferOffsetAlignment: number };
-}
-
-/** Points Dawn at SwiftShader when no ICD is configured (tests; machines without a GPU). */
-export function useSoftwareAdapter(): boolean {
-  if (!existsSync(SWIFTSHADER_ICD)) return false;
-  process.env.VK_ICD_FILENAMES ??= SWIFTSHADER_ICD;
-  process.env.XDG_RUNTIME_DIR ??= mkdtempSync(join(tmpdir(), 'xdg-'));
-  return true;
 }
 
 let cached: Promise<Gpu | null> | null = null;
@@ -69,25 +57,4 @@ export function getGpu(): Promise<Gpu | null> {
     };
   })();
   return cached;
-}
-
-/** Runs `f` inside validation and out-of-memory error scopes and throws what Dawn reports (it does not throw by itself). */
-export async function checked<T>(device: GPUDevice, f: () => T): Promise<T> {
-  device.pushErrorScope('validation');
-  device.pushErrorScope('out-of-memory');
-  const r = f();
-  const oom = await device.popErrorScope();
-  const val = await device.popErrorScope();
-  const e = val ?? oom;
-  if (e) throw new Error(`WebGPU: ${e.message}`);
-  return r;
-}
-
-/** Compiles WGSL and throws its compilation errors with line numbers. */
-export async function shaderModule(device: GPUDevice, code: string): Promise<GPUShaderModule> {
-  const m = device.createShaderModule({ code });
-  const info = await m.getCompilationInfo();
-  const errors = info.messages.filter((x) => x.type === 'error');
-  if (errors.length) throw new Error(`WGSL: ${errors.map((x) => `line ${x.lineNum}: ${x.message}`).join('; ')}`);
-  return m;
 }
