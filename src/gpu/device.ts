@@ -4,6 +4,8 @@
  * `chromium` ships SwiftShader (VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json, with the Vulkan
  * loader from `libvulkan1`). Plans run through `executePlan` (execute.ts), here or in a browser page.
  */
+import { existsSync, readdirSync } from 'node:fs';
+
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 export const HOW_TO_GET_AN_ADAPTER =
@@ -15,6 +17,16 @@ export interface Gpu {
   limits: { maxStorageBufferBindingSize: number; maxComputeWorkgroupsPerDimension: number; maxComputeInvocationsPerWorkgroup: number; minUniformBufferOffsetAlignment: number };
 }
 
+/**
+ * On Linux, Dawn's adapters come from Vulkan drivers: with no installable client driver registered (and none
+ * named in the environment) there is no adapter, and asking Dawn would only print loader warnings.
+ */
+function vulkanDriversPresent(): boolean {
+  if (process.platform !== 'linux') return true;
+  if (process.env.VK_ICD_FILENAMES || process.env.VK_DRIVER_FILES || process.env.VK_ADD_DRIVER_FILES) return true;
+  return ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d', '/usr/local/share/vulkan/icd.d'].some((d) => existsSync(d) && readdirSync(d).some((f) => f.endsWith('.json')));
+}
+
 let cached: Promise<Gpu | null> | null = null;
 
 /** The adapter and device, or null when none exists (never throws for a missing adapter). */
@@ -22,6 +34,7 @@ export function getGpu(): Promise<Gpu | null> {
   cached ??= (async () => {
     let gpu: GPU | undefined = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
     if (!gpu) {
+      if (!vulkanDriversPresent()) return null;
       try {
         const webgpu = (await import('webgpu')) as unknown as { create(flags: string[]): GPU; globals: Record<string, unknown> };
         Object.assign(globalThis, webgpu.globals);
