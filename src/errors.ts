@@ -43,12 +43,6 @@ export function requireUnitInterval(name: string, v: number, hint?: string): num
   return v;
 }
 
-/** Probabilities in [0, 1]. */
-export function requireProbability(name: string, v: number): number {
-  if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new ParameterError(name, v, 'a number in [0, 1]');
-  return v;
-}
-
 export function requireVectorLength(name: string, v: ArrayLike<number>, expected: number): void {
   if (v.length !== expected) {
     throw new ParameterError(`${name}.length`, v.length, `${expected} (the dimension of the problem)`);

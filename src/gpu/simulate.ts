@@ -12,7 +12,7 @@
 import { type SimulationSpec, bandStepList, checkSpec } from '../analysis/mc/spec.ts';
 import { HIST_BINS } from '../analysis/mc/histogram.ts';
 import { type SimulationResult, toResult } from '../analysis/mc/result.ts';
-import { type BlockStats, emptyStats } from '../analysis/mc/stats.ts';
+import { type BlockStats, type Outer, emptyStats, mergeMoments } from '../analysis/mc/stats.ts';
 import { ConstantSchedule, DEFAULT_LR } from '../optimizers/index.ts';
 import { type Problem, buildProblem } from '../problem.ts';
 import { threshold } from '../rng/keyed.ts';
@@ -51,21 +51,10 @@ const fromB64 = (s: string) => {
   return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
 };
 
-/** Chan et al.'s merge of one record (n, mean, m2) into the running totals at `off`. */
-function merge(tot: { n: number }, mean: Float64Array, m2: Float64Array, off: number, n: number, mb: ArrayLike<number>, m2b: ArrayLike<number>, k: number, outers: [Float64Array, ArrayLike<number>][] = []): void {
-  if (n === 0) return;
-  const na = tot.n;
-  const nt = na + n;
-  const delta = new Float64Array(k);
-  for (let i = 0; i < k; i++) delta[i] = mb[i] - mean[off + i];
-  for (let i = 0; i < k; i++) {
-    m2[off + i] += m2b[i] + (na === 0 ? 0 : (delta[i] * delta[i] * na * n) / nt);
-    mean[off + i] = na === 0 ? mb[i] : mean[off + i] + (delta[i] * n) / nt;
-  }
-  for (const [target, src] of outers) {
-    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) target[i * k + j] += src[i * k + j] + (na === 0 ? 0 : (delta[i] * delta[j] * na * n) / nt);
-  }
-  tot.n = nt;
+/** Merges one device record (n, mean mb, sums m2b) into a running total at `off`; `tot.n` counts what is merged. */
+function merge(tot: { n: number }, mean: Float64Array, m2: Float64Array, off: number, n: number, mb: ArrayLike<number>, m2b: ArrayLike<number>, k: number, outers: Outer[] = []): void {
+  mergeMoments(tot.n, n, mean, mb, m2, m2b, off, k, outers, 0);
+  tot.n += n;
 }
 
 interface Cell {
@@ -249,7 +238,7 @@ export async function simulateGpuBatch(specs: SimulationSpec[], gpu: GpuRunner, 
           const nw = part[base];
           if (nw === 0) continue;
           const fOff = (T + 1) * wgs * R + w * F;
-          merge(c.tot[r], s.mean, s.m2, r * d, nw, part.subarray(base + 1, base + 1 + d), part.subarray(base + 1 + d, base + 1 + 2 * d), d, r === T ? [[s.finalM2, part.subarray(fOff, fOff + d * d)]] : []);
+          merge(c.tot[r], s.mean, s.m2, r * d, nw, part.subarray(base + 1, base + 1 + d), part.subarray(base + 1 + d, base + 1 + 2 * d), d, r === T ? [[s.finalM2, part.subarray(fOff, fOff + d * d), 0]] : []);
           const lm = Float64Array.of(s.lossMean[r]);
           const l2 = Float64Array.of(s.lossM2[r]);
           merge(c.ltot[r], lm, l2, 0, nw, [part[base + 1 + 2 * d]], [part[base + 2 + 2 * d]], 1);
@@ -260,7 +249,7 @@ export async function simulateGpuBatch(specs: SimulationSpec[], gpu: GpuRunner, 
       for (let w = k * wPerUnit; w < (k + 1) * wPerUnit; w++) {
         const ub = (T + 1) * wgs * R + w * F + d * d;
         if (T === 0 || part[ub] === 0) continue;
-        merge(c.utot, s.updMean, new Float64Array(d), 0, part[ub], part.subarray(ub + 1, ub + 1 + d), new Float64Array(d), d, [[s.updM2, part.subarray(ub + 1 + d, ub + 1 + d + d * d)]]);
+        merge(c.utot, s.updMean, new Float64Array(d), 0, part[ub], part.subarray(ub + 1, ub + 1 + d), new Float64Array(d), d, [[s.updM2, part.subarray(ub + 1 + d, ub + 1 + d + d * d), 0]]);
       }
       for (let t = 1; t <= T; t++) s.diverged[t] += ctr[k * perUnitCounters + t];
       for (let i = 0; i < s.hist.length; i++) s.hist[i] += ctr[histOffset + k * bands.length * HIST_BINS + i];

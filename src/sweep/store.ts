@@ -3,7 +3,7 @@
  * results file per finished cell (cells/<id>.json). Every write is atomic (temporary file, fsync, rename), so
  * an interrupted sweep — SIGINT, SIGTERM or kill -9 — leaves only whole files behind.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ParameterError } from '../errors.ts';
 import type { Cell, CellParams, SweepConfig } from './config.ts';
@@ -110,9 +110,4 @@ export function loadSweep(dir: string): LoadedSweep {
     else missing.push(c.id);
   }
   return { manifest, results, missing };
-}
-
-export function listCellFiles(dir: string): string[] {
-  const d = join(dir, 'cells');
-  return existsSync(d) ? readdirSync(d).filter((f) => /^c\d+\.json$/.test(f)).sort() : [];
 }

@@ -7,9 +7,8 @@ import type { DropSource } from '../../optimizers/index.ts';
 import type { Surface } from '../../surfaces/index.ts';
 import type { BlockRecorder } from './stats.ts';
 
-export interface BlockJob {
-  surface: Surface;
-  chain: AnyTransformation;
+/** The trajectories of one block and how far to run them: common to every kernel. */
+export interface BlockRange {
   x0: Float64Array;
   steps: number;
   seed: number;
@@ -19,6 +18,11 @@ export interface BlockJob {
   B: number;
   /** Loss above which a trajectory counts as diverged. */
   divergenceLoss: number;
+}
+
+export interface BlockJob extends BlockRange {
+  surface: Surface;
+  chain: AnyTransformation;
 }
 
 export function runGeneralBlock(job: BlockJob, rec: BlockRecorder): void {

@@ -8,6 +8,7 @@
 import { philox4x32 as philox } from '../../rng/philox.ts';
 import { STREAM_MASK, STREAM_SKIP, threshold } from '../../rng/keyed.ts';
 import type { DropDescription } from '../../optimizers/index.ts';
+import type { BlockRange } from './general.ts';
 import type { BlockRecorder } from './stats.ts';
 
 export type FastSurface =
@@ -19,18 +20,11 @@ export type FastOptimizer =
   | { kind: 'adam'; b1: number; b2: number; eps: number; weightDecay: number; decoupled: boolean }
   | { kind: 'lion'; b1: number; b2: number; weightDecay: number };
 
-export interface FastJob {
+export interface FastJob extends BlockRange {
   surface: FastSurface;
   optimizer: FastOptimizer;
   lr: (t: number) => number;
   drop: (t: number) => DropDescription;
-  x0: Float64Array;
-  steps: number;
-  seed: number;
-  first: number;
-  B: number;
-  /** Loss above which a trajectory counts as diverged. */
-  divergenceLoss: number;
 }
 
 /** Gradient at trajectory b's point, written to g (same operations as the surface classes). */

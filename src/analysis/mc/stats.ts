@@ -190,30 +190,33 @@ function addOuter(target: Float64Array, off: number, x: Float64Array, o: number,
   }
 }
 
-/** Cross-product sums to merge alongside a mean: (target, source, offset), each k×k. */
-type Outer = [Float64Array, Float64Array, number];
+/** Cross-product sums to merge alongside a mean: (target, source, target offset, source offset), each k×k. */
+export type Outer = [Float64Array, ArrayLike<number>, number, number?];
 
-/** Chan et al.'s merge of (n_b, mean_b, M2_b) into (n_a, mean_a, M2_a); vectors of length k at `off`. */
-function mergeMoments(na: number, nb: number, ma: Float64Array, mb: Float64Array, m2a: Float64Array, m2b: Float64Array, off: number, k: number, outers: Outer[] = []): void {
+/**
+ * Chan et al.'s merge of (n_b, mean_b, M2_b) into (n_a, mean_a, M2_a): vectors of length k at `off` in the
+ * target and at `offB` (default `off`) in the source. Shared by the CPU block merge and the WebGPU record merge.
+ */
+export function mergeMoments(na: number, nb: number, ma: Float64Array, mb: ArrayLike<number>, m2a: Float64Array, m2b: ArrayLike<number>, off: number, k: number, outers: Outer[] = [], offB = off): void {
   if (nb === 0) return;
   if (na === 0) {
     for (let i = 0; i < k; i++) {
-      ma[off + i] = mb[off + i];
-      m2a[off + i] = m2b[off + i];
+      ma[off + i] = mb[offB + i];
+      m2a[off + i] = m2b[offB + i];
     }
-    for (const [oa, ob, oo] of outers) for (let i = 0; i < k * k; i++) oa[oo + i] = ob[oo + i];
+    for (const [oa, ob, oo, ooB = oo] of outers) for (let i = 0; i < k * k; i++) oa[oo + i] = ob[ooB + i];
     return;
   }
   const n = na + nb;
   const f = (na * nb) / n;
   const delta = new Float64Array(k);
-  for (let i = 0; i < k; i++) delta[i] = mb[off + i] - ma[off + i];
+  for (let i = 0; i < k; i++) delta[i] = mb[offB + i] - ma[off + i];
   for (let i = 0; i < k; i++) {
-    m2a[off + i] += m2b[off + i] + delta[i] * delta[i] * f;
+    m2a[off + i] += m2b[offB + i] + delta[i] * delta[i] * f;
     ma[off + i] += (delta[i] * nb) / n;
   }
-  for (const [oa, ob, oo] of outers) {
-    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) oa[oo + i * k + j] += ob[oo + i * k + j] + delta[i] * delta[j] * f;
+  for (const [oa, ob, oo, ooB = oo] of outers) {
+    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) oa[oo + i * k + j] += ob[ooB + i * k + j] + delta[i] * delta[j] * f;
   }
 }
 
