@@ -253,6 +253,8 @@ export async function simulateGpuBatch(specs: SimulationSpec[], gpu: GpuRunner, 
       }
       for (let t = 1; t <= T; t++) s.diverged[t] += ctr[k * perUnitCounters + t];
       for (let i = 0; i < s.hist.length; i++) s.hist[i] += ctr[histOffset + k * bands.length * HIST_BINS + i];
+      s.histLo.fill(0);
+      s.histHi.fill(HIST_BINS);
     });
     o.onProgress?.(pi + 1, plans);
   }

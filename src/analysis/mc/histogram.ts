@@ -7,15 +7,17 @@
 export const BINS_PER_DECADE = 64;
 export const LOG_MIN = -16;
 export const LOG_MAX = 16;
-const SIDE = (LOG_MAX - LOG_MIN) * BINS_PER_DECADE; // bins per sign
+export const SIDE = (LOG_MAX - LOG_MIN) * BINS_PER_DECADE; // bins per sign
 export const HIST_BINS = 2 * SIDE + 1;
-const ZERO = SIDE;
+export const ZERO = SIDE;
 
-const MIN_ABS = 10 ** LOG_MIN;
+export const MIN_ABS = 10 ** LOG_MIN;
+/** log₁₀ 2, the factor in log10Abs. */
+export const LOG10_2 = 0.3010299956639812;
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
 /** log₂(1 + m/2¹⁶) for the leading 16 mantissa bits m (a 512 KiB table, filled once). */
-const LOG2_MANTISSA = Float64Array.from({ length: 65536 }, (_, m) => Math.log2(1 + m / 65536));
+export const LOG2_MANTISSA = Float64Array.from({ length: 65536 }, (_, m) => Math.log2(1 + m / 65536));
 
 /**
  * log₁₀|ℓ| from the float's exponent and leading 16 mantissa bits (error < 2.2e-5 decades, far below a bin's
@@ -24,7 +26,7 @@ const LOG2_MANTISSA = Float64Array.from({ length: 65536 }, (_, m) => Math.log2(1
 function log10Abs(a: number): number {
   f64[0] = a;
   const hi = u32[1];
-  return (((hi >>> 20) & 0x7ff) - 1023 + LOG2_MANTISSA[(hi >>> 4) & 0xffff]) * 0.30102999566398120;
+  return (((hi >>> 20) & 0x7ff) - 1023 + LOG2_MANTISSA[(hi >>> 4) & 0xffff]) * LOG10_2;
 }
 
 export function binOf(loss: number): number {

@@ -2,7 +2,7 @@
  * Streaming statistics of a block of trajectories, and their exact, ordered merge.
  *
  * Within a block every step's statistics are two-pass (mean, then centred sums) over the block's finite
- * trajectories in index order; blocks are merged in block order with Chan et al.'s pairwise update
+ * trajectories, each sum as four interleaved partial sums (trajectory index mod 4); blocks are merged in block order with Chan et al.'s pairwise update
  * (mean_ab = mean_a + δ n_b/n, M2_ab = M2_a + M2_b + δδᵀ n_a n_b/n). The numbers therefore depend only on the
  * spec, never on how blocks were distributed over workers. Nothing grows with T except what is per step by
  * definition (means, variances, loss moments, divergence counts, band histograms at ≤ bandSteps steps).
@@ -27,6 +27,12 @@ export interface BlockStats {
   /** Band steps and their loss histograms (HIST_BINS each). */
   bandSteps: number[];
   hist: Uint32Array;
+  /**
+   * Per band, the bins [histLo, histHi) outside which the histogram is zero (a block's losses at one step span
+   * few of the 4097 bins; merging only that range keeps the merge O(range), not O(bins)).
+   */
+  histLo: Int32Array;
+  histHi: Int32Array;
   /** Full centred cross-products of x_T, d×d. */
   finalM2: Float64Array;
   /** Update of the last step: count, mean, centred cross-products. */
@@ -52,6 +58,8 @@ export function emptyStats(d: number, steps: number, bandSteps: number[], perSte
     diverged: new Float64Array(T1),
     bandSteps,
     hist: new Uint32Array(bandSteps.length * HIST_BINS),
+    histLo: new Int32Array(bandSteps.length).fill(HIST_BINS),
+    histHi: new Int32Array(bandSteps.length),
     finalM2: new Float64Array(d * d),
     updN: 0,
     updMean: new Float64Array(d),
@@ -66,6 +74,9 @@ export class BlockRecorder {
   readonly stats: BlockStats;
   private readonly bandIndex: Map<number, number>;
   private readonly mean: Float64Array;
+  private readonly lanes: Float64Array;
+  private readonly lossLanes = new Float64Array(4);
+  private readonly outerLanes: Float64Array;
 
   constructor(
     d: number,
@@ -77,51 +88,72 @@ export class BlockRecorder {
     this.stats = emptyStats(d, steps, bandSteps, perStepCov);
     this.bandIndex = new Map(bandSteps.map((s, i) => [s, i]));
     this.mean = new Float64Array(d);
+    this.lanes = new Float64Array(4 * d);
+    this.outerLanes = new Float64Array(4 * d * d);
     if (keepPaths > 0) {
       this.stats.paths = new Float64Array(keepPaths * (steps + 1) * d).fill(Number.NaN);
       this.stats.pathCount = keepPaths;
     }
   }
 
-  /** Statistics of step t over the alive trajectories (x: B×d, loss: B). */
+  /**
+   * Statistics of step t over the alive trajectories (x: B×d, loss: B). Every sum over trajectories is four
+   * interleaved partial sums (trajectory index mod 4) combined as (s₀ + s₁) + (s₂ + s₃): the order the
+   * WebAssembly kernel's two-lane vectors give, written out here so that every path gives the same bits.
+   */
   record(t: number, x: Float64Array, loss: Float64Array, alive: Uint8Array, B: number): void {
     const s = this.stats;
     const d = s.d;
-    const mean = this.mean;
-    mean.fill(0);
+    const lanes = this.lanes;
+    const ll = this.lossLanes;
+    lanes.fill(0);
+    ll.fill(0);
     let n = 0;
-    let lm = 0;
     for (let b = 0; b < B; b++) {
       if (!alive[b]) continue;
       n++;
       const o = b * d;
-      for (let i = 0; i < d; i++) mean[i] += x[o + i];
-      lm += loss[b];
+      const k = (b & 3) * d;
+      for (let i = 0; i < d; i++) lanes[k + i] += x[o + i];
+      ll[b & 3] += loss[b];
     }
     const off = t * d;
     s.n[t] = n;
     if (n === 0) return;
-    for (let i = 0; i < d; i++) mean[i] /= n;
-    lm /= n;
-    let l2 = 0;
+    const mean = this.mean;
+    for (let i = 0; i < d; i++) mean[i] = combine(lanes, i, d) / n;
+    const lm = combine(ll, 0, 1) / n;
+    lanes.fill(0);
+    ll.fill(0);
     const cov = s.cov;
     const full = t === s.steps ? s.finalM2 : null;
+    const outer = cov || full ? this.outerLanes.fill(0) : null;
     for (let b = 0; b < B; b++) {
       if (!alive[b]) continue;
       const o = b * d;
+      const k = (b & 3) * d;
       for (let i = 0; i < d; i++) {
         const di = x[o + i] - mean[i];
-        s.m2[off + i] += di * di;
+        lanes[k + i] += di * di;
       }
-      if (cov) addOuter(cov, t * d * d, x, o, mean, d);
-      if (full) addOuter(full, 0, x, o, mean, d);
+      if (outer) addOuter(outer, (b & 3) * d * d, x, o, mean, d);
       const dl = loss[b] - lm;
-      l2 += dl * dl;
+      ll[b & 3] += dl * dl;
     }
-    for (let i = 0; i < d; i++) s.mean[off + i] = mean[i];
+    for (let i = 0; i < d; i++) {
+      s.m2[off + i] = combine(lanes, i, d);
+      s.mean[off + i] = mean[i];
+    }
+    if (outer) {
+      for (let i = 0; i < d * d; i++) {
+        const v = combine(outer, i, d * d);
+        if (cov) cov[t * d * d + i] = v;
+        if (full) full[i] = v;
+      }
+    }
     s.lossMean[t] = lm;
-    s.lossM2[t] = l2;
-    this.finish(t, x, loss, alive, B);
+    s.lossM2[t] = combine(ll, 0, 1);
+    this.finish(t, loss, alive, B, x, d, 1);
   }
 
   /** Whether step t needs full cross-products (per-step covariance, or the last step). */
@@ -130,38 +162,62 @@ export class BlockRecorder {
   }
 
   /**
-   * The same statistics computed elsewhere (the WebAssembly kernel, identical operations): copies them in and
-   * adds what stays in JavaScript (band histograms, kept paths).
+   * The same statistics computed elsewhere (the WebAssembly kernel, identical operations): copies them in.
+   * `mean` and `m2` are read at `off` (d each); `cov` (d×d) when the step needs it.
    */
-  recordComputed(t: number, r: { n: number; mean: Float64Array; m2: Float64Array; cov: Float64Array | null; lossMean: number; lossM2: number }, x: Float64Array, loss: Float64Array, alive: Uint8Array, B: number): void {
+  recordComputed(t: number, n: number, mean: Float64Array, m2: Float64Array, off: number, lossMean: number, lossM2: number, cov: Float64Array | null): void {
     const s = this.stats;
     const d = s.d;
-    s.n[t] = r.n;
-    if (r.n === 0) return;
-    s.mean.set(r.mean, t * d);
-    s.m2.set(r.m2, t * d);
-    if (s.cov && r.cov) s.cov.set(r.cov, t * d * d);
-    if (t === s.steps && r.cov) s.finalM2.set(r.cov);
-    s.lossMean[t] = r.lossMean;
-    s.lossM2[t] = r.lossM2;
-    this.finish(t, x, loss, alive, B);
+    s.n[t] = n;
+    if (n === 0) return;
+    for (let i = 0; i < d; i++) {
+      s.mean[t * d + i] = mean[off + i];
+      s.m2[t * d + i] = m2[off + i];
+    }
+    if (s.cov && cov) s.cov.set(cov, t * d * d);
+    if (t === s.steps && cov) s.finalM2.set(cov);
+    s.lossMean[t] = lossMean;
+    s.lossM2[t] = lossM2;
   }
 
-  private finish(t: number, x: Float64Array, loss: Float64Array, alive: Uint8Array, B: number): void {
-    const s = this.stats;
-    const d = s.d;
+  /**
+   * What stays in JavaScript after step t's statistics: the loss histogram on band steps and the kept paths.
+   * x[b·bStride + i·iStride] is coordinate i of trajectory b.
+   */
+  finish(t: number, loss: Float64Array, alive: Uint8Array, B: number, x: Float64Array, bStride: number, iStride: number): void {
     const band = this.bandIndex.get(t);
     if (band !== undefined) {
+      const s = this.stats;
       const h = band * HIST_BINS;
-      for (let b = 0; b < B; b++) if (alive[b]) s.hist[h + binOf(loss[b])]++;
-    }
-    if (this.keepPaths > 0) {
-      const T1 = s.steps + 1;
-      for (let b = 0; b < Math.min(B, this.keepPaths); b++) {
+      let lo = s.histLo[band];
+      let hi = s.histHi[band];
+      for (let b = 0; b < B; b++) {
         if (!alive[b]) continue;
-        for (let i = 0; i < d; i++) s.paths[(b * T1 + t) * d + i] = x[b * d + i];
+        const bin = binOf(loss[b]);
+        s.hist[h + bin]++;
+        if (bin < lo) lo = bin;
+        if (bin >= hi) hi = bin + 1;
       }
+      s.histLo[band] = lo;
+      s.histHi[band] = hi;
     }
+    this.storePaths(t, alive, B, x, bStride, iStride);
+  }
+
+  /** Stores the kept trajectories' points at step t. */
+  storePaths(t: number, alive: Uint8Array, B: number, x: Float64Array, bStride: number, iStride: number): void {
+    const s = this.stats;
+    const d = s.d;
+    const T1 = s.steps + 1;
+    for (let b = 0; b < Math.min(B, this.keepPaths); b++) {
+      if (!alive[b]) continue;
+      for (let i = 0; i < d; i++) s.paths[(b * T1 + t) * d + i] = x[b * bStride + i * iStride];
+    }
+  }
+
+  /** Index of step t among the band steps, or −1. */
+  band(t: number): number {
+    return this.bandIndex.get(t) ?? -1;
   }
 
   /** Moments of the last step's update over the trajectories alive at the end (u: B×d). */
@@ -182,6 +238,9 @@ export class BlockRecorder {
     s.updMean.set(mean);
   }
 }
+
+/** (s₀ + s₁) + (s₂ + s₃) for the four partial sums of entry i (lane k at k·stride + i). */
+const combine = (a: Float64Array, i: number, stride: number) => a[i] + a[stride + i] + (a[2 * stride + i] + a[3 * stride + i]);
 
 function addOuter(target: Float64Array, off: number, x: Float64Array, o: number, mean: Float64Array, d: number): void {
   for (let i = 0; i < d; i++) {
@@ -243,7 +302,12 @@ export function mergeStats(a: BlockStats, b: BlockStats): BlockStats {
     a.n[t] = na + nb;
     a.diverged[t] += b.diverged[t];
   }
-  for (let i = 0; i < a.hist.length; i++) a.hist[i] += b.hist[i];
+  for (let k = 0; k < a.bandSteps.length; k++) {
+    const h = k * HIST_BINS;
+    for (let i = b.histLo[k]; i < b.histHi[k]; i++) a.hist[h + i] += b.hist[h + i];
+    a.histLo[k] = Math.min(a.histLo[k], b.histLo[k]);
+    a.histHi[k] = Math.max(a.histHi[k], b.histHi[k]);
+  }
   mergeMoments(a.updN, b.updN, a.updMean, b.updMean, new Float64Array(d), new Float64Array(d), 0, d, [[a.updM2, b.updM2, 0]]);
   a.updN += b.updN;
   if (b.pathCount > 0) {

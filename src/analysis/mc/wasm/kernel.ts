@@ -1,9 +1,10 @@
 /**
- * WebAssembly (SIMD) build of the fused kernels: the Philox pass over four trajectories at a time and a
- * generated per-variant update pass, driven step by step from JavaScript, which keeps the statistics
- * (BlockRecorder) so that every path records identically. WAT is assembled by wabt (the WebAssembly Binary
- * Toolkit) once per variant and process; until `prepareWasm()` has resolved, the JavaScript kernel runs.
- * Both give the same bits (test/analysis/engine.test.ts).
+ * WebAssembly (SIMD) build of the fused kernels. One module per variant (surface, optimizer and its constants)
+ * runs whole stretches of steps of a block without returning: Philox over four trajectories per vector, the
+ * step vectorised over two trajectories per f64x2 (step.wat.ts), the per-step statistics (record.wat.ts), and a
+ * call back into JavaScript only on steps that need it (loss histograms, kept paths, covariances). WAT is
+ * assembled by wabt (the WebAssembly Binary Toolkit) once per variant and thread; until `prepareWasm()` has
+ * resolved, the JavaScript kernel runs. Both give the same bits (test/analysis/engine.test.ts).
  */
 import { createRequire } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
@@ -12,7 +13,9 @@ import { type FastJob, value } from '../kernels.ts';
 import type { BlockRecorder } from '../stats.ts';
 import { PHILOX_WAT } from './philox.wat.ts';
 import { RECORD_WAT } from './record.wat.ts';
-import { type UpdateVariant, updateWat } from './update.wat.ts';
+import { HIST_WAT } from './hist.wat.ts';
+import { HIST_BINS, LOG2_MANTISSA } from '../histogram.ts';
+import { type StepVariant, stepWat } from './step.wat.ts';
 
 interface Wabt {
   parseWat(name: string, text: string, features?: Record<string, boolean>): { toBinary(o: object): { buffer: Uint8Array<ArrayBuffer> }; destroy(): void };
@@ -20,7 +23,7 @@ interface Wabt {
 
 let wabt: Wabt | null = null;
 let loading: Promise<void> | null = null;
-const modules = new Map<string, WebAssembly.Module>();
+const kernels = new Map<string, Kernel>();
 
 /** Loads the assembler (once). Resolves false when WebAssembly SIMD or wabt is unavailable. */
 export function prepareWasm(): Promise<boolean> {
@@ -41,9 +44,16 @@ export function prepareWasm(): Promise<boolean> {
 
 export const wasmReady = () => wabt !== null && !process.env.DROPGRAD_NO_WASM;
 
-const GLOBALS = ['X', 'M1', 'M2', 'LAST', 'CNT', 'LOSS', 'ALIVE', 'G', 'E', 'P', 'Q', 'THR', 'HD', 'XS', 'H', 'BC1', 'BC2', 'WORDS', 'SKIPW', 'RMEAN', 'RM2', 'RCOV', 'RSCAL'];
+/** Byte offsets of the arrays in memory (set per block). */
+const ARRAYS = [
+  'X', 'M1', 'M2', 'G', 'E', 'LAST', 'ALIVE', 'ACT', 'FIRST', 'CNT', 'LOSS', 'BCV1', 'BCV2', 'ALIVE8', 'WORDS', 'SKIPW',
+  'HD', 'XS', 'H', 'BC1', 'BC2', 'HIST', 'HLO', 'HHI', 'LOG2T', 'ETA', 'THR', 'QT', 'SKT', 'FLAG', 'ON', 'OMEAN', 'OM2', 'OLM', 'OL2', 'ODIV', 'COV', 'MEANV',
+] as const;
+/** Integer parameters of a block. */
+const INTS = ['ROW', 'd', 'Bp', 'NBLK', 'FIRSTTRAJ', 'K0', 'K1', 'T', 'USESKIP'] as const;
+const F64S = ['ra', 'rb', 'qc', 'limit'] as const;
 
-function variantOf(job: FastJob): UpdateVariant {
+function variantOf(job: FastJob): StepVariant {
   const s = job.surface;
   return { surface: s.kind === 'quadratic' ? (s.diag ? 'diagonal' : 'quadratic') : 'rosenbrock', optimizer: job.optimizer };
 }
@@ -54,7 +64,8 @@ function variantOf(job: FastJob): UpdateVariant {
  */
 function hoistGlobals(func: string): string {
   const used = [...new Set([...func.matchAll(/\(global\.get \$(\w+)\)/g)].map((m) => m[1]))];
-  const f64 = new Set(['ra', 'rb', 'qc']);
+  if (used.length === 0) return func;
+  const f64 = new Set<string>(F64S);
   const decl = used.map((g) => `(local $g_${g} ${f64.has(g) ? 'f64' : 'i32'})`).join(' ');
   const init = used.map((g) => `(local.set $g_${g} (global.get $${g}))`).join('\n    ');
   const lines = func.replace(/\(global\.get \$(\w+)\)/g, '(local.get $g_$1)').split('\n');
@@ -65,130 +76,235 @@ function hoistGlobals(func: string): string {
   return lines.join('\n');
 }
 
-function moduleFor(v: UpdateVariant): WebAssembly.Module {
+/** The driver: steps t0 … t1 − 1 (output slot t − t0 holds the statistics of x_{t+1}). */
+function runWat(v: StepVariant): string {
+  const grad = v.surface === 'diagonal' ? '' : '(call $grad)';
+  return `
+  (func $run (param $t0 i32) (param $t1 i32)
+    (local $t i32) (local $slot i32) (local $flag i32)
+    (local.set $t (local.get $t0))
+    (block $done (loop $steps
+      (br_if $done (i32.ge_u (local.get $t) (local.get $t1)))
+      (local.set $slot (i32.sub (local.get $t) (local.get $t0)))
+      (call $philoxPass (global.get $Bp) (global.get $NBLK) (local.get $t) (global.get $FIRSTTRAJ) (i32.const ${STREAM_MASK})
+        (global.get $K0) (global.get $K1) (global.get $WORDS) (i32.shr_u (global.get $ROW) (i32.const 1)))
+      (if (global.get $USESKIP) (then
+        (call $philoxPass (global.get $Bp) (i32.const 1) (local.get $t) (global.get $FIRSTTRAJ) (i32.const ${STREAM_SKIP})
+          (global.get $K0) (global.get $K1) (global.get $SKIPW) (i32.shr_u (global.get $ROW) (i32.const 1)))))
+      (call $prep (local.get $slot))
+      ${grad}
+      (call $update (local.get $slot) (i32.eq (local.get $t) (i32.sub (global.get $T) (i32.const 1))))
+      (i32.store (i32.add (global.get $ODIV) (i32.shl (local.get $slot) (i32.const 2))) (call $value (local.get $slot)))
+      (local.set $flag (i32.load (i32.add (global.get $FLAG) (i32.shl (local.get $slot) (i32.const 2)))))
+      (call $record (local.get $slot) (i32.and (local.get $flag) (i32.const 2)))
+      (if (i32.and (local.get $flag) (i32.const 4)) (then (call $hist (i32.shr_u (local.get $flag) (i32.const 8)))))
+      (if (i32.and (local.get $flag) (i32.const 1)) (then (call $visit (i32.add (local.get $t) (i32.const 1)) (local.get $slot))))
+      (local.set $t (i32.add (local.get $t) (i32.const 1)))
+      (br $steps))))
+`;
+}
+
+interface Kernel {
+  ex: Exports;
+  /** Called by the module on flagged steps; set per block. */
+  visit: (t: number, slot: number) => void;
+  tableWritten: boolean;
+  histKey: string;
+}
+
+function kernelFor(v: StepVariant): Kernel {
   const key = JSON.stringify(v);
-  const hit = modules.get(key);
+  const hit = kernels.get(key);
   if (hit) return hit;
   const text = `(module
+  (import "host" "visit" (func $visit (param i32 i32)))
   (memory (export "mem") 1)
-  ${GLOBALS.map((g) => `(global $${g} (export "${g}") (mut i32) (i32.const 0))`).join('\n  ')}
-  (global $ra (export "ra") (mut f64) (f64.const 0))
-  (global $rb (export "rb") (mut f64) (f64.const 0))
-  (global $qc (export "qc") (mut f64) (f64.const 0))
+  ${[...ARRAYS, ...INTS].map((g) => `(global $${g} (export "${g}") (mut i32) (i32.const 0))`).join('\n  ')}
+  ${F64S.map((g) => `(global $${g} (export "${g}") (mut f64) (f64.const 0))`).join('\n  ')}
   ${PHILOX_WAT}
-  ${hoistGlobals(updateWat(v))}
-  ${hoistGlobals(RECORD_WAT)}
-  (export "philoxPass" (func $philoxPass))
-  (export "update" (func $update))
-  (export "record" (func $record)))`;
+  ${[...stepWat(v), RECORD_WAT, HIST_WAT, runWat(v)].map(hoistGlobals).join('\n')}
+  (export "record" (func $record))
+  (export "hist" (func $hist))
+  (export "run" (func $run)))`;
   const parsed = wabt!.parseWat('kernel.wat', text, { simd: true, mutable_globals: true });
+  let mod: WebAssembly.Module;
   try {
-    const mod = new WebAssembly.Module(parsed.toBinary({}).buffer);
-    modules.set(key, mod);
-    return mod;
+    mod = new WebAssembly.Module(parsed.toBinary({ write_debug_names: true }).buffer);
   } finally {
     parsed.destroy();
   }
+  const k: Kernel = { ex: null as unknown as Exports, visit: () => {}, tableWritten: false, histKey: '' };
+  k.ex = new WebAssembly.Instance(mod, { host: { visit: (t: number, slot: number) => k.visit(t, slot) } }).exports as unknown as Exports;
+  kernels.set(key, k);
+  return k;
 }
 
 interface Exports {
   mem: WebAssembly.Memory;
-  philoxPass(B: number, nblk: number, step: number, first: number, stream: number, k0: number, k1: number, out: number): void;
-  update(B: number, d: number, W: number, eta: number, isLast: number, useSkip: number, skipThr: number, limit: number): number;
-  record(B: number, d: number, withCov: number): void;
+  record(slot: number, withCov: number): void;
+  run(t0: number, t1: number): void;
+  hist(band: number): void;
   [g: string]: unknown;
 }
+
+/** Steps per call of $run: the per-step tables and outputs are O(chunk · d). */
+const chunkSteps = (d: number) => Math.max(1, Math.min(1024, Math.floor(65536 / d)));
 
 /** Runs a fused job in WebAssembly; same contract and results as `runFastBlock`. */
 export function runWasmBlock(job: FastJob, rec: BlockRecorder): void {
   const { surface, x0, steps, seed, first, B } = job;
   const d = surface.d;
-  const Bp = (B + 3) & ~3;
+  const Bp = (B + 7) & ~7; // Philox runs eight trajectories per iteration
   const nblk = (d + 3) >> 2;
-  const W = 4 * nblk;
-  const ex = new WebAssembly.Instance(moduleFor(variantOf(job)), {}).exports as unknown as Exports;
+  const C = Math.min(chunkSteps(d), Math.max(1, steps));
+  const kernel = kernelFor(variantOf(job));
+  const ex = kernel.ex;
+  const row = Bp * 8;
   // Memory layout (bytes, 16-aligned).
-  const sizes: Record<string, number> = {
-    X: Bp * d * 8, M1: Bp * d * 8, M2: Bp * d * 8, LAST: Bp * d * 8, CNT: Bp * 4, LOSS: Bp * 8, ALIVE: Bp,
-    G: d * 8, E: d * 8, P: d * 8, Q: d * 8, THR: d * 8, HD: d * 8, XS: d * 8, H: surface.kind === 'quadratic' ? d * d * 8 : 8,
-    BC1: (steps + 2) * 8, BC2: (steps + 2) * 8, WORDS: Bp * W * 4, SKIPW: Bp * 16,
-    RMEAN: d * 8, RM2: d * 8, RCOV: d * d * 8, RSCAL: 24,
+  const sizes: Record<(typeof ARRAYS)[number], number> = {
+    X: row * d, M1: row * d, M2: job.optimizer.kind === 'adam' ? row * d : 0, G: surface.kind === 'quadratic' && surface.diag ? 0 : row * d,
+    E: surface.kind === 'quadratic' && !surface.diag ? row * d : 0, LAST: row * d,
+    ALIVE: row, ACT: row, FIRST: row, CNT: row, LOSS: row, BCV1: row, BCV2: row, ALIVE8: Bp,
+    WORDS: 4 * nblk * Bp * 4, SKIPW: 4 * Bp * 4,
+    HD: d * 8, XS: d * 8, H: surface.kind === 'quadratic' ? d * d * 8 : 0,
+    HIST: rec.stats.bandSteps.length * HIST_BINS * 4, HLO: rec.stats.bandSteps.length * 4, HHI: rec.stats.bandSteps.length * 4, LOG2T: LOG2_MANTISSA.length * 8,
+    BC1: job.optimizer.kind === 'adam' ? (steps + 2) * 8 : 0, BC2: job.optimizer.kind === 'adam' ? (steps + 2) * 8 : 0,
+    ETA: C * 8, THR: C * d * 8, QT: C * d * 8, SKT: C * 8, FLAG: C * 4,
+    ON: C * 8, OMEAN: C * d * 8, OM2: C * d * 8, OLM: C * 8, OL2: C * 8, ODIV: C * 4, COV: d * d * 8, MEANV: d * 8,
   };
-  const off: Record<string, number> = {};
-  let top = 16;
-  for (const g of GLOBALS) {
-    off[g] = top;
-    top += (sizes[g] + 15) & ~15;
+  const off = {} as Record<(typeof ARRAYS)[number], number>;
+  // The log₂ table sits first and is written once per instance.
+  off.LOG2T = 16;
+  let top = 16 + sizes.LOG2T;
+  for (const a of ARRAYS) {
+    if (a === 'LOG2T') continue;
+    off[a] = top;
+    top += (sizes[a] + 15) & ~15;
   }
   const pages = Math.ceil(top / 65536);
   const have = ex.mem.buffer.byteLength / 65536;
   if (pages > have) ex.mem.grow(pages - have);
-  for (const g of GLOBALS) (ex[g] as WebAssembly.Global).value = off[g];
+  for (const a of ARRAYS) (ex[a] as WebAssembly.Global).value = off[a];
+  const ints: Record<(typeof INTS)[number], number> = {
+    ROW: row, d, Bp, NBLK: nblk, FIRSTTRAJ: first, K0: seed >>> 0, K1: Math.floor(seed / 4294967296) >>> 0, T: steps, USESKIP: 0,
+  };
+  for (const k of INTS) (ex[k] as WebAssembly.Global).value = ints[k] | 0;
+  (ex.limit as WebAssembly.Global).value = job.divergenceLoss;
   const buf = ex.mem.buffer;
-  const f64 = (g: string, n: number) => new Float64Array(buf, off[g], n);
-  const x = f64('X', B * d);
-  const loss = f64('LOSS', B);
-  const alive = new Uint8Array(buf, off.ALIVE, B);
-  const last = f64('LAST', B * d);
-  const P = f64('P', d);
-  const Q = f64('Q', d);
-  const THR = f64('THR', d);
+  const f64 = (a: (typeof ARRAYS)[number], n = sizes[a] / 8) => new Float64Array(buf, off[a], n);
+  const i32 = (a: (typeof ARRAYS)[number], n = sizes[a] / 4) => new Int32Array(buf, off[a], n);
+  const X = f64('X');
+  const LOSS = f64('LOSS');
+  const alive = new Uint8Array(buf, off.ALIVE8, Bp);
+  if (!kernel.tableWritten) {
+    f64('LOG2T').set(LOG2_MANTISSA);
+    kernel.tableWritten = true;
+  }
+  // The histogram area is cleared once per layout; after each block only its touched ranges are read and reset.
+  const hist = new Uint32Array(buf, off.HIST, sizes.HIST / 4);
+  const histLo = i32('HLO');
+  const histHi = i32('HHI');
+  const histKey = `${off.HIST}:${sizes.HIST}`;
+  if (kernel.histKey !== histKey) {
+    hist.fill(0);
+    kernel.histKey = histKey;
+  }
+  histLo.fill(HIST_BINS);
+  histHi.fill(0);
+  const aliveMask = i32('ALIVE');
   if (surface.kind === 'rosenbrock') {
     (ex.ra as WebAssembly.Global).value = surface.a;
     (ex.rb as WebAssembly.Global).value = surface.b;
   } else {
     (ex.qc as WebAssembly.Global).value = surface.c;
-    f64('XS', d).set(surface.xStar);
-    f64('H', d * d).set(surface.H);
-    const hd = f64('HD', d);
-    for (let i = 0; i < d; i++) hd[i] = surface.H[i * d + i];
+    f64('XS').set(surface.xStar);
+    if (surface.diag) {
+      const hd = f64('HD');
+      for (let i = 0; i < d; i++) hd[i] = surface.H[i * d + i];
+    } else f64('H').set(surface.H);
   }
   if (job.optimizer.kind === 'adam') {
     const { b1, b2 } = job.optimizer;
-    const bc1 = f64('BC1', steps + 2);
-    const bc2 = f64('BC2', steps + 2);
-    // The same expressions as scaleByAdam: 1 − β₁ᶜ and √(1 − β₂ᶜ) for every count c.
-    for (let c = 1; c <= steps + 1; c++) {
+    const bc1 = f64('BC1');
+    const bc2 = f64('BC2');
+    // The same expressions as the JavaScript kernel: 1 − β₁ᶜ and √(1 − β₂ᶜ) for every count c.
+    for (let c = 0; c <= steps + 1; c++) {
       bc1[c] = 1 - b1 ** c;
       bc2[c] = Math.sqrt(1 - b2 ** c);
     }
   }
-  const k0 = seed >>> 0;
-  const k1 = Math.floor(seed / 4294967296) >>> 0;
+  // Block state: every lane from x0; padding lanes (b ≥ B) are never alive.
   const e = new Float64Array(d);
   const l0 = value(surface, x0, 0, e);
-  for (let b = 0; b < B; b++) {
-    x.set(x0, b * d);
-    loss[b] = l0;
-    alive[b] = 1;
-  }
-  const scal = f64('RSCAL', 3);
-  const computed = { n: 0, mean: f64('RMEAN', d), m2: f64('RM2', d), cov: null as Float64Array | null, lossMean: 0, lossM2: 0 };
-  const rcov = f64('RCOV', d * d);
-  const record = (t: number) => {
-    const withCov = rec.needsCov(t);
-    ex.record(B, d, withCov ? 1 : 0);
-    computed.n = scal[0];
-    computed.lossMean = scal[1];
-    computed.lossM2 = scal[2];
-    computed.cov = withCov ? rcov : null;
-    rec.recordComputed(t, computed, x, loss, alive, B);
+  for (let i = 0; i < d; i++) X.fill(x0[i], i * Bp, (i + 1) * Bp);
+  LOSS.fill(l0);
+  aliveMask.fill(0).fill(-1, 0, 2 * B);
+  alive.fill(0).fill(1, 0, B);
+  for (const a of ['M1', 'M2', 'CNT', 'LAST'] as const) new Uint8Array(buf, off[a], sizes[a]).fill(0);
+  const ON = f64('ON');
+  const OMEAN = f64('OMEAN');
+  const OM2 = f64('OM2');
+  const OLM = f64('OLM');
+  const OL2 = f64('OL2');
+  const ODIV = i32('ODIV');
+  const COV = f64('COV');
+  kernel.visit = (t, slot) => {
+    if (rec.needsCov(t) && ON[slot] > 0) rec.recordComputed(t, ON[slot], OMEAN, OM2, slot * d, OLM[slot], OL2[slot], COV);
+    if (rec.keepPaths > 0) rec.storePaths(t, alive, B, X, 1, Bp);
   };
-  record(0);
-  for (let t = 0; t < steps; t++) {
-    const eta = job.lr(t);
-    const desc = job.drop(t);
-    for (let i = 0; i < d; i++) {
-      P[i] = desc.rates[i];
-      Q[i] = 1 - desc.rates[i];
-      THR[i] = threshold(desc.rates[i]);
+  const flag = (t: number) => {
+    const band = rec.band(t);
+    return (rec.needsCov(t) ? 3 : 0) | (rec.keepPaths > 0 ? 1 : 0) | (band >= 0 ? 4 | (band << 8) : 0);
+  };
+  // Step 0.
+  ex.record(0, rec.needsCov(0) ? 1 : 0);
+  rec.recordComputed(0, ON[0], OMEAN, OM2, 0, OLM[0], OL2[0], rec.needsCov(0) ? COV : null);
+  if (rec.keepPaths > 0) rec.storePaths(0, alive, B, X, 1, Bp);
+  if (rec.band(0) >= 0) ex.hist(rec.band(0));
+  const ETA = f64('ETA');
+  const THR = f64('THR');
+  const QT = f64('QT');
+  const SKT = f64('SKT');
+  const FLAG = i32('FLAG');
+  for (let t0 = 0; t0 < steps; t0 += C) {
+    const t1 = Math.min(steps, t0 + C);
+    let useSkip = 0;
+    for (let t = t0; t < t1; t++) {
+      const k = t - t0;
+      ETA[k] = job.lr(t);
+      const desc = job.drop(t);
+      for (let i = 0; i < d; i++) {
+        THR[k * d + i] = threshold(desc.rates[i]);
+        QT[k * d + i] = 1 - desc.rates[i];
+      }
+      SKT[k] = threshold(desc.skipRate);
+      if (desc.skipRate > 0) useSkip = 1;
+      FLAG[k] = flag(t + 1);
     }
-    ex.philoxPass(Bp, nblk, t, first, STREAM_MASK, k0, k1, off.WORDS);
-    const useSkip = desc.skipRate > 0 ? 1 : 0;
-    if (useSkip) ex.philoxPass(Bp, 1, t, first, STREAM_SKIP, k0, k1, off.SKIPW);
-    const diverged = ex.update(B, d, W, eta, t === steps - 1 ? 1 : 0, useSkip, threshold(desc.skipRate), job.divergenceLoss);
-    rec.stats.diverged[t + 1] += diverged;
-    record(t + 1);
+    (ex.USESKIP as WebAssembly.Global).value = useSkip;
+    ex.run(t0, t1);
+    for (let t = t0; t < t1; t++) {
+      const k = t - t0;
+      rec.stats.diverged[t + 1] += ODIV[k];
+      // Flagged steps with covariances were copied in by visit; the rest here.
+      if (!(FLAG[k] & 2)) rec.recordComputed(t + 1, ON[k], OMEAN, OM2, k * d, OLM[k], OL2[k], null);
+    }
   }
-  if (steps > 0) rec.recordUpdate(last, alive, B);
+  const st = rec.stats;
+  for (let k = 0; k < histLo.length; k++) {
+    const h = k * HIST_BINS;
+    for (let i = histLo[k]; i < histHi[k]; i++) {
+      st.hist[h + i] += hist[h + i];
+      hist[h + i] = 0;
+    }
+    st.histLo[k] = Math.min(st.histLo[k], histLo[k]);
+    st.histHi[k] = Math.max(st.histHi[k], histHi[k]);
+  }
+  if (steps > 0) {
+    // The last update, trajectory-major for the shared update statistics.
+    const LAST = f64('LAST');
+    const last = new Float64Array(B * d);
+    for (let b = 0; b < B; b++) for (let i = 0; i < d; i++) last[b * d + i] = LAST[i * Bp + b];
+    rec.recordUpdate(last, alive, B);
+  }
 }

@@ -1,0 +1,188 @@
+/**
+ * WAT for one step of the fused kernel over a block, vectorised across trajectories (two per f64x2 vector):
+ * which trajectories move ($prep: alive, not skipped by full-update drop, optimizer counters), the surface's
+ * gradient ($grad), DropGrad's mask and the optimizer's update ($update), the new loss and divergence ($value).
+ * Each lane performs the same floating-point operations in the same order as the JavaScript kernel
+ * (src/analysis/mc/kernels.ts), so the bits are the same; lanes that do not move are masked, never branched on.
+ * Generated per (surface, optimizer, options) so that the optimizer's constants are literals.
+ */
+import type { FastOptimizer, FastSurface } from '../kernels.ts';
+import { F, ONES, ZERO, add, and, at, atB, forLoop, forPairs, forRows, g, lg, lit, ls, popcount, sel, splat, splatOf, vload, vstore } from './wat.ts';
+
+export interface StepVariant {
+  surface: FastSurface['kind'] | 'diagonal';
+  optimizer: FastOptimizer;
+}
+
+const LOCALS_V = (names: string[]) => names.map((n) => `(local $${n} v128)`).join(' ');
+const scalarAt = (base: string, index: string, shift = 3) => `(f64.load ${add(g(base), `(i32.shl ${index} (i32.const ${shift}))`)})`;
+/** Row of WORDS (u32, half the f64 row bytes) at the current pair, as two f64 lanes. */
+const wordsAt = (name: string, row: string) => `(f64x2.convert_low_i32x4_u (v128.load64_zero ${add(add(g(name), `(i32.shr_u ${row} (i32.const 1))`), `(i32.shr_u ${lg('p')} (i32.const 1))`)}))`;
+
+/** Who moves this step; optimizer counters. */
+function prep(o: FastOptimizer): string {
+  const sgdMomentum = o.kind === 'sgd' && (o.momentum !== 0 || o.nesterov);
+  const counters = sgdMomentum
+    ? `${vstore(atB('FIRST'), `(i64x2.eq ${vload(atB('CNT'))} ${ZERO})`)}
+      ${vstore(atB('CNT'), sel('(v128.const i64x2 1 1)', vload(atB('CNT')), lg('act')))}`
+    : o.kind === 'adam'
+      ? `${ls('c', `(i64x2.sub ${vload(atB('CNT'))} ${lg('act')})`)}
+      ${vstore(atB('CNT'), lg('c'))}
+      ${vstore(atB('BCV1'), `(f64x2.replace_lane 1 (f64x2.splat ${scalarAt('BC1', `(i32.wrap_i64 (i64x2.extract_lane 0 ${lg('c')}))`)}) ${scalarAt('BC1', `(i32.wrap_i64 (i64x2.extract_lane 1 ${lg('c')}))`)})`)}
+      ${vstore(atB('BCV2'), `(f64x2.replace_lane 1 (f64x2.splat ${scalarAt('BC2', `(i32.wrap_i64 (i64x2.extract_lane 0 ${lg('c')}))`)}) ${scalarAt('BC2', `(i32.wrap_i64 (i64x2.extract_lane 1 ${lg('c')}))`)})`)}`
+      : '';
+  return `
+  (func $prep (param $slot i32)
+    (local $p i32) ${LOCALS_V(['act', 'skt', 'c'])}
+    ${ls('skt', splatOf(scalarAt('SKT', lg('slot'))))}
+    ${forPairs(`${ls('act', vload(atB('ALIVE')))}
+      (if ${g('USESKIP')} (then
+        ${ls('act', `(v128.andnot ${lg('act')} (f64x2.lt ${wordsAt('SKIPW', '(i32.const 0)')} ${lg('skt')}))`)}))
+      ${vstore(atB('ACT'), lg('act'))}
+      ${counters}`)})`;
+}
+
+/** Surface gradient at X into G (not generated for diagonal quadratics, whose update computes it inline). */
+function grad(s: StepVariant['surface']): string {
+  if (s === 'rosenbrock') {
+    return `
+  (func $grad
+    (local $i i32) (local $ri i32) (local $p i32) (local $rn i32) ${LOCALS_V(['xi', 'r', 'c4b', 'c2b', 'ra'])}
+    ${ls('c4b', splatOf(`(f64.mul (f64.const -4) ${g('rb')})`))}
+    ${ls('c2b', splatOf(`(f64.mul (f64.const 2) ${g('rb')})`))}
+    ${ls('ra', splatOf(g('ra')))}
+    ${forRows(forPairs(vstore(at('G'), ZERO)))}
+    ${forRows(
+      `${ls('rn', add(lg('ri'), g('ROW')))}
+      ${forPairs(`${ls('xi', vload(at('X')))}
+        ${ls('r', F('sub', vload(at('X', lg('rn'))), F('mul', lg('xi'), lg('xi'))))}
+        ${vstore(at('G'), F('add', vload(at('G')), F('sub', F('mul', F('mul', lg('c4b'), lg('xi')), lg('r')), F('mul', splat(2), F('sub', lg('ra'), lg('xi'))))))}
+        ${vstore(at('G', lg('rn')), F('add', vload(at('G', lg('rn'))), F('mul', lg('c2b'), lg('r'))))}`)}`,
+      '(i32.const 0)',
+      '(i32.sub (global.get $d) (i32.const 1))',
+    )})`;
+  }
+  if (s === 'diagonal') return '';
+  return `
+  (func $grad
+    (local $i i32) (local $ri i32) (local $p i32) (local $j i32) (local $rj i32) ${LOCALS_V(['v'])}
+    ${hx()})`;
+}
+
+/** Dense quadratic: E = X − x*, G = H·E (row by row, j in order, as the scalar r += H_ij e_j from 0). */
+function hx(): string {
+  return `${forRows(`${ls('v', splatOf(scalarAt('XS', lg('i'))))}
+      ${forPairs(vstore(at('E'), F('sub', vload(at('X')), lg('v'))))}`)}
+    ${forRows(`${forPairs(vstore(at('G'), ZERO))}
+      ${forLoop(
+        'j',
+        '(i32.const 0)',
+        g('d'),
+        '(i32.const 1)',
+        `${ls('rj', `(i32.mul ${lg('j')} ${g('ROW')})`)}
+        ${ls('v', splatOf(scalarAt('H', add(`(i32.mul ${lg('i')} ${g('d')})`, lg('j')))))}
+        ${forPairs(vstore(at('G'), F('add', vload(at('G')), F('mul', lg('v'), vload(at('E', lg('rj')))))))}`,
+      )}`)}`;
+}
+
+/** The optimizer's direction u from the masked gradient gi at x (state rows M1, M2 updated where $act). */
+function direction(o: FastOptimizer): string {
+  const m1 = vload(at('M1'));
+  if (o.kind === 'sgd') {
+    const wd = o.weightDecay !== 0 ? ls('gi', F('add', lg('gi'), F('mul', splat(o.weightDecay), lg('x')))) : '';
+    if (o.momentum === 0 && !o.nesterov) return `${wd}\n        ${ls('u', lg('gi'))}`;
+    return `${wd}
+        ${ls('m', m1)}
+        ${ls('buf', sel(lg('gi'), F('add', F('mul', splat(o.momentum), lg('m')), F('mul', splat(1 - o.dampening), lg('gi'))), vload(atB('FIRST'))))}
+        ${vstore(at('M1'), sel(lg('buf'), lg('m'), lg('act')))}
+        ${ls('u', o.nesterov ? F('add', lg('gi'), F('mul', splat(o.momentum), lg('buf'))) : lg('buf'))}`;
+  }
+  if (o.kind === 'adam') {
+    return `${!o.decoupled && o.weightDecay !== 0 ? ls('gi', F('add', lg('gi'), F('mul', splat(o.weightDecay), lg('x')))) : ''}
+        ${ls('m', m1)}
+        ${ls('n', vload(at('M2')))}
+        ${ls('mu', F('add', F('mul', splat(o.b1), lg('m')), F('mul', splat(1 - o.b1), lg('gi'))))}
+        ${ls('nu', F('add', F('mul', splat(o.b2), lg('n')), F('mul', F('mul', splat(1 - o.b2), lg('gi')), lg('gi'))))}
+        ${vstore(at('M1'), sel(lg('mu'), lg('m'), lg('act')))}
+        ${vstore(at('M2'), sel(lg('nu'), lg('n'), lg('act')))}
+        ${ls('u', F('div', F('div', lg('mu'), vload(atB('BCV1'))), F('add', F('div', F('sqrt', lg('nu')), vload(atB('BCV2'))), splat(o.eps))))}
+        ${o.decoupled && o.weightDecay !== 0 ? ls('u', F('add', lg('u'), F('mul', splat(o.weightDecay), lg('x')))) : ''}`;
+  }
+  return `${ls('m', m1)}
+        ${ls('buf', F('add', F('mul', splat(o.b1), lg('m')), F('mul', splat(1 - o.b1), lg('gi'))))}
+        ${ls('u', sel(splat(1), sel(splat(-1), lg('buf'), F('lt', lg('buf'), ZERO)), F('gt', lg('buf'), ZERO)))}
+        ${vstore(at('M1'), sel(F('add', F('mul', splat(o.b2), lg('m')), F('mul', splat(1 - o.b2), lg('gi'))), lg('m'), lg('act')))}
+        ${o.weightDecay !== 0 ? ls('u', F('add', lg('u'), F('mul', splat(o.weightDecay), lg('x')))) : ''}`;
+}
+
+/** Mask, optimizer, x += −η·u for the trajectories that move. */
+function update(v: StepVariant): string {
+  const diag = v.surface === 'diagonal';
+  return `
+  (func $update (param $slot i32) (param $isLast i32)
+    (local $i i32) (local $ri i32) (local $p i32) (local $k i32)
+    ${LOCALS_V(['negEta', 'thr', 'q', 'hd', 'xs', 'x', 'gi', 'act', 'm', 'n', 'mu', 'nu', 'buf', 'u', 'step'])}
+    ${ls('negEta', splatOf(`(f64.neg ${scalarAt('ETA', lg('slot'))})`))}
+    ${forRows(`${ls('k', add(`(i32.mul ${lg('slot')} ${g('d')})`, lg('i')))}
+      ${ls('thr', splatOf(scalarAt('THR', lg('k'))))}
+      ${ls('q', splatOf(scalarAt('QT', lg('k'))))}
+      ${diag ? `${ls('hd', splatOf(scalarAt('HD', lg('i'))))}\n      ${ls('xs', splatOf(scalarAt('XS', lg('i'))))}` : ''}
+      ${forPairs(`${ls('act', vload(atB('ACT')))}
+        ${ls('x', vload(at('X')))}
+        ${ls('gi', diag ? F('mul', lg('hd'), F('sub', lg('x'), lg('xs'))) : vload(at('G')))}
+        ${ls('gi', and(F('div', lg('gi'), lg('q')), F('ge', wordsAt('WORDS', lg('ri')), lg('thr'))))}
+        ${direction(v.optimizer)}
+        ${ls('step', F('mul', lg('negEta'), lg('u')))}
+        (if ${lg('isLast')} (then ${vstore(at('LAST'), and(lg('step'), lg('act')))}))
+        ${vstore(at('X'), sel(F('add', lg('x'), lg('step')), lg('x'), lg('act')))}`)}`)})`;
+}
+
+/** Loss at the new X for the trajectories that moved, divergence (non-finite, or above the limit). */
+function value(s: StepVariant['surface']): string {
+  let terms: string;
+  if (s === 'rosenbrock') {
+    terms = forRows(
+      `${ls('xi', vload(at('X')))}
+        ${ls('r', F('sub', vload(at('X', add(lg('ri'), g('ROW')))), F('mul', lg('xi'), lg('xi'))))}
+        ${ls('q', F('sub', splatOf(g('ra')), lg('xi')))}
+        ${ls('acc', F('add', lg('acc'), F('add', F('mul', F('mul', splatOf(g('rb')), lg('r')), lg('r')), F('mul', lg('q'), lg('q')))))}`,
+      '(i32.const 0)',
+      '(i32.sub (global.get $d) (i32.const 1))',
+    );
+  } else if (s === 'diagonal') {
+    terms = `${forRows(`${ls('r', F('sub', vload(at('X')), `(v128.load64_splat ${add(g('XS'), `(i32.shl ${lg('i')} (i32.const 3))`)})`))}
+        ${ls('acc', F('add', lg('acc'), F('mul', lg('r'), F('mul', `(v128.load64_splat ${add(g('HD'), `(i32.shl ${lg('i')} (i32.const 3))`)})`, lg('r')))))}`)}
+        ${ls('acc', F('add', F('mul', splat(0.5), lg('acc')), splatOf(g('qc'))))}`;
+  } else {
+    terms = `${forRows(ls('acc', F('add', lg('acc'), F('mul', vload(at('E')), vload(at('G'))))))}
+        ${ls('acc', F('add', F('mul', splat(0.5), lg('acc')), splatOf(g('qc'))))}`;
+  }
+  return `
+  (func $value (param $slot i32) (result i32)
+    (local $i i32) (local $ri i32) (local $p i32) (local $j i32) (local $rj i32) (local $bits i32) (local $count i32)
+    ${LOCALS_V(['act', 'acc', 'fin', 'ok', 'div', 'x', 'xi', 'r', 'q', 'v'])}
+    ${s === 'quadratic' ? hx() : ''}
+    ${forPairs(`${ls('act', vload(atB('ACT')))}
+      (if (v128.any_true ${lg('act')}) (then
+        ${ls('fin', ONES)}
+        ${forRows(`${ls('x', vload(at('X')))}
+          ${ls('fin', and(lg('fin'), F('eq', F('sub', lg('x'), lg('x')), ZERO)))}`)}
+        ${ls('acc', ZERO)}
+        ${terms}
+        ${ls('ok', and(and(lg('fin'), F('eq', F('sub', lg('acc'), lg('acc')), ZERO)), `(v128.not ${F('gt', lg('acc'), splatOf(g('limit')))})`))}
+        ${ls('div', `(v128.andnot ${lg('act')} ${lg('ok')})`)}
+        ${vstore(atB('LOSS'), sel(lg('acc'), vload(atB('LOSS')), and(lg('act'), lg('ok'))))}
+        (if (v128.any_true ${lg('div')}) (then
+          ${vstore(atB('ALIVE'), `(v128.andnot ${vload(atB('ALIVE'))} ${lg('div')})`)}
+          ${ls('bits', '(i64x2.bitmask (local.get $div))')}
+          ${ls('count', add(lg('count'), popcount(lg('div'))))}
+          (if (i32.and ${lg('bits')} (i32.const 1)) (then (i32.store8 ${add(g('ALIVE8'), `(i32.shr_u ${lg('p')} (i32.const 3))`)} (i32.const 0))))
+          (if (i32.and ${lg('bits')} (i32.const 2)) (then (i32.store8 ${add(g('ALIVE8'), `(i32.add (i32.shr_u ${lg('p')} (i32.const 3)) (i32.const 1))`)} (i32.const 0))))))))`)}
+    ${lg('count')})`;
+}
+
+export function stepWat(v: StepVariant): string[] {
+  return [prep(v.optimizer), grad(v.surface), update(v), value(v.surface)].filter((s) => s !== '');
+}
+
+export { lit };
