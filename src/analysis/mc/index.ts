@@ -4,3 +4,4 @@ export * from './result.ts';
 export * from './histogram.ts';
 export * from './block.ts';
 export * from './simulate.ts';
+export { closePool, poolSize } from './pool.ts';

@@ -3,9 +3,9 @@
  * on worker threads, merged in block order (so the bits do not depend on the worker count or chunking).
  */
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { type BlockContext, blockContext, kernelName, runBlock } from './block.ts';
 import { prepareWasm } from './wasm/kernel.ts';
+import { borrow, poolSize, sendBlocks } from './pool.ts';
 import { type SimulationResult, toResult } from './result.ts';
 import { type SimulationSpec, blockCount, checkSpec } from './spec.ts';
 import { type BlockStats, mergeStats } from './stats.ts';
@@ -13,8 +13,9 @@ import { type BlockStats, mergeStats } from './stats.ts';
 export interface SimulateOptions {
   /**
    * Worker threads; 0 runs in this thread. Default: the number of CPUs (at most 16) for jobs of at least 1e8
-   * trajectory-coordinate-steps, this thread below that (starting a worker costs about 0.7 s, more than such a
-   * job takes on one core). The numbers are the same either way.
+   * trajectory-coordinate-steps, or 2e6 once the pool's workers are running (starting a worker costs about
+   * 0.6 s, more than smaller jobs take on one core; started workers are kept, src/analysis/mc/pool.ts), this
+   * thread below that. The numbers are the same either way.
    */
   workers?: number;
   /** Blocks per message to a worker. Default 1. */
@@ -50,13 +51,14 @@ export async function simulate(spec: SimulationSpec, options: SimulateOptions = 
   const n = blockCount(spec);
   const dim = spec.problem.x0?.length ?? spec.problem.surface.dim ?? 2;
   const work = spec.samples * spec.steps * dim;
-  const workers = Math.min(options.workers ?? (work >= 1e8 ? defaultWorkers() : 0), n);
+  const threshold = poolSize() >= defaultWorkers() ? 2e6 : 1e8;
+  const workers = Math.min(options.workers ?? (work >= threshold ? defaultWorkers() : 0), n);
   await prepareWasm();
   if (workers <= 0 || n === 1) return simulateSync(spec, options.onProgress);
   const t0 = performance.now();
   const ctx = blockContext(spec); // validates the problem here, so errors surface in the caller's thread
   const chunk = Math.max(1, Math.floor(options.chunkBlocks ?? 1));
-  const pool = Array.from({ length: workers }, () => new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: { spec } }));
+  const lease = borrow(workers);
   const pending = new Map<number, BlockStats>();
   let nextToMerge = 0;
   let nextToSend = 0;
@@ -64,15 +66,16 @@ export async function simulate(spec: SimulationSpec, options: SimulateOptions = 
   const kernels = new Set<string>();
   try {
     await new Promise<void>((resolve, reject) => {
-      const send = (w: Worker) => {
-        if (nextToSend >= n) return false;
+      const send = (w: (typeof lease.workers)[number]) => {
+        if (nextToSend >= n) return;
         const indices: number[] = [];
         for (let k = 0; k < chunk && nextToSend < n; k++) indices.push(nextToSend++);
-        w.postMessage({ indices });
-        return true;
+        sendBlocks(w, lease.job, spec, indices);
       };
-      for (const w of pool) {
-        w.on('message', (msg: { index: number; stats: BlockStats; kernel: string; last: boolean } | { error: string }) => {
+      for (const w of lease.workers) {
+        w.onFail = reject;
+        w.onReply = (msg) => {
+          if (msg.job !== lease.job) return;
           if ('error' in msg) {
             reject(new Error(msg.error));
             return;
@@ -88,13 +91,12 @@ export async function simulate(spec: SimulationSpec, options: SimulateOptions = 
           }
           if (nextToMerge === n) resolve();
           else if (msg.last) send(w);
-        });
-        w.on('error', reject);
+        };
         send(w);
       }
     });
   } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
+    lease.release();
   }
   return toResult(spec, total!, { ...describePath(ctx), kernel: [...kernels].sort().join('+'), seconds: (performance.now() - t0) / 1000 });
 }
