@@ -224,18 +224,31 @@ export class BlockRecorder {
   recordUpdate(u: Float64Array, alive: Uint8Array, B: number): void {
     const s = this.stats;
     const d = s.d;
-    const mean = new Float64Array(d);
+    const lanes = this.lanes.fill(0);
     let n = 0;
     for (let b = 0; b < B; b++) {
       if (!alive[b]) continue;
       n++;
-      for (let i = 0; i < d; i++) mean[i] += u[b * d + i];
+      const k = (b & 3) * d;
+      for (let i = 0; i < d; i++) lanes[k + i] += u[b * d + i];
     }
     s.updN = n;
     if (n === 0) return;
-    for (let i = 0; i < d; i++) mean[i] /= n;
-    for (let b = 0; b < B; b++) if (alive[b]) addOuter(s.updM2, 0, u, b * d, mean, d);
+    const mean = this.mean;
+    for (let i = 0; i < d; i++) mean[i] = combine(lanes, i, d) / n;
+    const outer = this.outerLanes.fill(0);
+    for (let b = 0; b < B; b++) if (alive[b]) addOuter(outer, (b & 3) * d * d, u, b * d, mean, d);
+    for (let i = 0; i < d * d; i++) s.updM2[i] = combine(outer, i, d * d);
     s.updMean.set(mean);
+  }
+
+  /** The same moments computed elsewhere (the WebAssembly kernel, identical operations). */
+  recordUpdateComputed(n: number, mean: Float64Array, m2: Float64Array): void {
+    const s = this.stats;
+    s.updN = n;
+    if (n === 0) return;
+    s.updMean.set(mean);
+    s.updM2.set(m2);
   }
 }
 

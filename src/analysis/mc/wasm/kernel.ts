@@ -46,7 +46,7 @@ export const wasmReady = () => wabt !== null && !process.env.DROPGRAD_NO_WASM;
 
 /** Byte offsets of the arrays in memory (set per block). */
 const ARRAYS = [
-  'X', 'M1', 'M2', 'G', 'E', 'LAST', 'ALIVE', 'ACT', 'FIRST', 'CNT', 'LOSS', 'BCV1', 'BCV2', 'ALIVE8', 'WORDS', 'SKIPW',
+  'X', 'M1', 'M2', 'G', 'E', 'LAST', 'ACC', 'FIN', 'ALIVE', 'ACT', 'FIRST', 'CNT', 'LOSS', 'BCV1', 'BCV2', 'ALIVE8', 'WORDS', 'SKIPW',
   'HD', 'XS', 'H', 'BC1', 'BC2', 'HIST', 'HLO', 'HHI', 'LOG2T', 'ETA', 'THR', 'QT', 'SKT', 'FLAG', 'ON', 'OMEAN', 'OM2', 'OLM', 'OL2', 'ODIV', 'COV', 'MEANV',
 ] as const;
 /** Integer parameters of a block. */
@@ -62,7 +62,15 @@ function variantOf(job: FastJob): StepVariant {
  * Reads each global once into a local at function entry: V8 reloads a mutable global on every access, and the
  * offsets never change during a call (measured: the update pass ran about 2× faster after this).
  */
-function hoistGlobals(func: string): string {
+function hoistGlobals(text: string): string {
+  return text
+    .split(/\n(?=\s*\(func )/)
+    .map(hoistOne)
+    .join('\n');
+}
+
+function hoistOne(func: string): string {
+  if (!/^\s*\(func /m.test(func)) return func;
   const used = [...new Set([...func.matchAll(/\(global\.get \$(\w+)\)/g)].map((m) => m[1]))];
   if (used.length === 0) return func;
   const f64 = new Set<string>(F64S);
@@ -125,6 +133,7 @@ function kernelFor(v: StepVariant): Kernel {
   ${[...stepWat(v), RECORD_WAT, HIST_WAT, runWat(v)].map(hoistGlobals).join('\n')}
   (export "record" (func $record))
   (export "hist" (func $hist))
+  (export "recordUpdate" (func $recordUpdate))
   (export "run" (func $run)))`;
   const parsed = wabt!.parseWat('kernel.wat', text, { simd: true, mutable_globals: true });
   let mod: WebAssembly.Module;
@@ -144,6 +153,7 @@ interface Exports {
   record(slot: number, withCov: number): void;
   run(t0: number, t1: number): void;
   hist(band: number): void;
+  recordUpdate(): number;
   [g: string]: unknown;
 }
 
@@ -164,7 +174,7 @@ export function runWasmBlock(job: FastJob, rec: BlockRecorder): void {
   const sizes: Record<(typeof ARRAYS)[number], number> = {
     X: row * d, M1: row * d, M2: job.optimizer.kind === 'adam' ? row * d : 0, G: surface.kind === 'quadratic' && surface.diag ? 0 : row * d,
     E: surface.kind === 'quadratic' && !surface.diag ? row * d : 0, LAST: row * d,
-    ALIVE: row, ACT: row, FIRST: row, CNT: row, LOSS: row, BCV1: row, BCV2: row, ALIVE8: Bp,
+    ACC: row, FIN: row, ALIVE: row, ACT: row, FIRST: row, CNT: row, LOSS: row, BCV1: row, BCV2: row, ALIVE8: Bp,
     WORDS: 4 * nblk * Bp * 4, SKIPW: 4 * Bp * 4,
     HD: d * 8, XS: d * 8, H: surface.kind === 'quadratic' ? d * d * 8 : 0,
     HIST: rec.stats.bandSteps.length * HIST_BINS * 4, HLO: rec.stats.bandSteps.length * 4, HHI: rec.stats.bandSteps.length * 4, LOG2T: LOG2_MANTISSA.length * 8,
@@ -300,11 +310,5 @@ export function runWasmBlock(job: FastJob, rec: BlockRecorder): void {
     st.histLo[k] = Math.min(st.histLo[k], histLo[k]);
     st.histHi[k] = Math.max(st.histHi[k], histHi[k]);
   }
-  if (steps > 0) {
-    // The last update, trajectory-major for the shared update statistics.
-    const LAST = f64('LAST');
-    const last = new Float64Array(B * d);
-    for (let b = 0; b < B; b++) for (let i = 0; i < d; i++) last[b * d + i] = LAST[i * Bp + b];
-    rec.recordUpdate(last, alive, B);
-  }
+  if (steps > 0) rec.recordUpdateComputed(ex.recordUpdate(), f64('MEANV'), COV);
 }

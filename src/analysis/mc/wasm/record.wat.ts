@@ -5,6 +5,7 @@
  * is four interleaved partial sums, trajectory index mod 4, kept in two f64x2 accumulators over quads of
  * trajectories, combined as (s₀ + s₁) + (s₂ + s₃); dead lanes are masked to +0, which leaves a sum unchanged.
  *
+ * $recordUpdate does the same for the last update (LAST): count, means (MEANV), cross-products (COV).
  * $record(slot, withCov) writes n to ON[slot], the means and centred sums to OMEAN/OM2[slot·d + i], the loss
  * mean and centred sum to OLM/OL2[slot], and (withCov) the d×d cross-products to COV.
  */
@@ -27,24 +28,14 @@ const row = (name: string, r: string, pair: string) => vload(add(add(g(name), r)
 const out = (name: string, index: string) => add(g(name), `(i32.shl ${index} (i32.const 3))`);
 const meanOf = (i: string) => `(f64x2.splat (f64.load ${out('MEANV', i)}))`;
 
-export const RECORD_WAT = `
-  (func $record (param $slot i32) (param $withCov i32)
-    (local $i i32) (local $ri i32) (local $j i32) (local $rj i32) (local $p i32) (local $n i32) (local $nf f64)
-    (local $lm f64) (local $s01 v128) (local $s23 v128) (local $mi v128) (local $mj v128)
+/** Means of the rows of `src` over the alive trajectories into MEANV; returns the code, n in $n/$nf. */
+const means = (src: string) => `
     ${forLoop('p', '(i32.const 0)', g('ROW'), '(i32.const 16)', ls('n', add(lg('n'), popcount(vload(add(g('ALIVE'), lg('p')))))))}
-    (local.set $nf (f64.convert_i32_s (local.get $n)))
-    (f64.store ${out('ON', lg('slot'))} (local.get $nf))
-    (if (i32.eqz (local.get $n)) (then (return)))
-    ${forRows(`${quads((pair) => row('X', lg('ri'), pair))}
-      (f64.store ${out('MEANV', lg('i'))} (f64.div ${combined} (local.get $nf)))`)}
-    ${quads((pair) => vload(add(g('LOSS'), pair)))}
-    (local.set $lm (f64.div ${combined} (local.get $nf)))
-    ${forRows(`${ls('mi', meanOf(lg('i')))}
-      ${quads((pair) => `(f64x2.mul ${F('sub', row('X', lg('ri'), pair), lg('mi'))} ${F('sub', row('X', lg('ri'), pair), lg('mi'))})`)}
-      (f64.store ${out('OMEAN', add(`(i32.mul ${lg('slot')} ${g('d')})`, lg('i')))} (f64.load ${out('MEANV', lg('i'))}))
-      (f64.store ${out('OM2', add(`(i32.mul ${lg('slot')} ${g('d')})`, lg('i')))} ${combined})`)}
-    (if (local.get $withCov) (then
-      ${forRows(`${ls('mi', meanOf(lg('i')))}
+    (local.set $nf (f64.convert_i32_s (local.get $n)))`;
+const rowMeans = (src: string) => forRows(`${quads((pair) => row(src, lg('ri'), pair))}
+      (f64.store ${out('MEANV', lg('i'))} (f64.div ${combined} (local.get $nf)))`);
+/** Full centred cross-products of the rows of `src` into COV. */
+const crossProducts = (src: string) => forRows(`${ls('mi', meanOf(lg('i')))}
         ${forLoop(
           'j',
           '(i32.const 0)',
@@ -52,11 +43,38 @@ export const RECORD_WAT = `
           '(i32.const 1)',
           `${ls('rj', `(i32.mul ${lg('j')} ${g('ROW')})`)}
           ${ls('mj', meanOf(lg('j')))}
-          ${quads((pair) => F('mul', F('sub', row('X', lg('ri'), pair), lg('mi')), F('sub', row('X', lg('rj'), pair), lg('mj'))))}
+          ${quads((pair) => F('mul', F('sub', row(src, lg('ri'), pair), lg('mi')), F('sub', row(src, lg('rj'), pair), lg('mj'))))}
           (f64.store ${out('COV', add(`(i32.mul ${lg('i')} ${g('d')})`, lg('j')))} ${combined})`,
-        )}`)}))
+        )}`);
+const LOCALS = `(local $i i32) (local $ri i32) (local $j i32) (local $rj i32) (local $p i32) (local $n i32) (local $nf f64)
+    (local $lm f64) (local $s01 v128) (local $s23 v128) (local $mi v128) (local $mj v128)`;
+
+export const RECORD_WAT = `
+  (func $record (param $slot i32) (param $withCov i32)
+    ${LOCALS}
+    ${means('X')}
+    (f64.store ${out('ON', lg('slot'))} (local.get $nf))
+    (if (i32.eqz (local.get $n)) (then (return)))
+    ${rowMeans('X')}
+    ${quads((pair) => vload(add(g('LOSS'), pair)))}
+    (local.set $lm (f64.div ${combined} (local.get $nf)))
+    ${forRows(`${ls('mi', meanOf(lg('i')))}
+      ${quads((pair) => `(f64x2.mul ${F('sub', row('X', lg('ri'), pair), lg('mi'))} ${F('sub', row('X', lg('ri'), pair), lg('mi'))})`)}
+      (f64.store ${out('OMEAN', add(`(i32.mul ${lg('slot')} ${g('d')})`, lg('i')))} (f64.load ${out('MEANV', lg('i'))}))
+      (f64.store ${out('OM2', add(`(i32.mul ${lg('slot')} ${g('d')})`, lg('i')))} ${combined})`)}
+    (if (local.get $withCov) (then
+      ${crossProducts('X')}))
     ${ls('mi', '(f64x2.splat (local.get $lm))')}
     ${quads((pair) => `(f64x2.mul ${F('sub', vload(add(g('LOSS'), pair)), lg('mi'))} ${F('sub', vload(add(g('LOSS'), pair)), lg('mi'))})`)}
     (f64.store ${out('OLM', lg('slot'))} (local.get $lm))
     (f64.store ${out('OL2', lg('slot'))} ${combined}))
+
+  ;; Moments of the last update (LAST) over the trajectories alive at the end: returns n, means in MEANV, COV.
+  (func $recordUpdate (result i32)
+    ${LOCALS}
+    ${means('LAST')}
+    (if (i32.eqz (local.get $n)) (then (return (i32.const 0))))
+    ${rowMeans('LAST')}
+    ${crossProducts('LAST')}
+    (local.get $n))
 `;

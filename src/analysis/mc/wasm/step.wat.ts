@@ -115,61 +115,65 @@ function direction(o: FastOptimizer): string {
         ${o.weightDecay !== 0 ? ls('u', F('add', lg('u'), F('mul', splat(o.weightDecay), lg('x')))) : ''}`;
 }
 
-/** Mask, optimizer, x += −η·u for the trajectories that move. */
+/**
+ * The loss term that row i's new value completes, accumulated in ACC (with the finiteness of the row in FIN):
+ * diagonal quadratic (x_i − x*_i)·(h_ii·(x_i − x*_i)); Rosenbrock term i − 1, which needs rows i − 1 (already
+ * updated) and i. Terms are added in index order from 0, as the scalar loss does.
+ */
+function lossTerm(s: StepVariant['surface'], withTerm: boolean): string {
+  const fin = vstore(atB('FIN'), and(vload(atB('FIN')), F('eq', F('sub', lg('xn'), lg('xn')), ZERO)));
+  if (s === 'diagonal') {
+    return `${fin}
+        ${ls('r', F('sub', lg('xn'), lg('xs')))}
+        ${vstore(atB('ACC'), F('add', vload(atB('ACC')), F('mul', lg('r'), F('mul', lg('hd'), lg('r')))))}`;
+  }
+  if (s === 'rosenbrock' && withTerm) {
+    return `${fin}
+        ${ls('xp', vload(at('X', `(i32.sub ${lg('ri')} ${g('ROW')})`)))}
+        ${ls('r', F('sub', lg('xn'), F('mul', lg('xp'), lg('xp'))))}
+        ${ls('ax', F('sub', lg('ra'), lg('xp')))}
+        ${vstore(atB('ACC'), F('add', vload(atB('ACC')), F('add', F('mul', F('mul', lg('rb'), lg('r')), lg('r')), F('mul', lg('ax'), lg('ax')))))}`;
+  }
+  return s === 'quadratic' ? '' : fin;
+}
+
+/** Whether the loss is accumulated during the update (every surface but the dense quadratic). */
+const fused = (s: StepVariant['surface']) => s !== 'quadratic';
+
+/** Mask, optimizer, x += −η·u for the trajectories that move (and, fused, the new loss's terms). */
 function update(v: StepVariant): string {
   const diag = v.surface === 'diagonal';
-  return `
-  (func $update (param $slot i32) (param $isLast i32)
-    (local $i i32) (local $ri i32) (local $p i32) (local $k i32)
-    ${LOCALS_V(['negEta', 'thr', 'q', 'hd', 'xs', 'x', 'gi', 'act', 'm', 'n', 'mu', 'nu', 'buf', 'u', 'step'])}
-    ${ls('negEta', splatOf(`(f64.neg ${scalarAt('ETA', lg('slot'))})`))}
-    ${forRows(`${ls('k', add(`(i32.mul ${lg('slot')} ${g('d')})`, lg('i')))}
-      ${ls('thr', splatOf(scalarAt('THR', lg('k'))))}
-      ${ls('q', splatOf(scalarAt('QT', lg('k'))))}
-      ${diag ? `${ls('hd', splatOf(scalarAt('HD', lg('i'))))}\n      ${ls('xs', splatOf(scalarAt('XS', lg('i'))))}` : ''}
-      ${forPairs(`${ls('act', vload(atB('ACT')))}
+  const pairs = (withTerm: boolean) =>
+    forPairs(`${ls('act', vload(atB('ACT')))}
         ${ls('x', vload(at('X')))}
         ${ls('gi', diag ? F('mul', lg('hd'), F('sub', lg('x'), lg('xs'))) : vload(at('G')))}
         ${ls('gi', and(F('div', lg('gi'), lg('q')), F('ge', wordsAt('WORDS', lg('ri')), lg('thr'))))}
         ${direction(v.optimizer)}
         ${ls('step', F('mul', lg('negEta'), lg('u')))}
         (if ${lg('isLast')} (then ${vstore(at('LAST'), and(lg('step'), lg('act')))}))
-        ${vstore(at('X'), sel(F('add', lg('x'), lg('step')), lg('x'), lg('act')))}`)}`)})`;
+        ${ls('xn', sel(F('add', lg('x'), lg('step')), lg('x'), lg('act')))}
+        ${vstore(at('X'), lg('xn'))}
+        ${lossTerm(v.surface, withTerm)}`);
+  const body = v.surface === 'rosenbrock' ? `(if (i32.eqz ${lg('i')}) (then ${pairs(false)}) (else ${pairs(true)}))` : pairs(false);
+  return `
+  (func $update (param $slot i32) (param $isLast i32)
+    (local $i i32) (local $ri i32) (local $p i32) (local $k i32)
+    ${LOCALS_V(['negEta', 'thr', 'q', 'hd', 'xs', 'x', 'xn', 'xp', 'r', 'ax', 'ra', 'rb', 'gi', 'act', 'm', 'n', 'mu', 'nu', 'buf', 'u', 'step'])}
+    ${ls('negEta', splatOf(`(f64.neg ${scalarAt('ETA', lg('slot'))})`))}
+    ${v.surface === 'rosenbrock' ? `${ls('ra', splatOf(g('ra')))}
+    ${ls('rb', splatOf(g('rb')))}` : ''}
+    ${fused(v.surface) ? forPairs(`${vstore(atB('ACC'), ZERO)}
+      ${vstore(atB('FIN'), ONES)}`) : ''}
+    ${forRows(`${ls('k', add(`(i32.mul ${lg('slot')} ${g('d')})`, lg('i')))}
+      ${ls('thr', splatOf(scalarAt('THR', lg('k'))))}
+      ${ls('q', splatOf(scalarAt('QT', lg('k'))))}
+      ${diag ? `${ls('hd', splatOf(scalarAt('HD', lg('i'))))}
+      ${ls('xs', splatOf(scalarAt('XS', lg('i'))))}` : ''}
+      ${body}`)})`;
 }
 
-/** Loss at the new X for the trajectories that moved, divergence (non-finite, or above the limit). */
-function value(s: StepVariant['surface']): string {
-  let terms: string;
-  if (s === 'rosenbrock') {
-    terms = forRows(
-      `${ls('xi', vload(at('X')))}
-        ${ls('r', F('sub', vload(at('X', add(lg('ri'), g('ROW')))), F('mul', lg('xi'), lg('xi'))))}
-        ${ls('q', F('sub', splatOf(g('ra')), lg('xi')))}
-        ${ls('acc', F('add', lg('acc'), F('add', F('mul', F('mul', splatOf(g('rb')), lg('r')), lg('r')), F('mul', lg('q'), lg('q')))))}`,
-      '(i32.const 0)',
-      '(i32.sub (global.get $d) (i32.const 1))',
-    );
-  } else if (s === 'diagonal') {
-    terms = `${forRows(`${ls('r', F('sub', vload(at('X')), `(v128.load64_splat ${add(g('XS'), `(i32.shl ${lg('i')} (i32.const 3))`)})`))}
-        ${ls('acc', F('add', lg('acc'), F('mul', lg('r'), F('mul', `(v128.load64_splat ${add(g('HD'), `(i32.shl ${lg('i')} (i32.const 3))`)})`, lg('r')))))}`)}
-        ${ls('acc', F('add', F('mul', splat(0.5), lg('acc')), splatOf(g('qc'))))}`;
-  } else {
-    terms = `${forRows(ls('acc', F('add', lg('acc'), F('mul', vload(at('E')), vload(at('G'))))))}
-        ${ls('acc', F('add', F('mul', splat(0.5), lg('acc')), splatOf(g('qc'))))}`;
-  }
-  return `
-  (func $value (param $slot i32) (result i32)
-    (local $i i32) (local $ri i32) (local $p i32) (local $j i32) (local $rj i32) (local $bits i32) (local $count i32)
-    ${LOCALS_V(['act', 'acc', 'fin', 'ok', 'div', 'x', 'xi', 'r', 'q', 'v'])}
-    ${s === 'quadratic' ? hx() : ''}
-    ${forPairs(`${ls('act', vload(atB('ACT')))}
-      (if (v128.any_true ${lg('act')}) (then
-        ${ls('fin', ONES)}
-        ${forRows(`${ls('x', vload(at('X')))}
-          ${ls('fin', and(lg('fin'), F('eq', F('sub', lg('x'), lg('x')), ZERO)))}`)}
-        ${ls('acc', ZERO)}
-        ${terms}
-        ${ls('ok', and(and(lg('fin'), F('eq', F('sub', lg('acc'), lg('acc')), ZERO)), `(v128.not ${F('gt', lg('acc'), splatOf(g('limit')))})`))}
+/** Loss and divergence verdict for the pair at $p from $acc and $fin. */
+const verdict = `${ls('ok', and(and(lg('fin'), F('eq', F('sub', lg('acc'), lg('acc')), ZERO)), `(v128.not ${F('gt', lg('acc'), splatOf(g('limit')))})`))}
         ${ls('div', `(v128.andnot ${lg('act')} ${lg('ok')})`)}
         ${vstore(atB('LOSS'), sel(lg('acc'), vload(atB('LOSS')), and(lg('act'), lg('ok'))))}
         (if (v128.any_true ${lg('div')}) (then
@@ -177,12 +181,39 @@ function value(s: StepVariant['surface']): string {
           ${ls('bits', '(i64x2.bitmask (local.get $div))')}
           ${ls('count', add(lg('count'), popcount(lg('div'))))}
           (if (i32.and ${lg('bits')} (i32.const 1)) (then (i32.store8 ${add(g('ALIVE8'), `(i32.shr_u ${lg('p')} (i32.const 3))`)} (i32.const 0))))
-          (if (i32.and ${lg('bits')} (i32.const 2)) (then (i32.store8 ${add(g('ALIVE8'), `(i32.add (i32.shr_u ${lg('p')} (i32.const 3)) (i32.const 1))`)} (i32.const 0))))))))`)}
+          (if (i32.and ${lg('bits')} (i32.const 2)) (then (i32.store8 ${add(g('ALIVE8'), `(i32.add (i32.shr_u ${lg('p')} (i32.const 3)) (i32.const 1))`)} (i32.const 0))))))`;
+
+/** Loss at the new X for the trajectories that moved, divergence (non-finite, or above the limit). */
+function value(s: StepVariant['surface']): string {
+  const head = `
+  (func $value (param $slot i32) (result i32)
+    (local $i i32) (local $ri i32) (local $p i32) (local $j i32) (local $rj i32) (local $bits i32) (local $count i32)
+    ${LOCALS_V(['act', 'acc', 'fin', 'ok', 'div', 'x', 'v'])}`;
+  if (fused(s)) {
+    // The terms were accumulated by $update.
+    return `${head}
+    ${forPairs(`${ls('act', vload(atB('ACT')))}
+      (if (v128.any_true ${lg('act')}) (then
+        ${ls('fin', vload(atB('FIN')))}
+        ${ls('acc', vload(atB('ACC')))}
+        ${s === 'diagonal' ? ls('acc', F('add', F('mul', splat(0.5), lg('acc')), splatOf(g('qc')))) : ''}
+        ${verdict}))`)}
+    ${lg('count')})`;
+  }
+  return `${head}
+    ${hx()}
+    ${forPairs(`${ls('act', vload(atB('ACT')))}
+      (if (v128.any_true ${lg('act')}) (then
+        ${ls('fin', ONES)}
+        ${forRows(`${ls('x', vload(at('X')))}
+          ${ls('fin', and(lg('fin'), F('eq', F('sub', lg('x'), lg('x')), ZERO)))}`)}
+        ${ls('acc', ZERO)}
+        ${forRows(ls('acc', F('add', lg('acc'), F('mul', vload(at('E')), vload(at('G'))))))}
+        ${ls('acc', F('add', F('mul', splat(0.5), lg('acc')), splatOf(g('qc'))))}
+        ${verdict}))`)}
     ${lg('count')})`;
 }
 
 export function stepWat(v: StepVariant): string[] {
   return [prep(v.optimizer), grad(v.surface), update(v), value(v.surface)].filter((s) => s !== '');
 }
-
-export { lit };
