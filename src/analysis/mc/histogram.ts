@@ -16,17 +16,28 @@ export const MIN_ABS = 10 ** LOG_MIN;
 export const LOG10_2 = 0.3010299956639812;
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
-/** log₂(1 + m/2¹⁶) for the leading 16 mantissa bits m (a 512 KiB table, filled once). */
-export const LOG2_MANTISSA = Float64Array.from({ length: 65536 }, (_, m) => Math.log2(1 + m / 65536));
+/**
+ * log₂(1 + f) on [0, 1): degree-8 least-squares fit at Chebyshev nodes, |error| < 5e-8 (in log₂ units, far
+ * below a bin's 0.052); coefficients from c₀ up. Evaluated by Horner's rule, the same operations in every path.
+ */
+export const LOG2_1P = [
+  4.8863575630164746e-8, 1.4426867778262504, -0.7211146144078842, 0.4783235448984802, -0.3459960125435308, 0.23923166319550274,
+  -0.13453425445477885, 0.050277507525965937, -0.008874696689954574,
+];
 
 /**
- * log₁₀|ℓ| from the float's exponent and leading 16 mantissa bits (error < 2.2e-5 decades, far below a bin's
- * 1/64 decade): about 20× cheaper than Math.log10, which dominated the engine's time on band steps.
+ * log₁₀|ℓ| from the float's exponent and a polynomial in its mantissa f ∈ [0, 1) (error < 2e-8 decades, far
+ * below a bin's 1/64 decade): several times cheaper than Math.log10, which dominated band steps.
  */
 function log10Abs(a: number): number {
   f64[0] = a;
   const hi = u32[1];
-  return (((hi >>> 20) & 0x7ff) - 1023 + LOG2_MANTISSA[(hi >>> 4) & 0xffff]) * LOG10_2;
+  const e = ((hi >>> 20) & 0x7ff) - 1023;
+  u32[1] = (hi & 0xfffff) | 0x3ff00000;
+  const f = f64[0] - 1;
+  const c = LOG2_1P;
+  const p = ((((((((c[8] * f + c[7]) * f + c[6]) * f + c[5]) * f + c[4]) * f + c[3]) * f + c[2]) * f + c[1]) * f + c[0]);
+  return (e + p) * LOG10_2;
 }
 
 export function binOf(loss: number): number {

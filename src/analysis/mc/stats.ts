@@ -292,6 +292,11 @@ export function mergeMoments(na: number, nb: number, ma: Float64Array, mb: Array
   }
 }
 
+/** dst[i] += src[i] for i in [from, to). */
+function addRange(dst: Uint32Array, src: Uint32Array, from: number, to: number): void {
+  for (let i = from; i < to; i++) dst[i] += src[i];
+}
+
 /** Merges block b into the running total a (a is modified). Call in block order. */
 export function mergeStats(a: BlockStats, b: BlockStats): BlockStats {
   const d = a.d;
@@ -316,8 +321,7 @@ export function mergeStats(a: BlockStats, b: BlockStats): BlockStats {
     a.diverged[t] += b.diverged[t];
   }
   for (let k = 0; k < a.bandSteps.length; k++) {
-    const h = k * HIST_BINS;
-    for (let i = b.histLo[k]; i < b.histHi[k]; i++) a.hist[h + i] += b.hist[h + i];
+    addRange(a.hist, b.hist, k * HIST_BINS + b.histLo[k], k * HIST_BINS + b.histHi[k]);
     a.histLo[k] = Math.min(a.histLo[k], b.histLo[k]);
     a.histHi[k] = Math.max(a.histHi[k], b.histHi[k]);
   }

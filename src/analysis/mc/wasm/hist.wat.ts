@@ -1,16 +1,23 @@
 /**
  * WAT for a band step's loss histogram (src/analysis/mc/histogram.ts `binOf`, the same operations, so the same
- * bins): log₁₀|ℓ| from the float's exponent and the LOG2_MANTISSA table (at $LOG2T), 1/64-decade bins, signs on
+ * bins): log₁₀|ℓ| from the float's exponent and a polynomial in its mantissa, 1/64-decade bins, signs on
  * either side of the zero bin. $hist(band) adds the block's alive trajectories to HIST[band · HIST_BINS + bin] and widens the band's
  * touched range [HLO, HHI).
  */
-import { BINS_PER_DECADE, HIST_BINS, LOG10_2, LOG_MIN, MIN_ABS, SIDE, ZERO } from '../histogram.ts';
+import { BINS_PER_DECADE, HIST_BINS, LOG10_2, LOG2_1P, LOG_MIN, MIN_ABS, SIDE, ZERO } from '../histogram.ts';
 import { lit } from './wat.ts';
+
+/** c₈·f + c₇, then ·f + c₆, … + c₀: the JavaScript's Horner order. */
+function horner(): string {
+  let e = `(f64.const ${lit(LOG2_1P[8])})`;
+  for (let k = 7; k >= 0; k--) e = `(f64.add (f64.mul ${e} (local.get $f)) (f64.const ${lit(LOG2_1P[k])}))`;
+  return e;
+}
 
 export const HIST_WAT = `
   (func $hist (param $band i32)
     (local $b i32) (local $l f64) (local $a f64) (local $hi i32) (local $k i32) (local $bin i32) (local $cell i32)
-    (local $lo i32) (local $top i32)
+    (local $lo i32) (local $top i32) (local $bits i64) (local $f f64)
     (local.set $lo (i32.load (i32.add (global.get $HLO) (i32.shl (local.get $band) (i32.const 2)))))
     (local.set $top (i32.load (i32.add (global.get $HHI) (i32.shl (local.get $band) (i32.const 2)))))
     (local.set $b (i32.const 0))
@@ -22,13 +29,15 @@ export const HIST_WAT = `
         (if (f64.lt (local.get $a) (f64.const ${lit(MIN_ABS)}))
           (then (local.set $bin (i32.const ${ZERO})))
           (else
-            (local.set $hi (i32.wrap_i64 (i64.shr_u (i64.reinterpret_f64 (local.get $a)) (i64.const 32))))
+            (local.set $bits (i64.reinterpret_f64 (local.get $a)))
+            (local.set $hi (i32.wrap_i64 (i64.shr_u (local.get $bits) (i64.const 32))))
+            (local.set $f (f64.sub (f64.reinterpret_i64 (i64.or (i64.and (local.get $bits) (i64.const 0x000fffffffffffff)) (i64.const 0x3ff0000000000000))) (f64.const 1)))
             (local.set $k (i32.trunc_f64_s (f64.floor (f64.mul
               (f64.sub
                 (f64.mul
                   (f64.add
                     (f64.convert_i32_s (i32.sub (i32.and (i32.shr_u (local.get $hi) (i32.const 20)) (i32.const 0x7ff)) (i32.const 1023)))
-                    (f64.load (i32.add (global.get $LOG2T) (i32.shl (i32.and (i32.shr_u (local.get $hi) (i32.const 4)) (i32.const 0xffff)) (i32.const 3)))))
+                    ${horner()})
                   (f64.const ${lit(LOG10_2)}))
                 (f64.const ${lit(LOG_MIN)}))
               (f64.const ${BINS_PER_DECADE})))))

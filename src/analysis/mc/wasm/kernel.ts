@@ -14,7 +14,7 @@ import type { BlockRecorder } from '../stats.ts';
 import { PHILOX_WAT } from './philox.wat.ts';
 import { RECORD_WAT } from './record.wat.ts';
 import { HIST_WAT } from './hist.wat.ts';
-import { HIST_BINS, LOG2_MANTISSA } from '../histogram.ts';
+import { HIST_BINS } from '../histogram.ts';
 import { type StepVariant, stepWat } from './step.wat.ts';
 
 interface Wabt {
@@ -47,7 +47,7 @@ export const wasmReady = () => wabt !== null && !process.env.DROPGRAD_NO_WASM;
 /** Byte offsets of the arrays in memory (set per block). */
 const ARRAYS = [
   'X', 'M1', 'M2', 'G', 'E', 'LAST', 'ACC', 'FIN', 'ALIVE', 'ACT', 'FIRST', 'CNT', 'LOSS', 'BCV1', 'BCV2', 'ALIVE8', 'WORDS', 'SKIPW',
-  'HD', 'XS', 'H', 'BC1', 'BC2', 'HIST', 'HLO', 'HHI', 'LOG2T', 'ETA', 'THR', 'QT', 'SKT', 'FLAG', 'ON', 'OMEAN', 'OM2', 'OLM', 'OL2', 'ODIV', 'COV', 'MEANV',
+  'HD', 'XS', 'H', 'BC1', 'BC2', 'HIST', 'HLO', 'HHI', 'ETA', 'THR', 'QT', 'SKT', 'FLAG', 'ON', 'OMEAN', 'OM2', 'OLM', 'OL2', 'ODIV', 'COV', 'MEANV',
 ] as const;
 /** Integer parameters of a block. */
 const INTS = ['ROW', 'd', 'Bp', 'NBLK', 'FIRSTTRAJ', 'K0', 'K1', 'T', 'USESKIP'] as const;
@@ -116,7 +116,6 @@ interface Kernel {
   ex: Exports;
   /** Called by the module on flagged steps; set per block. */
   visit: (t: number, slot: number) => void;
-  tableWritten: boolean;
   histKey: string;
 }
 
@@ -142,7 +141,7 @@ function kernelFor(v: StepVariant): Kernel {
   } finally {
     parsed.destroy();
   }
-  const k: Kernel = { ex: null as unknown as Exports, visit: () => {}, tableWritten: false, histKey: '' };
+  const k: Kernel = { ex: null as unknown as Exports, visit: () => {}, histKey: '' };
   k.ex = new WebAssembly.Instance(mod, { host: { visit: (t: number, slot: number) => k.visit(t, slot) } }).exports as unknown as Exports;
   kernels.set(key, k);
   return k;
@@ -155,6 +154,14 @@ interface Exports {
   hist(band: number): void;
   recordUpdate(): number;
   [g: string]: unknown;
+}
+
+/** dst[i] += src[i], src[i] = 0 for i in [from, to) (a small function of its own, so that V8 optimises it). */
+function moveRange(dst: Uint32Array, src: Uint32Array, from: number, to: number): void {
+  for (let i = from; i < to; i++) {
+    dst[i] += src[i];
+    src[i] = 0;
+  }
 }
 
 /** Steps per call of $run: the per-step tables and outputs are O(chunk · d). */
@@ -177,17 +184,14 @@ export function runWasmBlock(job: FastJob, rec: BlockRecorder): void {
     ACC: row, FIN: row, ALIVE: row, ACT: row, FIRST: row, CNT: row, LOSS: row, BCV1: row, BCV2: row, ALIVE8: Bp,
     WORDS: 4 * nblk * Bp * 4, SKIPW: 4 * Bp * 4,
     HD: d * 8, XS: d * 8, H: surface.kind === 'quadratic' ? d * d * 8 : 0,
-    HIST: rec.stats.bandSteps.length * HIST_BINS * 4, HLO: rec.stats.bandSteps.length * 4, HHI: rec.stats.bandSteps.length * 4, LOG2T: LOG2_MANTISSA.length * 8,
+    HIST: rec.stats.bandSteps.length * HIST_BINS * 4, HLO: rec.stats.bandSteps.length * 4, HHI: rec.stats.bandSteps.length * 4,
     BC1: job.optimizer.kind === 'adam' ? (steps + 2) * 8 : 0, BC2: job.optimizer.kind === 'adam' ? (steps + 2) * 8 : 0,
     ETA: C * 8, THR: C * d * 8, QT: C * d * 8, SKT: C * 8, FLAG: C * 4,
     ON: C * 8, OMEAN: C * d * 8, OM2: C * d * 8, OLM: C * 8, OL2: C * 8, ODIV: C * 4, COV: d * d * 8, MEANV: d * 8,
   };
   const off = {} as Record<(typeof ARRAYS)[number], number>;
-  // The log₂ table sits first and is written once per instance.
-  off.LOG2T = 16;
-  let top = 16 + sizes.LOG2T;
+  let top = 16;
   for (const a of ARRAYS) {
-    if (a === 'LOG2T') continue;
     off[a] = top;
     top += (sizes[a] + 15) & ~15;
   }
@@ -206,10 +210,6 @@ export function runWasmBlock(job: FastJob, rec: BlockRecorder): void {
   const X = f64('X');
   const LOSS = f64('LOSS');
   const alive = new Uint8Array(buf, off.ALIVE8, Bp);
-  if (!kernel.tableWritten) {
-    f64('LOG2T').set(LOG2_MANTISSA);
-    kernel.tableWritten = true;
-  }
   // The histogram area is cleared once per layout; after each block only its touched ranges are read and reset.
   const hist = new Uint32Array(buf, off.HIST, sizes.HIST / 4);
   const histLo = i32('HLO');
@@ -302,11 +302,7 @@ export function runWasmBlock(job: FastJob, rec: BlockRecorder): void {
   }
   const st = rec.stats;
   for (let k = 0; k < histLo.length; k++) {
-    const h = k * HIST_BINS;
-    for (let i = histLo[k]; i < histHi[k]; i++) {
-      st.hist[h + i] += hist[h + i];
-      hist[h + i] = 0;
-    }
+    moveRange(st.hist, hist, k * HIST_BINS + histLo[k], k * HIST_BINS + histHi[k]);
     st.histLo[k] = Math.min(st.histLo[k], histLo[k]);
     st.histHi[k] = Math.max(st.histHi[k], histHi[k]);
   }
