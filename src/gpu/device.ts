@@ -1,8 +1,14 @@
 /**
  * WebGPU device acquisition. In Node through the npm package `webgpu` (Dawn); in a browser through
- * `navigator.gpu`. Without a GPU, Dawn finds an adapter only through a software Vulkan driver: Debian's
- * `chromium` ships SwiftShader (VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json, with the Vulkan
- * loader from `libvulkan1`). Plans run through `executePlan` (execute.ts), here or in a browser page.
+ * `navigator.gpu`. Plans run through `executePlan` (execute.ts), here or in a browser page.
+ *
+ * Dawn's backend in Node: Vulkan when a Vulkan driver is registered (a GPU's driver, or one named in
+ * VK_ICD_FILENAMES); otherwise, on Linux with Mesa's EGL, Dawn's OpenGL ES backend on Mesa's llvmpipe
+ * (headless, EGL_PLATFORM=surfaceless) in WebGPU compatibility mode. DROPGRAD_WEBGPU_BACKEND=vulkan|opengles
+ * forces one. Why OpenGL ES on machines without a GPU: in sandboxes whose futex calls misbehave (measured on the
+ * project's CI machines) Dawn's Vulkan path aborts under load on SwiftShader and on lavapipe alike
+ * ("std::system_error: Invalid argument"), while the OpenGL ES path runs the same kernels (1e8+ invocations,
+ * hundreds of submissions) without fault.
  */
 import { existsSync, readdirSync } from 'node:fs';
 
@@ -27,26 +33,52 @@ function vulkanDriversPresent(): boolean {
   return ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d', '/usr/local/share/vulkan/icd.d'].some((d) => existsSync(d) && readdirSync(d).some((f) => f.endsWith('.json')));
 }
 
+const MESA_EGL = ['/usr/lib/x86_64-linux-gnu/libEGL_mesa.so.0', '/usr/lib/aarch64-linux-gnu/libEGL_mesa.so.0', '/usr/lib64/libEGL_mesa.so.0'];
+
+/** Which Dawn backend to ask in Node, or null when none can give an adapter here. */
+export function nodeBackend(): 'vulkan' | 'opengles' | null {
+  const forced = process.env.DROPGRAD_WEBGPU_BACKEND;
+  if (forced === 'vulkan' || forced === 'opengles') return forced;
+  if (vulkanDriversPresent()) return 'vulkan';
+  if (process.platform === 'linux' && MESA_EGL.some((f) => existsSync(f))) return 'opengles';
+  return null;
+}
+
+/** Whether an adapter is a software rasteriser (SwiftShader, llvmpipe, lavapipe): `auto` does not pick those. */
+export const isSoftwareAdapter = (name: string) => /swiftshader|llvmpipe|lavapipe|softpipe/i.test(name);
+
 let cached: Promise<Gpu | null> | null = null;
+/**
+ * Dawn's instance and adapter, kept for the life of the process. Nothing else in JavaScript refers to them once
+ * the device exists; when the garbage collector freed the instance, Dawn's pending-event processing later
+ * locked a destroyed mutex and aborted the process ("std::system_error: Invalid argument", or glibc's "futex
+ * facility returned an unexpected error code") — which looked like a driver crash under load.
+ */
+const keepAlive: unknown[] = [];
 
 /** The adapter and device, or null when none exists (never throws for a missing adapter). */
 export function getGpu(): Promise<Gpu | null> {
   cached ??= (async () => {
+    let backend: 'vulkan' | 'opengles' | null = null;
     let gpu: GPU | undefined = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
     if (!gpu) {
-      if (!vulkanDriversPresent()) return null;
+      backend = nodeBackend();
+      if (!backend) return null;
       try {
         const webgpu = (await import('webgpu')) as unknown as { create(flags: string[]): GPU; globals: Record<string, unknown> };
         Object.assign(globalThis, webgpu.globals);
-        gpu = webgpu.create([]);
+        if (backend === 'opengles') process.env.EGL_PLATFORM ??= 'surfaceless';
+        gpu = webgpu.create(backend === 'opengles' ? ['backend=opengles'] : []);
       } catch {
         return null;
       }
     }
-    const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+    keepAlive.push(gpu);
+    const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance', ...(backend === 'opengles' ? { featureLevel: 'compatibility' } : {}) } as GPURequestAdapterOptions);
     if (!adapter) return null;
+    keepAlive.push(adapter);
     const info = (adapter as GPUAdapter & { info?: GPUAdapterInfo }).info;
-    const adapterName = [info?.vendor, info?.architecture, info?.device, info?.description].filter(Boolean).join(' ').trim() || 'unknown adapter';
+    const adapterName = `${[info?.vendor, info?.architecture, info?.device, info?.description].filter(Boolean).join(' ').trim() || 'unknown adapter'}${backend === 'opengles' ? ' (OpenGL ES, compatibility mode)' : ''}`;
     const l = adapter.limits;
     const device = await adapter.requestDevice({
       requiredLimits: {
