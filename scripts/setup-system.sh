@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs the system packages the tests need, idempotently (does nothing when they are present):
 #   chromium                                     headless browser tests, `dropgrad figure`; its SwiftShader Vulkan driver
-#   libvulkan1                                   the Vulkan loader, so that Dawn (npm webgpu) finds SwiftShader: WebGPU tests
+#   libvulkan1                                   the Vulkan loader, so that Dawn (npm webgpu) can use SwiftShader
+#   libegl-mesa0, libgles2                       Mesa's EGL and OpenGL ES (llvmpipe): Dawn's adapter in Node without a GPU
 #   jupyter-nbconvert, python3-jupyter-client    running the TypeScript notebooks headless (Deno kernel from npm)
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 [ -e /usr/lib/x86_64-linux-gnu/libvulkan.so.1 ] || need+=(libvulkan1)
+[ -e /usr/lib/x86_64-linux-gnu/libEGL_mesa.so.0 ] || need+=(libegl-mesa0)
+[ -e /usr/lib/x86_64-linux-gnu/libGLESv2.so.2 ] || need+=(libgles2)
 /usr/bin/python3 -c 'import nbclient, nbconvert, jupyter_client' >/dev/null 2>&1 || need+=(jupyter-nbconvert python3-jupyter-client)
 if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive

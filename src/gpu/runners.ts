@@ -7,7 +7,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { CHROMIUM, chromiumAvailable } from '../report/browser.ts';
-import { getGpu } from './device.ts';
+import { ParameterError } from '../errors.ts';
+import { HOW_TO_GET_AN_ADAPTER, getGpu, isSoftwareAdapter } from './device.ts';
 import { executePlan, type GpuPlan } from './execute.ts';
 import type { GpuRunner } from './simulate.ts';
 
@@ -79,4 +80,40 @@ export async function chromiumRunner(): Promise<(GpuRunner & { close(): Promise<
     server.close();
     throw e;
   }
+}
+
+export type Runner = GpuRunner & { close(): Promise<void> };
+
+/**
+ * The runner a command's `--backend` asks for: null for the CPU engine. `webgpu` is Node's Dawn and `chromium` a
+ * headless Chromium page; either fails with how to get one when missing. `auto` takes Node's adapter when it is a
+ * real GPU; with none, or only a software rasteriser (float32 emulated on the CPU is slower and less precise than
+ * the float64 CPU engine), it says so in one line on stderr and returns null.
+ */
+export async function runnerFor(backend: string, command: string, quiet = false): Promise<Runner | null> {
+  if (!['auto', 'cpu', 'webgpu', 'chromium'].includes(backend)) throw new ParameterError('--backend', backend, 'auto, cpu, webgpu or chromium');
+  if (backend === 'cpu') return null;
+  if (backend === 'chromium') {
+    const r = await chromiumRunner();
+    if (!r) throw new ParameterError('--backend', backend, 'an installed Chromium with WebGPU (apt-get install chromium)');
+    return r;
+  }
+  const r = await nodeRunner();
+  if (backend === 'webgpu') {
+    if (!r) throw new ParameterError('--backend', backend, 'a machine with a WebGPU adapter', HOW_TO_GET_AN_ADAPTER);
+    return r;
+  }
+  const say = (why: string) => {
+    if (!quiet) process.stderr.write(`dropgrad ${command}: ${why}; using the CPU engine\n`);
+  };
+  if (!r) {
+    say('no WebGPU adapter');
+    return null;
+  }
+  if (isSoftwareAdapter(r.adapter)) {
+    say(`only a software WebGPU adapter (${r.adapter}; --backend webgpu uses it anyway)`);
+    await r.close();
+    return null;
+  }
+  return r;
 }

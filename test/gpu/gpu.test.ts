@@ -1,28 +1,37 @@
 /**
- * The WebGPU path, run where a machine without a GPU can run it: the WGSL kernels inside headless Chromium's
- * WebGPU (SwiftShader). Philox known answers on the GPU (bit-exact), GPU vs CPU engine for every optimizer ×
+ * The WebGPU path, run where a machine without a GPU can run it: the WGSL kernels in Node's Dawn (npm `webgpu`;
+ * OpenGL ES on Mesa's llvmpipe when no Vulkan driver is registered) and inside headless Chromium's WebGPU
+ * (SwiftShader). Philox known answers on the GPU (bit-exact), GPU vs CPU engine for every optimizer ×
  * surface (f32 on the GPU vs f64 on the CPU, identical random decisions: 1e-3 relative over 8 steps), GPU
- * Monte-Carlo vs the exact moments (z-scores), and chunking that does not change a bit. Under CI=true a missing
- * Chromium fails.
+ * Monte-Carlo vs the exact moments (z-scores), and chunking that does not change a bit — on both. Under CI=true a
+ * missing Chromium or Node adapter fails.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { multiStepMoments } from '../../src/analysis/index.ts';
 import { simulateSync } from '../../src/analysis/mc/index.ts';
 import { PHILOX_WGSL } from '../../src/gpu/philox.wgsl.ts';
-import { chromiumRunner } from '../../src/gpu/runners.ts';
-import { type GpuRunner, simulateGpu } from '../../src/gpu/simulate.ts';
+import { type Runner, chromiumRunner, nodeRunner } from '../../src/gpu/runners.ts';
+import { nodeBackend } from '../../src/gpu/device.ts';
+import { simulateGpu } from '../../src/gpu/simulate.ts';
 import { chromiumAvailable } from '../../src/report/browser.ts';
 import type { ProblemConfig } from '../../src/problem.ts';
 import { quadratic } from '../../src/surfaces/index.ts';
 import { expectZ } from '../helpers/stats.ts';
 
 if (!chromiumAvailable() && process.env.CI === 'true') throw new Error('Chromium is required under CI=true for the WebGPU tests (scripts/setup-system.sh)');
+if (!nodeBackend() && process.env.CI === 'true') throw new Error("Mesa's EGL (or a Vulkan driver) is required under CI=true for Node's WebGPU tests (scripts/setup-system.sh)");
 
-describe.skipIf(!chromiumAvailable())('WebGPU path (headless Chromium, SwiftShader)', () => {
-  let gpu: GpuRunner & { close(): Promise<void> };
+const RUNNERS: [string, boolean, () => Promise<Runner | null>][] = [
+  ['headless Chromium', chromiumAvailable(), chromiumRunner],
+  ["Node's Dawn", nodeBackend() !== null, nodeRunner],
+];
+
+for (const [where, available, makeRunner] of RUNNERS)
+describe.skipIf(!available)(`WebGPU path in ${where}`, () => {
+  let gpu: Runner;
   beforeAll(async () => {
-    const r = await chromiumRunner();
-    if (!r) throw new Error('headless Chromium exposes no WebGPU adapter');
+    const r = await makeRunner();
+    if (!r) throw new Error(`${where} exposes no WebGPU adapter`);
     gpu = r;
   }, 120_000);
   afterAll(async () => {

@@ -2,8 +2,7 @@
 import { ParameterError } from '../../errors.ts';
 import { SECTIONS, SECTION_STAGES, buildReport } from '../../report/build.ts';
 import { progressReporter } from '../progress.ts';
-import { HOW_TO_GET_AN_ADAPTER } from '../../gpu/device.ts';
-import { chromiumRunner, nodeRunner } from '../../gpu/runners.ts';
+import { runnerFor } from '../../gpu/runners.ts';
 import type { Command } from '../command.ts';
 import { int } from '../flags.ts';
 
@@ -29,10 +28,7 @@ one) the hyperparameter grids run in one batch on the device; everything else ru
     const sections = (values.section as string[] | undefined) ?? [];
     for (const s of sections) if (!(s in SECTIONS)) throw new ParameterError('--section', s, Object.keys(SECTIONS).join(' | '));
     const backend = String(values.backend);
-    if (!['auto', 'cpu', 'webgpu', 'chromium'].includes(backend)) throw new ParameterError('--backend', backend, 'auto, cpu, webgpu or chromium');
-    const gpu = backend === 'cpu' ? null : backend === 'chromium' ? await chromiumRunner() : await nodeRunner();
-    if (!gpu && backend === 'webgpu') throw new ParameterError('--backend', backend, 'a machine with a WebGPU adapter', HOW_TO_GET_AN_ADAPTER);
-    if (!gpu && backend === 'chromium') throw new ParameterError('--backend', backend, 'an installed Chromium with WebGPU (apt-get install chromium)');
+    const gpu = await runnerFor(backend, 'report', true);
     const quiet = Boolean(values.quiet);
     const chosen = sections.length ? sections : Object.keys(SECTIONS);
     const total = chosen.reduce((a, s) => a + SECTION_STAGES[s], 0);

@@ -1,7 +1,6 @@
 /** `dropgrad simulate`: the Monte-Carlo engine from the command line. */
 import { type SimulationResult, simulate } from '../../analysis/mc/index.ts';
-import { HOW_TO_GET_AN_ADAPTER } from '../../gpu/device.ts';
-import { chromiumRunner, nodeRunner } from '../../gpu/runners.ts';
+import { runnerFor } from '../../gpu/runners.ts';
 import { GpuUnsupported, simulateGpu } from '../../gpu/simulate.ts';
 import { ParameterError } from '../../errors.ts';
 import type { Command } from '../command.ts';
@@ -50,31 +49,22 @@ ${PROBLEM_HELP}`,
       bandSteps: values['per-step'] ? 50 : 0,
     };
     const backend = String(values.backend);
-    if (!['auto', 'cpu', 'webgpu', 'chromium'].includes(backend)) throw new ParameterError('--backend', backend, 'auto, cpu, webgpu or chromium');
     const onProgress = progressReporter('simulate', Boolean(values.quiet) || spec.samples * spec.steps < 5e6);
     const runCpu = () => simulate(spec, { workers: int(values, 'workers', 0), onProgress });
     let r: SimulationResult & { backend?: string; adapter?: string };
     let used = { backend: 'cpu', adapter: 'cpu' };
-    if (backend === 'cpu') r = await runCpu();
+    const runner = await runnerFor(backend, 'simulate', Boolean(values.quiet));
+    if (!runner) r = await runCpu();
     else {
-      const runner = backend === 'chromium' ? await chromiumRunner() : await nodeRunner();
-      if (!runner) {
-        if (backend === 'auto') {
-          if (!values.quiet) process.stderr.write('dropgrad simulate: no WebGPU adapter; using the CPU engine\n');
-          r = await runCpu();
-        } else if (backend === 'chromium') throw new ParameterError('--backend', backend, 'an installed Chromium with WebGPU (apt-get install chromium)');
-        else throw new ParameterError('--backend', backend, 'a machine with a WebGPU adapter', HOW_TO_GET_AN_ADAPTER);
-      } else {
-        try {
-          r = await simulateGpu(spec, runner, { onProgress });
-          used = { backend: 'webgpu', adapter: runner.adapter };
-        } catch (e) {
-          if (!(e instanceof GpuUnsupported)) throw e;
-          if (!values.quiet) process.stderr.write(`dropgrad simulate: ${e.message}; using the CPU engine\n`);
-          r = await runCpu();
-        } finally {
-          await runner.close();
-        }
+      try {
+        r = await simulateGpu(spec, runner, { onProgress });
+        used = { backend: 'webgpu', adapter: runner.adapter };
+      } catch (e) {
+        if (!(e instanceof GpuUnsupported)) throw e;
+        if (!values.quiet) process.stderr.write(`dropgrad simulate: ${e.message}; using the CPU engine\n`);
+        r = await runCpu();
+      } finally {
+        await runner.close();
       }
     }
     const q = quantity === 'update' ? r.update : { mean: r.mean, cov: r.cov, stderrMean: r.stderrMean };

@@ -3,8 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { ParameterError } from '../../errors.ts';
 import { EXAMPLE_CONFIG, mergeSweeps, parseShard, parseSweepConfig, runSweep, tidyRows, toCsv } from '../../sweep/index.ts';
 import type { Command } from '../command.ts';
-import { HOW_TO_GET_AN_ADAPTER } from '../../gpu/device.ts';
-import { chromiumRunner, nodeRunner } from '../../gpu/runners.ts';
+import { runnerFor } from '../../gpu/runners.ts';
 import { int } from '../flags.ts';
 import { progressReporter } from '../progress.ts';
 
@@ -40,11 +39,7 @@ skipped and the results are bit-identical to an uninterrupted run.
     }
     const config = parseSweepConfig(text, values.example ? 'example' : file);
     const backend = String(values.backend);
-    if (!['auto', 'cpu', 'webgpu', 'chromium'].includes(backend)) throw new ParameterError('--backend', backend, 'cpu, auto, webgpu or chromium');
-    const gpu = backend === 'cpu' ? null : backend === 'chromium' ? await chromiumRunner() : await nodeRunner();
-    if (!gpu && backend === 'webgpu') throw new ParameterError('--backend', backend, 'a machine with a WebGPU adapter', HOW_TO_GET_AN_ADAPTER);
-    if (!gpu && backend === 'chromium') throw new ParameterError('--backend', backend, 'an installed Chromium with WebGPU (apt-get install chromium)');
-    if (!gpu && backend === 'auto' && !values.quiet) process.stderr.write('dropgrad sweep: no WebGPU adapter; using the CPU engine\n');
+    const gpu = await runnerFor(backend, 'sweep', Boolean(values.quiet));
     let stopResolve: () => void = () => {};
     const stop = new Promise<void>((r) => {
       stopResolve = r;

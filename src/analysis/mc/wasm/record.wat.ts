@@ -28,8 +28,8 @@ const row = (name: string, r: string, pair: string) => vload(add(add(g(name), r)
 const out = (name: string, index: string) => add(g(name), `(i32.shl ${index} (i32.const 3))`);
 const meanOf = (i: string) => `(f64x2.splat (f64.load ${out('MEANV', i)}))`;
 
-/** Means of the rows of `src` over the alive trajectories into MEANV; returns the code, n in $n/$nf. */
-const means = (src: string) => `
+/** The number of alive trajectories into $n and $nf. */
+const countAlive = `
     ${forLoop('p', '(i32.const 0)', g('ROW'), '(i32.const 16)', ls('n', add(lg('n'), popcount(vload(add(g('ALIVE'), lg('p')))))))}
     (local.set $nf (f64.convert_i32_s (local.get $n)))`;
 const rowMeans = (src: string) => forRows(`${quads((pair) => row(src, lg('ri'), pair))}
@@ -52,7 +52,7 @@ const LOCALS = `(local $i i32) (local $ri i32) (local $j i32) (local $rj i32) (l
 export const RECORD_WAT = `
   (func $record (param $slot i32) (param $withCov i32)
     ${LOCALS}
-    ${means('X')}
+    ${countAlive}
     (f64.store ${out('ON', lg('slot'))} (local.get $nf))
     (if (i32.eqz (local.get $n)) (then (return)))
     ${rowMeans('X')}
@@ -72,7 +72,7 @@ export const RECORD_WAT = `
   ;; Moments of the last update (LAST) over the trajectories alive at the end: returns n, means in MEANV, COV.
   (func $recordUpdate (result i32)
     ${LOCALS}
-    ${means('LAST')}
+    ${countAlive}
     (if (i32.eqz (local.get $n)) (then (return (i32.const 0))))
     ${rowMeans('LAST')}
     ${crossProducts('LAST')}

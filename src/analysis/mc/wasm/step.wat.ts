@@ -7,7 +7,7 @@
  * Generated per (surface, optimizer, options) so that the optimizer's constants are literals.
  */
 import type { FastOptimizer, FastSurface } from '../kernels.ts';
-import { F, ONES, ZERO, add, and, at, atB, forLoop, forPairs, forRows, g, lg, lit, ls, popcount, sel, splat, splatOf, vload, vstore } from './wat.ts';
+import { F, ONES, ZERO, add, and, at, atB, forLoop, forPairs, forRows, g, lg, ls, popcount, sel, splat, splatOf, vload, vstore } from './wat.ts';
 
 export interface StepVariant {
   surface: FastSurface['kind'] | 'diagonal';
