@@ -13,13 +13,28 @@ export interface GpuPlan {
   reads: { buffer: number; offset: number; size: number }[];
 }
 
-export async function executePlan(device: GPUDevice, plan: GpuPlan): Promise<string[]> {
-  const toBytes = (b64: string) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-  const toB64 = (bytes: Uint8Array) => {
-    let s = '';
-    for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-    return btoa(s);
-  };
+/** Base64 both ways; Node passes its native Buffer codec (the page's defaults are plain loops over atob/btoa). */
+export interface Codec {
+  toBytes(b64: string): Uint8Array;
+  toB64(bytes: Uint8Array): string;
+}
+
+export async function executePlan(device: GPUDevice, plan: GpuPlan, codec?: Codec): Promise<string[]> {
+  const toBytes =
+    codec?.toBytes ??
+    ((b64: string) => {
+      const s = atob(b64);
+      const out = new Uint8Array(s.length);
+      for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+      return out;
+    });
+  const toB64 =
+    codec?.toB64 ??
+    ((bytes: Uint8Array) => {
+      let s = '';
+      for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode.apply(null, Array.from(bytes.subarray(i, i + 0x8000)));
+      return btoa(s);
+    });
   const scope = () => {
     device.pushErrorScope('validation');
     device.pushErrorScope('out-of-memory');

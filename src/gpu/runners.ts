@@ -9,8 +9,17 @@ import type { Browser, Page } from 'playwright-core';
 import { CHROMIUM, chromiumAvailable } from '../report/browser.ts';
 import { ParameterError } from '../errors.ts';
 import { HOW_TO_GET_AN_ADAPTER, getGpu, isSoftwareAdapter } from './device.ts';
-import { executePlan, type GpuPlan } from './execute.ts';
+import { type Codec, executePlan, type GpuPlan } from './execute.ts';
 import type { GpuRunner } from './simulate.ts';
+
+/** Node's native base64 (the executor's portable default decodes byte by byte). */
+const NODE_CODEC: Codec = {
+  toBytes: (b64) => {
+    const b = Buffer.from(b64, 'base64');
+    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  },
+  toB64: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
+};
 
 /** Node's Dawn adapter, or null when there is none. */
 export async function nodeRunner(): Promise<(GpuRunner & { close(): Promise<void> }) | null> {
@@ -19,7 +28,7 @@ export async function nodeRunner(): Promise<(GpuRunner & { close(): Promise<void
   return {
     adapter: `${gpu.adapterName} (Dawn, Node)`,
     limits: gpu.limits,
-    run: (plan: GpuPlan) => executePlan(gpu.device, plan),
+    run: (plan: GpuPlan) => executePlan(gpu.device, plan, NODE_CODEC),
     close: async () => {},
   };
 }
