@@ -55,7 +55,7 @@ export async function executePlan(device: GPUDevice, plan: GpuPlan, codec?: Code
     const buf = device.createBuffer({ size: Math.max(16, Math.ceil(b.size / 4) * 4), usage });
     if (b.data) {
       const bytes = toBytes(b.data);
-      device.queue.writeBuffer(buf, 0, bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      device.queue.writeBuffer(buf, 0, bytes as Uint8Array<ArrayBuffer>);
     }
     return buf;
   });

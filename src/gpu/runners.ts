@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { CHROMIUM, chromiumAvailable } from '../report/browser.ts';
 import { ParameterError } from '../errors.ts';
-import { HOW_TO_GET_AN_ADAPTER, getGpu, isSoftwareAdapter } from './device.ts';
+import { HOW_TO_GET_AN_ADAPTER, getGpu, isSoftwareAdapter, nodeBackend } from './device.ts';
 import { type Codec, executePlan, type GpuPlan } from './execute.ts';
 import type { GpuRunner } from './simulate.ts';
 
@@ -107,14 +107,20 @@ export async function runnerFor(backend: string, command: string, quiet = false)
     if (!r) throw new ParameterError('--backend', backend, 'an installed Chromium with WebGPU (apt-get install chromium)');
     return r;
   }
+  const say = (why: string) => {
+    if (!quiet) process.stderr.write(`dropgrad ${command}: ${why}; using the CPU engine\n`);
+  };
+  // Without a Vulkan driver Node's only adapter is llvmpipe through OpenGL ES: known to be software without
+  // starting Dawn (which would print its limit warnings on every run).
+  if (backend === 'auto' && nodeBackend() === 'opengles' && !process.env.DROPGRAD_WEBGPU_BACKEND) {
+    say("only a software WebGPU adapter (Mesa's llvmpipe; --backend webgpu uses it anyway)");
+    return null;
+  }
   const r = await nodeRunner();
   if (backend === 'webgpu') {
     if (!r) throw new ParameterError('--backend', backend, 'a machine with a WebGPU adapter', HOW_TO_GET_AN_ADAPTER);
     return r;
   }
-  const say = (why: string) => {
-    if (!quiet) process.stderr.write(`dropgrad ${command}: ${why}; using the CPU engine\n`);
-  };
   if (!r) {
     say('no WebGPU adapter');
     return null;

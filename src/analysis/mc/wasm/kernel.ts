@@ -2,7 +2,7 @@
  * WebAssembly (SIMD) build of the fused kernels. One module per variant (surface, optimizer and its constants)
  * runs whole stretches of steps of a block without returning: Philox over four trajectories per vector, the
  * step vectorised over two trajectories per f64x2 (step.wat.ts), the per-step statistics (record.wat.ts), and a
- * call back into JavaScript only on steps that need it (loss histograms, kept paths, covariances). WAT is
+ * return to JavaScript only after steps that need it (kept paths, covariances). WAT is
  * assembled by wabt (the WebAssembly Binary Toolkit) once per variant and thread; until `prepareWasm()` has
  * resolved, the JavaScript kernel runs. Both give the same bits (test/analysis/engine.test.ts).
  */
@@ -84,16 +84,16 @@ function hoistOne(func: string): string {
   return lines.join('\n');
 }
 
-/** The driver: steps t0 … t1 − 1 (output slot t − t0 holds the statistics of x_{t+1}). */
+/** The driver: steps t0 … t1 − 1 (output slot t − base holds the statistics of x_{t+1}; tables are per slot). */
 function runWat(v: StepVariant): string {
   const grad = v.surface === 'diagonal' ? '' : '(call $grad)';
   return `
-  (func $run (param $t0 i32) (param $t1 i32)
+  (func $run (param $t0 i32) (param $t1 i32) (param $base i32)
     (local $t i32) (local $slot i32) (local $flag i32)
     (local.set $t (local.get $t0))
     (block $done (loop $steps
       (br_if $done (i32.ge_u (local.get $t) (local.get $t1)))
-      (local.set $slot (i32.sub (local.get $t) (local.get $t0)))
+      (local.set $slot (i32.sub (local.get $t) (local.get $base)))
       (call $philoxPass (global.get $Bp) (global.get $NBLK) (local.get $t) (global.get $FIRSTTRAJ) (i32.const ${STREAM_MASK})
         (global.get $K0) (global.get $K1) (global.get $WORDS) (i32.shr_u (global.get $ROW) (i32.const 1)))
       (if (global.get $USESKIP) (then
@@ -106,7 +106,6 @@ function runWat(v: StepVariant): string {
       (local.set $flag (i32.load (i32.add (global.get $FLAG) (i32.shl (local.get $slot) (i32.const 2)))))
       (call $record (local.get $slot) (i32.and (local.get $flag) (i32.const 2)))
       (if (i32.and (local.get $flag) (i32.const 4)) (then (call $hist (i32.shr_u (local.get $flag) (i32.const 8)))))
-      (if (i32.and (local.get $flag) (i32.const 1)) (then (call $visit (i32.add (local.get $t) (i32.const 1)) (local.get $slot))))
       (local.set $t (i32.add (local.get $t) (i32.const 1)))
       (br $steps))))
 `;
@@ -114,8 +113,7 @@ function runWat(v: StepVariant): string {
 
 interface Kernel {
   ex: Exports;
-  /** Called by the module on flagged steps; set per block. */
-  visit: (t: number, slot: number) => void;
+  /** Where the histogram area was last cleared (offset and size). */
   histKey: string;
 }
 
@@ -124,7 +122,6 @@ function kernelFor(v: StepVariant): Kernel {
   const hit = kernels.get(key);
   if (hit) return hit;
   const text = `(module
-  (import "host" "visit" (func $visit (param i32 i32)))
   (memory (export "mem") 1)
   ${[...ARRAYS, ...INTS].map((g) => `(global $${g} (export "${g}") (mut i32) (i32.const 0))`).join('\n  ')}
   ${F64S.map((g) => `(global $${g} (export "${g}") (mut f64) (f64.const 0))`).join('\n  ')}
@@ -141,8 +138,7 @@ function kernelFor(v: StepVariant): Kernel {
   } finally {
     parsed.destroy();
   }
-  const k: Kernel = { ex: null as unknown as Exports, visit: () => {}, histKey: '' };
-  k.ex = new WebAssembly.Instance(mod, { host: { visit: (t: number, slot: number) => k.visit(t, slot) } }).exports as unknown as Exports;
+  const k: Kernel = { ex: new WebAssembly.Instance(mod, {}).exports as unknown as Exports, histKey: '' };
   kernels.set(key, k);
   return k;
 }
@@ -150,7 +146,7 @@ function kernelFor(v: StepVariant): Kernel {
 interface Exports {
   mem: WebAssembly.Memory;
   record(slot: number, withCov: number): void;
-  run(t0: number, t1: number): void;
+  run(t0: number, t1: number, base: number): void;
   hist(band: number): void;
   recordUpdate(): number;
   [g: string]: unknown;
@@ -258,7 +254,8 @@ export function runWasmBlock(job: FastJob, rec: BlockRecorder): void {
   const OL2 = f64('OL2');
   const ODIV = i32('ODIV');
   const COV = f64('COV');
-  kernel.visit = (t, slot) => {
+  // After step t's statistics (slot): what needs JavaScript — covariances, kept paths.
+  const visit = (t: number, slot: number) => {
     if (rec.needsCov(t) && ON[slot] > 0) rec.recordComputed(t, ON[slot], OMEAN, OM2, slot * d, OLM[slot], OL2[slot], COV);
     if (rec.keepPaths > 0) rec.storePaths(t, alive, B, X, 1, Bp);
   };
@@ -292,7 +289,14 @@ export function runWasmBlock(job: FastJob, rec: BlockRecorder): void {
       FLAG[k] = flag(t + 1);
     }
     (ex.USESKIP as WebAssembly.Global).value = useSkip;
-    ex.run(t0, t1);
+    // Run up to and including each step that needs JavaScript (FLAG bit 1), then visit it.
+    for (let a = t0; a < t1; ) {
+      let b = a;
+      while (b < t1 - 1 && !(FLAG[b - t0] & 1)) b++;
+      ex.run(a, b + 1, t0);
+      if (FLAG[b - t0] & 1) visit(b + 1, b - t0);
+      a = b + 1;
+    }
     for (let t = t0; t < t1; t++) {
       const k = t - t0;
       rec.stats.diverged[t + 1] += ODIV[k];
