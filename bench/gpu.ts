@@ -1,10 +1,12 @@
 /**
  * WebGPU path throughput (issue: WebGPU batch path): masked SGD (momentum 0.9), Adam and Lion on 2-D Rosenbrock
  * and SGD on a d = 100 diagonal quadratic, statistics included, with the adapter's name, beside the CPU engine on
- * the same workloads. Adapters: Node's Dawn when it has one; headless Chromium's WebGPU (SwiftShader without a GPU).
+ * the same workloads. Adapters: Node's Dawn (a GPU, else lavapipe, plus OpenGL ES on llvmpipe); headless Chromium's
+ * WebGPU (SwiftShader without a GPU).
  * Sizes: `--quick` 65,536 × 20; default 1,000,000 × 100 on a hardware adapter, 262,144 × 50 on a software one.
  */
 import { simulate } from '../src/analysis/mc/index.ts';
+import { hasMesaEgl, nodeBackend } from '../src/gpu/device.ts';
 import { chromiumRunner, nodeRunner } from '../src/gpu/runners.ts';
 import { type GpuRunner, simulateGpu } from '../src/gpu/simulate.ts';
 import type { ProblemConfig } from '../src/problem.ts';
@@ -13,8 +15,15 @@ export async function benchGpu(): Promise<void> {
   console.log('\n## WebGPU path');
   const quick = process.argv.includes('--quick');
   const runners: (GpuRunner & { close(): Promise<void> })[] = [];
-  const node = process.argv.includes('--no-node-gpu') ? null : await nodeRunner();
-  if (node) runners.push(node);
+  if (!process.argv.includes('--no-node-gpu')) {
+    const node = await nodeRunner();
+    if (node) runners.push(node);
+    // Dawn's fallback without lavapipe: OpenGL ES on Debian's llvmpipe.
+    if (nodeBackend() !== 'opengles' && hasMesaEgl()) {
+      const gles = await nodeRunner('opengles');
+      if (gles) runners.push(gles);
+    }
+  }
   const chrome = await chromiumRunner();
   if (chrome) runners.push(chrome);
   if (runners.length === 0) {

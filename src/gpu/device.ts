@@ -3,14 +3,16 @@
  * `navigator.gpu`. Plans run through `executePlan` (execute.ts), here or in a browser page.
  *
  * Dawn's backend in Node: Vulkan when a Vulkan driver is registered (a GPU's driver, or one named in
- * VK_ICD_FILENAMES); otherwise, on Linux with Mesa's EGL, Dawn's OpenGL ES backend on Mesa's llvmpipe
- * (headless, EGL_PLATFORM=surfaceless) in WebGPU compatibility mode. DROPGRAD_WEBGPU_BACKEND=vulkan|opengles
- * forces one. Why OpenGL ES on machines without a GPU: in sandboxes whose futex calls misbehave (measured on the
+ * VK_ICD_FILENAMES); else Vulkan on the lavapipe that scripts/setup-lavapipe.sh unpacks into .vendor/mesa (Mesa 25
+ * from Debian's backports); otherwise, on Linux with Mesa's EGL, Dawn's OpenGL ES backend on Debian's llvmpipe
+ * (headless, EGL_PLATFORM=surfaceless) in WebGPU compatibility mode, about 3× slower than lavapipe here.
+ * DROPGRAD_WEBGPU_BACKEND=vulkan|opengles forces one. Why OpenGL ES on machines without a GPU: in sandboxes whose futex calls misbehave (measured on the
  * project's CI machines) Dawn's Vulkan path aborts under load on SwiftShader and on lavapipe alike
  * ("std::system_error: Invalid argument"), while the OpenGL ES path runs the same kernels (1e8+ invocations,
  * hundreds of submissions) without fault.
  */
 import { existsSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
@@ -35,19 +37,26 @@ function vulkanDriversPresent(): boolean {
 
 const MESA_EGL = ['/usr/lib/x86_64-linux-gnu/libEGL_mesa.so.0', '/usr/lib/aarch64-linux-gnu/libEGL_mesa.so.0', '/usr/lib64/libEGL_mesa.so.0'];
 
+/** Whether Mesa's EGL is installed (Dawn's OpenGL ES backend then runs on llvmpipe). */
+export const hasMesaEgl = () => process.platform === 'linux' && MESA_EGL.some((f) => existsSync(f));
+
+/** The ICD file of the project's unpacked lavapipe, when scripts/setup-lavapipe.sh has run. */
+export const VENDORED_LAVAPIPE = fileURLToPath(new URL('../../.vendor/mesa/lvp_icd.json', import.meta.url));
+
 /** Which Dawn backend to ask in Node, or null when none can give an adapter here. */
-export function nodeBackend(): 'vulkan' | 'opengles' | null {
+export function nodeBackend(): 'vulkan' | 'lavapipe' | 'opengles' | null {
   const forced = process.env.DROPGRAD_WEBGPU_BACKEND;
   if (forced === 'vulkan' || forced === 'opengles') return forced;
   if (vulkanDriversPresent()) return 'vulkan';
-  if (process.platform === 'linux' && MESA_EGL.some((f) => existsSync(f))) return 'opengles';
+  if (process.platform === 'linux' && existsSync(VENDORED_LAVAPIPE)) return 'lavapipe';
+  if (hasMesaEgl()) return 'opengles';
   return null;
 }
 
 /** Whether an adapter is a software rasteriser (SwiftShader, llvmpipe, lavapipe): `auto` does not pick those. */
 export const isSoftwareAdapter = (name: string) => /swiftshader|llvmpipe|lavapipe|softpipe/i.test(name);
 
-let cached: Promise<Gpu | null> | null = null;
+const cached = new Map<string, Promise<Gpu | null>>();
 /**
  * Dawn's instance and adapter, kept for the life of the process. Nothing else in JavaScript refers to them once
  * the device exists; when the garbage collector freed the instance, Dawn's pending-event processing later
@@ -56,18 +65,24 @@ let cached: Promise<Gpu | null> | null = null;
  */
 const keepAlive: unknown[] = [];
 
-/** The adapter and device, or null when none exists (never throws for a missing adapter). */
-export function getGpu(): Promise<Gpu | null> {
-  cached ??= (async () => {
-    let backend: 'vulkan' | 'opengles' | null = null;
+/**
+ * The adapter and device, or null when none exists (never throws for a missing adapter); one per process and
+ * backend. `backend` picks Dawn's backend in Node (default: `nodeBackend()`).
+ */
+export function getGpu(backend: 'vulkan' | 'lavapipe' | 'opengles' | null = nodeBackend()): Promise<Gpu | null> {
+  const key = backend ?? 'none';
+  const hit = cached.get(key);
+  if (hit) return hit;
+  const made = (async () => {
     let gpu: GPU | undefined = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
     if (!gpu) {
-      backend = nodeBackend();
       if (!backend) return null;
       try {
         const webgpu = (await import('webgpu')) as unknown as { create(flags: string[]): GPU; globals: Record<string, unknown> };
         Object.assign(globalThis, webgpu.globals);
         if (backend === 'opengles') process.env.EGL_PLATFORM ??= 'surfaceless';
+        // The Vulkan loader reads this when Dawn creates its instance, below.
+        if (backend === 'lavapipe') process.env.VK_ICD_FILENAMES = VENDORED_LAVAPIPE;
         gpu = webgpu.create(backend === 'opengles' ? ['backend=opengles'] : []);
       } catch {
         return null;
@@ -101,5 +116,6 @@ export function getGpu(): Promise<Gpu | null> {
       },
     };
   })();
-  return cached;
+  cached.set(key, made);
+  return made;
 }

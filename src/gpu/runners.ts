@@ -22,8 +22,8 @@ const NODE_CODEC: Codec = {
 };
 
 /** Node's Dawn adapter, or null when there is none. */
-export async function nodeRunner(): Promise<(GpuRunner & { close(): Promise<void> }) | null> {
-  const gpu = await getGpu();
+export async function nodeRunner(backend?: 'vulkan' | 'lavapipe' | 'opengles'): Promise<(GpuRunner & { close(): Promise<void> }) | null> {
+  const gpu = await getGpu(backend);
   if (!gpu) return null;
   return {
     adapter: `${gpu.adapterName} (Dawn, Node)`,
@@ -110,10 +110,11 @@ export async function runnerFor(backend: string, command: string, quiet = false)
   const say = (why: string) => {
     if (!quiet) process.stderr.write(`dropgrad ${command}: ${why}; using the CPU engine\n`);
   };
-  // Without a Vulkan driver Node's only adapter is llvmpipe through OpenGL ES: known to be software without
-  // starting Dawn (which would print its limit warnings on every run).
-  if (backend === 'auto' && nodeBackend() === 'opengles' && !process.env.DROPGRAD_WEBGPU_BACKEND) {
-    say("only a software WebGPU adapter (Mesa's llvmpipe; --backend webgpu uses it anyway)");
+  // Without a Vulkan driver Node's only adapters are Mesa's (lavapipe, or llvmpipe through OpenGL ES): known to be
+  // software without starting Dawn (which would print warnings on every run).
+  const known = nodeBackend();
+  if (backend === 'auto' && (known === 'opengles' || known === 'lavapipe') && !process.env.DROPGRAD_WEBGPU_BACKEND) {
+    say(`only a software WebGPU adapter (Mesa's ${known === 'lavapipe' ? 'lavapipe' : 'llvmpipe'}; --backend webgpu uses it anyway)`);
     return null;
   }
   const r = await nodeRunner();

@@ -11,7 +11,7 @@ import { multiStepMoments } from '../../src/analysis/index.ts';
 import { simulateSync } from '../../src/analysis/mc/index.ts';
 import { PHILOX_WGSL } from '../../src/gpu/philox.wgsl.ts';
 import { type Runner, chromiumRunner, nodeRunner } from '../../src/gpu/runners.ts';
-import { nodeBackend } from '../../src/gpu/device.ts';
+import { hasMesaEgl, nodeBackend } from '../../src/gpu/device.ts';
 import { simulateGpu } from '../../src/gpu/simulate.ts';
 import { chromiumAvailable } from '../../src/report/browser.ts';
 import type { ProblemConfig } from '../../src/problem.ts';
@@ -23,7 +23,9 @@ if (!nodeBackend() && process.env.CI === 'true') throw new Error("Mesa's EGL (or
 
 const RUNNERS: [string, boolean, () => Promise<Runner | null>][] = [
   ['headless Chromium', chromiumAvailable(), chromiumRunner],
-  ["Node's Dawn", nodeBackend() !== null, nodeRunner],
+  [`Node's Dawn (${nodeBackend()})`, nodeBackend() !== null, () => nodeRunner()],
+  // The fallback when no Vulkan driver or lavapipe is there: OpenGL ES on Debian's llvmpipe.
+  ["Node's Dawn (opengles)", nodeBackend() !== 'opengles' && hasMesaEgl(), () => nodeRunner('opengles')],
 ];
 
 for (const [where, available, makeRunner] of RUNNERS)
