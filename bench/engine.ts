@@ -4,11 +4,14 @@
  * divergence counts):
  *   - masked SGD, momentum 0.9, p = 0.1, 2-D Rosenbrock from (−1.5, 2), 100,000 trajectories × 200 steps
  *   - d = 100 diagonal quadratic (eigenvalues log-spaced 1…100), 10,000 × 200, SGD (momentum 0.9), Adam, Lion
- * on all cores, with the kernel that ran and the peak RSS; then the same workloads in PyTorch and NumPy
- * (bench/peers.py) when /usr/bin/python3 has them, and the ratios.
+ * on all cores, with the kernel that ran and the peak RSS; a fused C loop on one core for calibration
+ * (bench/fused-reference.c, when gcc is there); then the same workloads in PyTorch and NumPy (bench/peers.py) when
+ * /usr/bin/python3 has them, and the ratios.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultWorkers, poolSize, simulate } from '../src/analysis/mc/index.ts';
 import type { ProblemConfig } from '../src/problem.ts';
@@ -58,6 +61,14 @@ export async function benchEngine(): Promise<void> {
     await run('quadratic100-lion', quad('lion', 0.001), nq, steps),
   ];
   console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (main thread and workers)`);
+  // What one core does in plain C on the Rosenbrock workload (no band histograms), when gcc is there.
+  const c = fileURLToPath(new URL('./fused-reference.c', import.meta.url));
+  const exe = join(tmpdir(), `dropgrad-fused-${process.pid}`);
+  if (!quick && spawnSync('gcc', ['-O3', '-march=native', '-o', exe, c]).status === 0) {
+    const r = spawnSync(exe, [], { encoding: 'utf8', timeout: 120_000 });
+    console.log(`\nreference: ${r.stdout.trim()}`);
+    rmSync(exe, { force: true });
+  }
   const script = fileURLToPath(new URL('./peers.py', import.meta.url));
   if (process.argv.includes('--no-peers') || !existsSync('/usr/bin/python3')) return;
   const out = spawnSync('/usr/bin/python3', [script, ...(quick ? ['--quick'] : [])], { encoding: 'utf8', timeout: 600_000 });
