@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
+#include <math.h>
 static inline void philox(uint32_t c[4], uint32_t k0, uint32_t k1) {
   for (int r = 0; r < 10; r++) {
     uint64_t p0 = (uint64_t)0xD2511F53u * c[0], p1 = (uint64_t)0xCD9E8D57u * c[2];
@@ -33,7 +34,7 @@ int main(int argc, char** argv) {
       }
       double mm0 = s0 / B, mm1 = s1 / B, ml = sl / B, v0 = 0, v1 = 0, vl = 0;
       for (int i = 0; i < B; i++) { double d0 = x0[i] - mm0, d1 = x1[i] - mm1, dl = loss[i] - ml; v0 += d0 * d0; v1 += d1 * d1; vl += dl * dl; }
-      if (v0 + v1 + vl == v0 + v1 + vl) acc += v0 + v1 + vl;
+      if (isfinite(v0 + v1 + vl)) acc += v0 + v1 + vl;
     }
   }
   clock_gettime(CLOCK_MONOTONIC, &b); double s = (b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) * 1e-9;
