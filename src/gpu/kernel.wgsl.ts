@@ -27,6 +27,8 @@ export interface KernelSpec {
   surface: GpuSurface;
   optimizer: GpuOptimizer;
   gaussian: boolean;
+  /** Full centred cross-products of the iterate in every step's record (spec.perStepCov). */
+  perStepCov: boolean;
 }
 
 export const WG = 64;
@@ -34,8 +36,8 @@ export const WG = 64;
 export function stateSlots(o: GpuOptimizer): number {
   return { sgd: 1, adam: 2, adagrad: 1, rmsprop: 3, adadelta: 2, lion: 1 }[o.kind];
 }
-/** Floats per workgroup record of a step's statistics: n, mean[d], m2[d], loss mean, loss m2. */
-export const recordSize = (d: number) => 3 + 2 * d;
+/** Floats per workgroup record of a step's statistics: n, mean[d], m2[d], loss mean, loss m2[, cross-products d×d]. */
+export const recordSize = (d: number, perStepCov = false) => 3 + 2 * d + (perStepCov ? d * d : 0);
 /** Extra floats at the last step: cross-products of x (d²), then update n, mean[d], cross-products (d²). */
 export const finalSize = (d: number) => 2 * d * d + 1 + d;
 
@@ -173,7 +175,7 @@ function optimizerCode(o: GpuOptimizer): { pre: string; body: string } {
 export function kernelWgsl(k: KernelSpec): string {
   const NS = stateSlots(k.optimizer);
   const opt = optimizerCode(k.optimizer);
-  const R = recordSize(k.d);
+  const R = recordSize(k.d, k.perStepCov);
   return /* wgsl */ `
 const D: u32 = ${k.d}u;
 const NS: u32 = ${NS}u;
@@ -304,7 +306,14 @@ fn reduce(@builtin(global_invocation_id) gid: vec3<u32>) {
   }
   aux[base + 1u + 2u * D] = lm;
   aux[base + 2u + 2u * D] = l2;
-  if ((st.flags & 4u) != 0u) {
+${k.perStepCov ? `  // Per-step covariance: the record's full centred cross-products of x.
+  let cb = base + 3u + 2u * D;
+  for (var i = 0u; i < D * D; i++) { aux[cb + i] = 0.0; }
+  for (var b = lo; b < hi; b++) {
+    if (tmeta[2u * b] == 0u) { continue; }
+    for (var i = 0u; i < D; i++) { for (var j = 0u; j < D; j++) { aux[cb + i * D + j] = aux[cb + i * D + j] + (x[b * D + i] - mloc[i]) * (x[b * D + j] - mloc[j]); } }
+  }
+` : ''}  if ((st.flags & 4u) != 0u) {
     // After the last step: full cross-products of x, then the update's mean and cross-products (same alive set).
     let fb = st.finalOffset + r * ${finalSize(k.d)}u;
     for (var i = 0u; i < D * D; i++) { aux[fb + i] = 0.0; }

@@ -89,7 +89,7 @@ export async function simulateGpuBatch(specs: SimulationSpec[], gpu: GpuRunner, 
   const cells: Cell[] = specs.map((spec) => {
     checkSpec(spec);
     const problem = buildProblem(spec.problem);
-    const stats = emptyStats(problem.surface.dim, spec.steps, bandStepList(spec), false);
+    const stats = emptyStats(problem.surface.dim, spec.steps, bandStepList(spec), spec.perStepCov ?? false);
     return { spec, problem, stats, tot: Array.from({ length: spec.steps + 1 }, () => ({ n: 0 })), ltot: Array.from({ length: spec.steps + 1 }, () => ({ n: 0 })), utot: { n: 0 }, units: 0, plans: new Set() };
   });
   const kernels = cells.map((c) => gpuKernelSpec(c.problem, c.spec));
@@ -107,7 +107,7 @@ export async function simulateGpuBatch(specs: SimulationSpec[], gpu: GpuRunner, 
   const d = ks.d;
   const T = first.steps;
   const NS = stateSlots(ks.optimizer);
-  const R = recordSize(d);
+  const R = recordSize(d, ks.perStepCov);
   const F = finalSize(d);
   const bands = cells[0].stats.bandSteps;
   const limit = first.divergenceLoss ?? Number.POSITIVE_INFINITY;
@@ -238,7 +238,9 @@ export async function simulateGpuBatch(specs: SimulationSpec[], gpu: GpuRunner, 
           const nw = part[base];
           if (nw === 0) continue;
           const fOff = (T + 1) * wgs * R + w * F;
-          merge(c.tot[r], s.mean, s.m2, r * d, nw, part.subarray(base + 1, base + 1 + d), part.subarray(base + 1 + d, base + 1 + 2 * d), d, r === T ? [[s.finalM2, part.subarray(fOff, fOff + d * d), 0]] : []);
+          const outers: Outer[] = r === T ? [[s.finalM2, part.subarray(fOff, fOff + d * d), 0]] : [];
+          if (s.cov) outers.push([s.cov, part.subarray(base + 3 + 2 * d, base + 3 + 2 * d + d * d), r * d * d, 0]);
+          merge(c.tot[r], s.mean, s.m2, r * d, nw, part.subarray(base + 1, base + 1 + d), part.subarray(base + 1 + d, base + 1 + 2 * d), d, outers);
           const lm = Float64Array.of(s.lossMean[r]);
           const l2 = Float64Array.of(s.lossM2[r]);
           merge(c.ltot[r], lm, l2, 0, nw, [part[base + 1 + 2 * d]], [part[base + 2 + 2 * d]], 1);

@@ -1,7 +1,7 @@
 /**
  * Which problems the WebGPU path runs, described for the WGSL generator: every built-in surface, custom mathjs
  * surfaces (WGSL generated from the expression and its symbolic gradient), every optimizer, Bernoulli and Gaussian
- * DropGrad, per-group rates, schedules and full-update drop. Kept paths and per-step covariances run on the CPU
+ * DropGrad, per-group rates, schedules and full-update drop, per-step covariances. Kept paths run on the CPU
  * engine (a reason is returned).
  */
 import type { Problem } from '../problem.ts';
@@ -25,7 +25,6 @@ export function gpuKernelSpec(problem: Problem, spec: SimulationSpec): KernelSpe
   else if (kind === 'expr') surface = { kind: 'expr', wgsl: expressionWgsl(problem.surface as ExpressionSurface) };
   else return `the WebGPU path has no kernel for surface ${kind}`;
   if (spec.keepPaths) return 'kept paths (keepPaths) are recorded by the CPU engine only';
-  if (spec.perStepCov) return 'per-step covariances (perStepCov) are recorded by the CPU engine only';
   if (problem.surface.dim > 128) return `dimension ${problem.surface.dim} > 128: the WebGPU kernel keeps one gradient per thread in registers`;
   const o = problem.optimizer;
   const wd = o.weightDecay;
@@ -51,5 +50,5 @@ export function gpuKernelSpec(problem: Problem, spec: SimulationSpec): KernelSpe
       optimizer = { kind: 'lion', b1: o.betas?.[0] ?? 0.9, b2: o.betas?.[1] ?? 0.99, weightDecay: wd ?? 0 };
       break;
   }
-  return { d: problem.surface.dim, surface, optimizer, gaussian: problem.drop.variant === 'gaussian' };
+  return { d: problem.surface.dim, surface, optimizer, gaussian: problem.drop.variant === 'gaussian', perStepCov: spec.perStepCov ?? false };
 }

@@ -104,6 +104,22 @@ describe.skipIf(!available)(`WebGPU path in ${where}`, () => {
     }
   }, 120_000);
 
+  it('per-step covariances on the device agree with the CPU engine', async () => {
+    const spec = { problem: { surface: { kind: 'quadratic', H: [[4, 1], [1, 2]], xStar: [1, -1] }, x0: [2, 0.5], optimizer: { name: 'sgd', lr: 0.1, momentum: 0.5 }, drop: { rate: 0.4 } } as ProblemConfig, samples: 1000, steps: 6, seed: 3, bandSteps: 0, perStepCov: true };
+    const g = await simulateGpu(spec, gpu);
+    const c = simulateSync(spec);
+    expect(g.perStep.cov).toHaveLength(7);
+    for (let t = 1; t <= 6; t++) {
+      for (let i = 0; i < 2; i++) {
+        for (let j = 0; j < 2; j++) {
+          const a = g.perStep.cov![t][i][j];
+          const b = c.perStep.cov![t][i][j];
+          expect(Math.abs(a - b), `Cov(x_${t})[${i}][${j}] ${a} vs ${b}`).toBeLessThan(1e-4 * Math.max(1e-3, Math.abs(c.perStep.cov![t][i][i]), Math.abs(b)));
+        }
+      }
+    }
+  }, 120_000);
+
   it('GPU Monte-Carlo agrees with the exact multi-step moments (z-scores)', async () => {
     const H = [
       [4, 1],
