@@ -45,6 +45,7 @@ export interface GpuSimulateOptions {
 
 const MAX_BINDING = 128 * 1024 * 1024;
 const STEP_BYTES = 64;
+const STEPS_PER_SUBMISSION = 32;
 const b64 = (v: ArrayBufferView) => Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
 const fromB64 = (s: string) => {
   const b = Buffer.from(s, 'base64');
@@ -213,11 +214,15 @@ export async function simulateGpuBatch(specs: SimulationSpec[], gpu: GpuRunner, 
         ...[2, 3, 4, 5, 6].map((i) => ({ binding: i, type: 'storage' as const, buffer: i })),
         ...[7, 8].map((i) => ({ binding: i, type: 'read-only-storage' as const, buffer: i })),
       ],
-      // One submission per step keeps every submission small (some drivers misbehave on very long passes).
-      submissions: Array.from({ length: T + 1 }, (_, r) => [
-        ...(r > 0 ? [{ entry: 'step', offset: (r - 1) * align, workgroups: wgs }] : []),
-        { entry: 'reduce', offset: r * align, workgroups: Math.ceil(wgs / 64) },
-      ]),
+      // Up to STEPS_PER_SUBMISSION steps per submission (each step: the update, then its reduction); every
+      // submission is awaited with its error scopes, so fewer of them wait less (measured on lavapipe, 262,144 × 40:
+      // 1.27 s one per step, 1.15–1.21 s all in one).
+      submissions: Array.from({ length: Math.ceil((T + 1) / STEPS_PER_SUBMISSION) }, (_, k) =>
+        Array.from({ length: Math.min(STEPS_PER_SUBMISSION, T + 1 - k * STEPS_PER_SUBMISSION) }, (_, j) => k * STEPS_PER_SUBMISSION + j).flatMap((r) => [
+          ...(r > 0 ? [{ entry: 'step', offset: (r - 1) * align, workgroups: wgs }] : []),
+          { entry: 'reduce', offset: r * align, workgroups: Math.ceil(wgs / 64) },
+        ]),
+      ),
       reads: [
         { buffer: 5, offset: partialOffset * 4, size: (auxLen - partialOffset) * 4 },
         { buffer: 6, offset: 0, size: counters.byteLength },
