@@ -172,10 +172,139 @@ function optimizerCode(o: GpuOptimizer): { pre: string; body: string } {
   }
 }
 
-export function kernelWgsl(k: KernelSpec): string {
+// Per-step covariance: the record's full centred cross-products of x (mloc = the record's means; lo…hi).
+function perStepCovCodeOf(): string {
+  return `  let cb = base + 3u + 2u * D;
+  for (var i = 0u; i < D * D; i++) { aux[cb + i] = 0.0; }
+  for (var b = lo; b < hi; b++) {
+    if (tmeta[2u * b] == 0u) { continue; }
+    for (var i = 0u; i < D; i++) { for (var j = 0u; j < D; j++) { aux[cb + i * D + j] = aux[cb + i * D + j] + (x[b * D + i] - mloc[i]) * (x[b * D + j] - mloc[j]); } }
+  }
+`;
+}
+
+// After the last step (record r of lo…hi, n alive, mloc their means): full cross-products of x, then the update's
+// mean and cross-products (same alive set).
+function finalCodeOf(k: KernelSpec): string {
+  return `    // After the last step: full cross-products of x, then the update's mean and cross-products (same alive set).
+    let fb = st.finalOffset + r * ${finalSize(k.d)}u;
+    for (var i = 0u; i < D * D; i++) { aux[fb + i] = 0.0; }
+    for (var b = lo; b < hi; b++) {
+      if (tmeta[2u * b] == 0u) { continue; }
+      for (var i = 0u; i < D; i++) { for (var j = 0u; j < D; j++) { aux[fb + i * D + j] = aux[fb + i * D + j] + (x[b * D + i] - mloc[i]) * (x[b * D + j] - mloc[j]); } }
+    }
+    let ub = fb + D * D;
+    aux[ub] = f32(n);
+    for (var i = 0u; i < D; i++) { mloc[i] = 0.0; }
+    for (var b = lo; b < hi; b++) {
+      if (tmeta[2u * b] == 0u) { continue; }
+      for (var i = 0u; i < D; i++) { mloc[i] = mloc[i] + aux[st.n + b * D + i]; }
+    }
+    for (var i = 0u; i < D; i++) { mloc[i] = mloc[i] / nf; aux[ub + 1u + i] = mloc[i]; }
+    for (var i = 0u; i < D * D; i++) { aux[ub + 1u + D + i] = 0.0; }
+    for (var b = lo; b < hi; b++) {
+      if (tmeta[2u * b] == 0u) { continue; }
+      for (var i = 0u; i < D; i++) { for (var j = 0u; j < D; j++) {
+        aux[ub + 1u + D + i * D + j] = aux[ub + 1u + D + i * D + j] + (aux[st.n + b * D + i] - mloc[i]) * (aux[st.n + b * D + j] - mloc[j]);
+      } }
+    }
+`;
+}
+
+/**
+ * Dimensions up to which the multi-step kernel exists. It is used on hardware GPUs only: on software rasterisers
+ * (lavapipe, llvmpipe, SwiftShader) workgroups with barriers run as coroutines and it measured 2.4× slower than
+ * one dispatch per step (lavapipe, 262,144 × 40 Rosenbrock: 2.3–2.6 s vs 1.0–1.1 s); on a GPU two dispatches per
+ * step cost more than the whole budget of the 1e11 trajectory-steps/s goal.
+ */
+export const MULTI_STEP_MAX_D = 8;
+
+/**
+ * `runSteps`: one dispatch runs steps st.t … st.p1 − 1; after each step the workgroup (64 trajectories, one record)
+ * reduces its statistics in workgroup memory — count, sums of x and of the loss, then centred squares — by a
+ * pairwise tree (fixed order, so the same bits for any chunking); thread 0 writes the record, per-step and final
+ * cross-products (serially, as \`reduce\` does). Records have the layout of \`reduce\`'s, at st.p2 + (r·wgs + w)·R.
+ * The band of record r is table[st.p3 + r].x (−1 for none). Flag 8: also write record 0 before the first step.
+ */
+function multiStepCode(k: KernelSpec): string {
+  const R = recordSize(k.d, k.perStepCov);
+  return `
+var<workgroup> wsum: array<f32, ${64 * (k.d + 1)}>;
+var<workgroup> wn: array<u32, 64>;
+var<private> mall: array<f32, ${k.d + 1}>;
+
+fn treeReduce(l: u32) {
+  for (var s = 32u; s > 0u; s = s >> 1u) {
+    if (l < s) {
+      wn[l] = wn[l] + wn[l + s];
+      for (var q = 0u; q <= D; q++) { wsum[q * 64u + l] = wsum[q * 64u + l] + wsum[q * 64u + l + s]; }
+    }
+    workgroupBarrier();
+  }
+}
+
+fn record(step: u32, b: u32, l: u32, r: u32, inRange: bool) {
+  let alive = inRange && tmeta[2u * b] != 0u;
+  wn[l] = select(0u, 1u, alive);
+  for (var q = 0u; q < D; q++) { var v = 0.0; if (alive) { v = x[b * D + q]; } wsum[q * 64u + l] = v; }
+  var lv = 0.0;
+  if (alive) { lv = aux[b]; }
+  wsum[D * 64u + l] = lv;
+  workgroupBarrier();
+  treeReduce(l);
+  let n = wn[0];
+  let nf = f32(n);
+  for (var q = 0u; q <= D; q++) { mall[q] = wsum[q * 64u] / max(nf, 1.0); }
+  workgroupBarrier();
+  wn[l] = 0u;
+  for (var q = 0u; q < D; q++) { var v = 0.0; if (alive) { let dv = x[b * D + q] - mall[q]; v = dv * dv; } wsum[q * 64u + l] = v; }
+  var l2v = 0.0;
+  if (alive) { let dl = lv - mall[D]; l2v = dl * dl; }
+  wsum[D * 64u + l] = l2v;
+  workgroupBarrier();
+  treeReduce(l);
+  let band = bitcast<i32>(table[st.p3 + step].x);
+  if (band >= 0 && alive) { atomicAdd(&counters[st.histOffset + ((b / st.slot) * st.bands + u32(band)) * BINS + histBin(lv)], 1u); }
+  if (l == 0u) {
+    let base = st.p2 + (step * (st.n / WGS) + r) * ${R}u;
+    aux[base] = nf;
+    if (n > 0u) {
+      for (var q = 0u; q < D; q++) { mloc[q] = mall[q]; aux[base + 1u + q] = mall[q]; aux[base + 1u + D + q] = wsum[q * 64u]; }
+      aux[base + 1u + 2u * D] = mall[D];
+      aux[base + 2u + 2u * D] = wsum[D * 64u];
+      let lo = r * WGS;
+      let hi = lo + WGS;
+${k.perStepCov ? perStepCovCodeOf() : ''}      if (step == st.T) {
+${finalCodeOf(k)}      }
+    }
+  }
+  workgroupBarrier();
+}
+
+@compute @workgroup_size(64)
+fn runSteps(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
+  let b = gid.x;
+  let l = lid.x;
+  let r = wid.x;
+  let inRange = b < st.n;
+  if ((st.flags & 8u) != 0u) { record(0u, b, l, r, inRange); }
+  for (var t = st.t; t < st.p1; t++) {
+    if (inRange && tmeta[2u * b] != 0u) { advance(b, t); }
+    storageBarrier();
+    record(t + 1u, b, l, r, inRange);
+    storageBarrier();
+  }
+}
+`;
+}
+
+/** The module for a kernel; `multiStep` adds the `runSteps` entry (d ≤ MULTI_STEP_MAX_D only). */
+export function kernelWgsl(k: KernelSpec, multiStep = false): string {
   const NS = stateSlots(k.optimizer);
   const opt = optimizerCode(k.optimizer);
   const R = recordSize(k.d, k.perStepCov);
+  const perStepCovCode = perStepCovCodeOf();
+  const finalCode = finalCodeOf(k);
   return /* wgsl */ `
 const D: u32 = ${k.d}u;
 const NS: u32 = ${NS}u;
@@ -219,8 +348,12 @@ fn step(@builtin(global_invocation_id) gid: vec3<u32>) {
   let b = gid.x;
   if (b >= st.n) { return; }
   if (tmeta[2u * b] == 0u) { return; }
+  advance(b, st.t);
+}
+
+// Step t of trajectory b (alive): gradient, DropGrad, optimizer, new point, loss, divergence.
+fn advance(b: u32, t: u32) {
   let o = b * D;
-  let t = st.t;
   let ua = table[2u * (b / st.slot)];
   let ub = table[2u * (b / st.slot) + 1u];
   let cell = ua.x;
@@ -229,7 +362,7 @@ fn step(@builtin(global_invocation_id) gid: vec3<u32>) {
   let csr = table[st.cellSteps + cell * st.T + t];
   let lr = bitcast<f32>(csr.x);
   let skipThr = csr.y;
-  let isLast = (st.flags & 1u) != 0u;
+  let isLast = t + 1u == st.T;
   if (skipThr != 0u) {
     let w = philox(vec4<u32>(0u, t, traj, 2u), key).x;
     if (w < skipThr) {
@@ -306,37 +439,9 @@ fn reduce(@builtin(global_invocation_id) gid: vec3<u32>) {
   }
   aux[base + 1u + 2u * D] = lm;
   aux[base + 2u + 2u * D] = l2;
-${k.perStepCov ? `  // Per-step covariance: the record's full centred cross-products of x.
-  let cb = base + 3u + 2u * D;
-  for (var i = 0u; i < D * D; i++) { aux[cb + i] = 0.0; }
-  for (var b = lo; b < hi; b++) {
-    if (tmeta[2u * b] == 0u) { continue; }
-    for (var i = 0u; i < D; i++) { for (var j = 0u; j < D; j++) { aux[cb + i * D + j] = aux[cb + i * D + j] + (x[b * D + i] - mloc[i]) * (x[b * D + j] - mloc[j]); } }
-  }
-` : ''}  if ((st.flags & 4u) != 0u) {
-    // After the last step: full cross-products of x, then the update's mean and cross-products (same alive set).
-    let fb = st.finalOffset + r * ${finalSize(k.d)}u;
-    for (var i = 0u; i < D * D; i++) { aux[fb + i] = 0.0; }
-    for (var b = lo; b < hi; b++) {
-      if (tmeta[2u * b] == 0u) { continue; }
-      for (var i = 0u; i < D; i++) { for (var j = 0u; j < D; j++) { aux[fb + i * D + j] = aux[fb + i * D + j] + (x[b * D + i] - mloc[i]) * (x[b * D + j] - mloc[j]); } }
-    }
-    let ub = fb + D * D;
-    aux[ub] = f32(n);
-    for (var i = 0u; i < D; i++) { mloc[i] = 0.0; }
-    for (var b = lo; b < hi; b++) {
-      if (tmeta[2u * b] == 0u) { continue; }
-      for (var i = 0u; i < D; i++) { mloc[i] = mloc[i] + aux[st.n + b * D + i]; }
-    }
-    for (var i = 0u; i < D; i++) { mloc[i] = mloc[i] / nf; aux[ub + 1u + i] = mloc[i]; }
-    for (var i = 0u; i < D * D; i++) { aux[ub + 1u + D + i] = 0.0; }
-    for (var b = lo; b < hi; b++) {
-      if (tmeta[2u * b] == 0u) { continue; }
-      for (var i = 0u; i < D; i++) { for (var j = 0u; j < D; j++) {
-        aux[ub + 1u + D + i * D + j] = aux[ub + 1u + D + i * D + j] + (aux[st.n + b * D + i] - mloc[i]) * (aux[st.n + b * D + j] - mloc[j]);
-      } }
-    }
-  }
+${k.perStepCov ? perStepCovCode : ''}  if ((st.flags & 4u) != 0u) {
+${finalCode}  }
 }
+${multiStep && k.d <= MULTI_STEP_MAX_D ? multiStepCode(k) : ''}
 `;
 }

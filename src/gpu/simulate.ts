@@ -18,7 +18,8 @@ import { type Problem, buildProblem } from '../problem.ts';
 import { threshold } from '../rng/keyed.ts';
 import { Buffer } from 'node:buffer';
 import type { GpuPlan } from './execute.ts';
-import { type KernelSpec, WG, finalSize, kernelWgsl, recordSize, stateSlots } from './kernel.wgsl.ts';
+import { type KernelSpec, MULTI_STEP_MAX_D, WG, finalSize, kernelWgsl, recordSize, stateSlots } from './kernel.wgsl.ts';
+import { isSoftwareAdapter } from './device.ts';
 import { gpuKernelSpec } from './spec.ts';
 
 export class GpuUnsupported extends Error {}
@@ -40,6 +41,8 @@ export interface GpuRunner {
 export interface GpuSimulateOptions {
   /** Largest unit of trajectories (rounded down to a multiple of the workgroup size). */
   maxChunk?: number;
+  /** Many steps per dispatch with in-workgroup reductions (d ≤ 8). Default: on hardware adapters only. */
+  multiStep?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -123,7 +126,9 @@ export async function simulateGpuBatch(specs: SimulationSpec[], gpu: GpuRunner, 
     for (let f = 0; f < c.spec.samples; f += slot) units.push({ cell: ci, first: f, count: Math.min(slot, c.spec.samples - f) });
   });
   const unitsPerPlan = Math.max(1, Math.floor(maxThreads / slot));
-  const wgsl = kernelWgsl(ks);
+  // Many steps per dispatch on hardware GPUs (kernel.wgsl.ts MULTI_STEP_MAX_D explains why not on software ones).
+  const multi = d <= MULTI_STEP_MAX_D && (o.multiStep ?? !isSoftwareAdapter(gpu.adapter));
+  const wgsl = kernelWgsl(ks, multi);
   const align = Math.max(STEP_BYTES, gpu.limits.minUniformBufferOffsetAlignment);
   const plans = Math.ceil(units.length / unitsPerPlan);
   for (let pi = 0; pi < plans; pi++) {
@@ -137,7 +142,10 @@ export async function simulateGpuBatch(specs: SimulationSpec[], gpu: GpuRunner, 
     const auxLen = finalOffset + wgs * F;
     // Per cell and step: learning rate, full-update drop threshold; drop rates per coordinate.
     // table: two 16-byte entries per unit, then one per (cell, step).
-    const table = new ArrayBuffer(Math.max(16, (2 * pu.length + planCells.length * T) * 16));
+    // The multi-step kernel also reads each record's band from the table: one entry per step 0 … T.
+    const bandTable = 2 * pu.length + planCells.length * T;
+    const table = new ArrayBuffer(Math.max(16, (bandTable + (multi ? T + 1 : 0)) * 16));
+    if (multi) for (let r = 0; r <= T; r++) new Int32Array(table, (bandTable + r) * 16, 1)[0] = bands.indexOf(r);
     const cs = (li: number, t: number) => (2 * pu.length + li * T + t) * 16;
     const rates = new ArrayBuffer(Math.max(16, planCells.length * T * d * 16));
     planCells.forEach((ci, li) => {
@@ -186,8 +194,28 @@ export async function simulateGpuBatch(specs: SimulationSpec[], gpu: GpuRunner, 
     const perUnitCounters = T + 1;
     const histOffset = pu.length * perUnitCounters;
     const counters = new Uint32Array(histOffset + pu.length * bands.length * HIST_BINS);
-    const uni = new ArrayBuffer((T + 1) * align);
-    for (let r = 0; r <= T; r++) {
+    // Uniforms: per step (the per-step kernels), or per chunk of steps (runSteps).
+    const chunks = Math.max(1, Math.ceil(T / STEPS_PER_SUBMISSION));
+    const uni = new ArrayBuffer(Math.max(T + 1, chunks) * align);
+    if (multi) {
+      for (let c = 0; c < chunks; c++) {
+        const u = new Uint32Array(uni, c * align, 16);
+        const t0 = c * STEPS_PER_SUBMISSION;
+        u[0] = t0;
+        u[1] = T;
+        u[2] = t0 === 0 ? 8 : 0;
+        new Float32Array(uni, c * align, 16)[4] = Math.min(limit, 3.4028234e38);
+        u[5] = n;
+        u[6] = slot;
+        u[8] = histOffset;
+        u[9] = finalOffset;
+        u[10] = bands.length;
+        u[11] = 2 * pu.length;
+        u[12] = Math.min(T, t0 + STEPS_PER_SUBMISSION);
+        u[13] = partialOffset;
+        u[14] = bandTable;
+      }
+    } else for (let r = 0; r <= T; r++) {
       const u = new Uint32Array(uni, r * align, 16);
       u[0] = r;
       u[1] = T;
@@ -217,12 +245,14 @@ export async function simulateGpuBatch(specs: SimulationSpec[], gpu: GpuRunner, 
       // Up to STEPS_PER_SUBMISSION steps per submission (each step: the update, then its reduction); every
       // submission is awaited with its error scopes, so fewer of them wait less (measured on lavapipe, 262,144 × 40:
       // 1.27 s one per step, 1.15–1.21 s all in one).
-      submissions: Array.from({ length: Math.ceil((T + 1) / STEPS_PER_SUBMISSION) }, (_, k) =>
-        Array.from({ length: Math.min(STEPS_PER_SUBMISSION, T + 1 - k * STEPS_PER_SUBMISSION) }, (_, j) => k * STEPS_PER_SUBMISSION + j).flatMap((r) => [
-          ...(r > 0 ? [{ entry: 'step', offset: (r - 1) * align, workgroups: wgs }] : []),
-          { entry: 'reduce', offset: r * align, workgroups: Math.ceil(wgs / 64) },
-        ]),
-      ),
+      submissions: multi
+        ? Array.from({ length: chunks }, (_, c) => [{ entry: 'runSteps', offset: c * align, workgroups: wgs }])
+        : Array.from({ length: Math.ceil((T + 1) / STEPS_PER_SUBMISSION) }, (_, k) =>
+            Array.from({ length: Math.min(STEPS_PER_SUBMISSION, T + 1 - k * STEPS_PER_SUBMISSION) }, (_, j) => k * STEPS_PER_SUBMISSION + j).flatMap((r) => [
+              ...(r > 0 ? [{ entry: 'step', offset: (r - 1) * align, workgroups: wgs }] : []),
+              { entry: 'reduce', offset: r * align, workgroups: Math.ceil(wgs / 64) },
+            ]),
+          ),
       reads: [
         { buffer: 5, offset: partialOffset * 4, size: (auxLen - partialOffset) * 4 },
         { buffer: 6, offset: 0, size: counters.byteLength },

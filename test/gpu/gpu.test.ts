@@ -120,6 +120,37 @@ describe.skipIf(!available)(`WebGPU path in ${where}`, () => {
     }
   }, 120_000);
 
+  it('the multi-step kernel (hardware GPUs) agrees with the per-step kernel and the CPU engine; its chunking changes no bit', async () => {
+    // One case with divergence, full-update drop and groups (each multi-step module takes lavapipe ~20 s to compile cold).
+    const cases: ProblemConfig[] = [
+      { surface: { kind: 'rosenbrock' }, x0: [-1.2, 1], optimizer: { name: 'sgd', lr: 1e-3, momentum: 0.9 }, drop: { rate: 0.3, fullUpdateDrop: 0.2, groups: { y: { indices: [1], rate: 0.5 } } } },
+    ];
+    for (const problem of cases) {
+      const spec = { problem, samples: 700, steps: 40, seed: 8, bandSteps: 4, perStepCov: true, divergenceLoss: 50 };
+      const multi = await simulateGpu(spec, gpu, { multiStep: true });
+      const single = await simulateGpu(spec, gpu, { multiStep: false });
+      const c = simulateSync(spec);
+      const label = problem.optimizer.name;
+      // Same trajectories (same per-trajectory arithmetic); only the record sums' order differs.
+      expect(multi.diverged, label).toBe(single.diverged);
+      expect(multi.diverged, `${label}: the case diverges somewhere`).toBeGreaterThan(0);
+      expect(multi.perStep.n, label).toEqual(single.perStep.n);
+      expect(JSON.stringify(multi.bands), label).toBe(JSON.stringify(single.bands));
+      multi.mean.forEach((m, i) => expect(rel(m, single.mean[i]), `${label}: E[x_${i}] multi vs per-step`).toBeLessThan(1e-5));
+      multi.mean.forEach((m, i) => expect(rel(m, c.mean[i]), `${label}: E[x_${i}] multi vs CPU`).toBeLessThan(1e-3));
+      expect(rel(multi.meanLoss, c.meanLoss), `${label}: loss`).toBeLessThan(1e-3);
+      expect(rel(multi.perStep.cov![40][0][0], c.perStep.cov![40][0][0]), `${label}: Var`).toBeLessThan(1e-3);
+      expect(rel(multi.update.mean[0], c.update.mean[0]), `${label}: update`).toBeLessThan(1e-3);
+      const chunked = await simulateGpu(spec, gpu, { multiStep: true, maxChunk: 256 });
+      const strip = ({ seconds, chunks, ...r }: typeof multi) => {
+        void [seconds, chunks];
+        return JSON.stringify(r);
+      };
+      expect(chunked.chunks).toBe(3);
+      expect(strip(chunked), label).toBe(strip(multi));
+    }
+  }, 300_000);
+
   it('GPU Monte-Carlo agrees with the exact multi-step moments (z-scores)', async () => {
     const H = [
       [4, 1],
