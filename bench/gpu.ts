@@ -7,7 +7,8 @@
  * SwiftShader and on OpenGL ES (llvmpipe).
  */
 import { simulate } from '../src/analysis/mc/index.ts';
-import { hasMesaEgl, nodeBackend } from '../src/gpu/device.ts';
+import { hasMesaEgl, isSoftwareAdapter, nodeBackend } from '../src/gpu/device.ts';
+import { MULTI_STEP_MAX_D } from '../src/gpu/kernel.wgsl.ts';
 import { chromiumRunner, nodeRunner } from '../src/gpu/runners.ts';
 import { type GpuRunner, simulateGpu } from '../src/gpu/simulate.ts';
 import type { ProblemConfig } from '../src/problem.ts';
@@ -55,6 +56,12 @@ export async function benchGpu(): Promise<void> {
       const gps = (samples * steps) / g.seconds;
       const cps = (samples * steps) / c.seconds;
       console.log(`${name.padEnd(24)} ${samples} × ${steps}: WebGPU ${gps.toExponential(2)} /s (${g.seconds.toFixed(2)} s, ${runner.adapter}); CPU ${cps.toExponential(2)} /s (${c.kernel}); ratio ${(gps / cps).toFixed(2)}`);
+      if (d <= MULTI_STEP_MAX_D && name === workloads[0][0]) {
+        // The other kernel, for comparison: one dispatch per step on hardware, many steps per dispatch on software.
+        const multi = isSoftwareAdapter(runner.adapter);
+        const o = await simulateGpu(spec, runner, { multiStep: multi });
+        console.log(`${''.padEnd(24)} ${multi ? 'multi-step kernel' : 'per-step kernel'}: ${((samples * steps) / o.seconds).toExponential(2)} /s (${o.seconds.toFixed(2)} s)`);
+      }
     }
     await runner.close();
   }
