@@ -123,8 +123,9 @@ function direction(o: FastOptimizer): string {
 function lossTerm(s: StepVariant['surface'], withTerm: boolean): string {
   const fin = vstore(atB('FIN'), and(vload(atB('FIN')), F('eq', F('sub', lg('xn'), lg('xn')), ZERO)));
   if (s === 'diagonal') {
-    return `${fin}
-        ${ls('r', F('sub', lg('xn'), lg('xs')))}
+    // No finiteness row here: a non-finite coordinate always makes this sum non-finite (h·∞ = ±∞, 0·∞ = NaN), which
+    // the verdict catches, so the result is the same as checking every coordinate.
+    return `${ls('r', F('sub', lg('xn'), lg('xs')))}
         ${vstore(atB('ACC'), F('add', vload(atB('ACC')), F('mul', lg('r'), F('mul', lg('hd'), lg('r')))))}`;
   }
   if (s === 'rosenbrock' && withTerm) {
@@ -163,7 +164,7 @@ function update(v: StepVariant): string {
     ${v.surface === 'rosenbrock' ? `${ls('ra', splatOf(g('ra')))}
     ${ls('rb', splatOf(g('rb')))}` : ''}
     ${fused(v.surface) ? forPairs(`${vstore(atB('ACC'), ZERO)}
-      ${vstore(atB('FIN'), ONES)}`) : ''}
+      ${diag ? '' : vstore(atB('FIN'), ONES)}`) : ''}
     ${forRows(`${ls('k', add(`(i32.mul ${lg('slot')} ${g('d')})`, lg('i')))}
       ${ls('thr', splatOf(scalarAt('THR', lg('k'))))}
       ${ls('q', splatOf(scalarAt('QT', lg('k'))))}
@@ -194,7 +195,7 @@ function value(s: StepVariant['surface']): string {
     return `${head}
     ${forPairs(`${ls('act', vload(atB('ACT')))}
       (if (v128.any_true ${lg('act')}) (then
-        ${ls('fin', vload(atB('FIN')))}
+        ${ls('fin', s === 'diagonal' ? ONES : vload(atB('FIN')))}
         ${ls('acc', vload(atB('ACC')))}
         ${s === 'diagonal' ? ls('acc', F('add', F('mul', splat(0.5), lg('acc')), splatOf(g('qc')))) : ''}
         ${verdict}))`)}
