@@ -46,7 +46,7 @@ export const wasmReady = () => wabt !== null && !process.env.DROPGRAD_NO_WASM;
 
 /** Byte offsets of the arrays in memory (set per block). */
 const ARRAYS = [
-  'X', 'M1', 'M2', 'G', 'E', 'LAST', 'ACC', 'FIN', 'ALIVE', 'ACT', 'FIRST', 'CNT', 'LOSS', 'BCV1', 'BCV2', 'ALIVE8', 'WORDS', 'SKIPW',
+  'X', 'M1', 'M2', 'G', 'E', 'LAST', 'ACC', 'ALIVE', 'ACT', 'FIRST', 'CNT', 'LOSS', 'BCV1', 'BCV2', 'ALIVE8', 'WORDS', 'SKIPW',
   'HD', 'XS', 'H', 'BC1', 'BC2', 'HIST', 'HLO', 'HHI', 'ETA', 'THR', 'QT', 'SKT', 'FLAG', 'ON', 'OMEAN', 'OM2', 'OLM', 'OL2', 'ODIV', 'COV', 'MEANV',
 ] as const;
 /** Integer parameters of a block. */
@@ -177,7 +177,7 @@ export function runWasmBlock(job: FastJob, rec: BlockRecorder): void {
   const sizes: Record<(typeof ARRAYS)[number], number> = {
     X: row * d, M1: row * d, M2: job.optimizer.kind === 'adam' ? row * d : 0, G: surface.kind === 'quadratic' && surface.diag ? 0 : row * d,
     E: surface.kind === 'quadratic' && !surface.diag ? row * d : 0, LAST: row * d,
-    ACC: row, FIN: row, ALIVE: row, ACT: row, FIRST: row, CNT: row, LOSS: row, BCV1: row, BCV2: row, ALIVE8: Bp,
+    ACC: row, ALIVE: row, ACT: row, FIRST: row, CNT: row, LOSS: row, BCV1: row, BCV2: row, ALIVE8: Bp,
     WORDS: 4 * nblk * Bp * 4, SKIPW: 4 * Bp * 4,
     HD: d * 8, XS: d * 8, H: surface.kind === 'quadratic' ? d * d * 8 : 0,
     HIST: rec.stats.bandSteps.length * HIST_BINS * 4, HLO: rec.stats.bandSteps.length * 4, HHI: rec.stats.bandSteps.length * 4,
