@@ -18,7 +18,8 @@ const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
 /**
  * log₂(1 + f) on [0, 1): degree-8 least-squares fit at Chebyshev nodes, |error| < 5e-8 (in log₂ units, far
- * below a bin's 0.052); coefficients from c₀ up. Evaluated by Horner's rule, the same operations in every path.
+ * below a bin's 0.052); coefficients from c₀ up. Evaluated by Estrin's scheme (dependency depth 5 instead of
+ * Horner's 16, which dominated the binning), the same operations in every path.
  */
 export const LOG2_1P = [
   4.8863575630164746e-8, 1.4426867778262504, -0.7211146144078842, 0.4783235448984802, -0.3459960125435308, 0.23923166319550274,
@@ -36,7 +37,11 @@ function log10Abs(a: number): number {
   u32[1] = (hi & 0xfffff) | 0x3ff00000;
   const f = f64[0] - 1;
   const c = LOG2_1P;
-  const p = ((((((((c[8] * f + c[7]) * f + c[6]) * f + c[5]) * f + c[4]) * f + c[3]) * f + c[2]) * f + c[1]) * f + c[0]);
+  const f2 = f * f;
+  const f4 = f2 * f2;
+  const b0 = c[0] + c[1] * f + f2 * (c[2] + c[3] * f);
+  const b1 = c[4] + c[5] * f + f2 * (c[6] + c[7] * f);
+  const p = b0 + f4 * b1 + f4 * f4 * c[8];
   return (e + p) * LOG10_2;
 }
 

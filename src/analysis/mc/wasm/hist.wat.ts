@@ -7,11 +7,17 @@
 import { BINS_PER_DECADE, HIST_BINS, LOG10_2, LOG2_1P, LOG_MIN, MIN_ABS, SIDE, ZERO } from '../histogram.ts';
 import { lit } from './wat.ts';
 
-/** c₈·f + c₇, then ·f + c₆, … + c₀: the JavaScript's Horner order. */
-function horner(): string {
-  let e = `(f64.const ${lit(LOG2_1P[8])})`;
-  for (let k = 7; k >= 0; k--) e = `(f64.add (f64.mul ${e} (local.get $f)) (f64.const ${lit(LOG2_1P[k])}))`;
-  return e;
+/**
+ * Estrin's scheme, in the JavaScript's order (histogram.ts log10Abs): b0 = c0 + c1·f + f²·(c2 + c3·f),
+ * b1 = c4 + c5·f + f²·(c6 + c7·f), p = b0 + f⁴·b1 + f⁴·f⁴·c8 (JavaScript's left-to-right + and ·).
+ */
+function estrin(): string {
+  const c = (k: number) => `(f64.const ${lit(LOG2_1P[k])})`;
+  const F = '(local.get $f)';
+  const f2 = `(f64.mul ${F} ${F})`;
+  const f4 = `(f64.mul ${f2} ${f2})`;
+  const pair = (a: number) => `(f64.add (f64.add ${c(a)} (f64.mul ${c(a + 1)} ${F})) (f64.mul ${f2} (f64.add ${c(a + 2)} (f64.mul ${c(a + 3)} ${F}))))`;
+  return `(f64.add (f64.add ${pair(0)} (f64.mul ${f4} ${pair(4)})) (f64.mul (f64.mul ${f4} ${f4}) ${c(8)}))`;
 }
 
 export const HIST_WAT = `
@@ -37,7 +43,7 @@ export const HIST_WAT = `
                 (f64.mul
                   (f64.add
                     (f64.convert_i32_s (i32.sub (i32.and (i32.shr_u (local.get $hi) (i32.const 20)) (i32.const 0x7ff)) (i32.const 1023)))
-                    ${horner()})
+                    ${estrin()})
                   (f64.const ${lit(LOG10_2)}))
                 (f64.const ${lit(LOG_MIN)}))
               (f64.const ${BINS_PER_DECADE})))))
