@@ -34,8 +34,9 @@ function spawn(): PoolWorker {
   return pw;
 }
 
-/** Borrows `n` workers (starting the missing ones) for one job; `release` hands them back. */
-export function borrow(n: number): { job: number; workers: PoolWorker[]; release: () => void } {
+/** Borrows `n` workers (starting the missing ones: `started`) for one job; `release` hands them back. */
+export function borrow(n: number): { job: number; workers: PoolWorker[]; started: number; release: () => void } {
+  const started = Math.max(0, n - workers.length);
   while (workers.length < n) workers.push(spawn());
   const mine = workers.slice(0, n);
   for (const w of mine) w.worker.ref();
@@ -43,6 +44,7 @@ export function borrow(n: number): { job: number; workers: PoolWorker[]; release
   return {
     job,
     workers: mine,
+    started,
     release: () => {
       for (const w of mine) {
         w.onReply = null;
