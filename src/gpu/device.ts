@@ -43,8 +43,11 @@ export const hasMesaEgl = () => process.platform === 'linux' && MESA_EGL.some((f
 /** The ICD file of the project's unpacked lavapipe, when scripts/setup-lavapipe.sh has run. */
 export const VENDORED_LAVAPIPE = fileURLToPath(new URL('../../.vendor/mesa/lvp_icd.json', import.meta.url));
 
+/** Dawn's backends in Node: a registered Vulkan driver, the project's unpacked lavapipe, OpenGL ES on llvmpipe. */
+export type NodeBackend = 'vulkan' | 'lavapipe' | 'opengles';
+
 /** Which Dawn backend to ask in Node, or null when none can give an adapter here. */
-export function nodeBackend(): 'vulkan' | 'lavapipe' | 'opengles' | null {
+export function nodeBackend(): NodeBackend | null {
   const forced = process.env.DROPGRAD_WEBGPU_BACKEND;
   if (forced === 'vulkan' || forced === 'opengles') return forced;
   if (vulkanDriversPresent()) return 'vulkan';
@@ -69,7 +72,7 @@ const keepAlive: unknown[] = [];
  * The adapter and device, or null when none exists (never throws for a missing adapter); one per process and
  * backend. `backend` picks Dawn's backend in Node (default: `nodeBackend()`).
  */
-export function getGpu(backend: 'vulkan' | 'lavapipe' | 'opengles' | null = nodeBackend()): Promise<Gpu | null> {
+export function getGpu(backend: NodeBackend | null = nodeBackend()): Promise<Gpu | null> {
   const key = backend ?? 'none';
   const hit = cached.get(key);
   if (hit) return hit;

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { CHROMIUM, chromiumAvailable } from '../report/browser.ts';
 import { ParameterError } from '../errors.ts';
-import { HOW_TO_GET_AN_ADAPTER, getGpu, isSoftwareAdapter, nodeBackend } from './device.ts';
+import { HOW_TO_GET_AN_ADAPTER, type NodeBackend, getGpu, isSoftwareAdapter, nodeBackend } from './device.ts';
 import { type Codec, executePlan, type GpuPlan } from './execute.ts';
 import type { GpuRunner } from './simulate.ts';
 
@@ -22,7 +22,7 @@ const NODE_CODEC: Codec = {
 };
 
 /** Node's Dawn adapter, or null when there is none. */
-export async function nodeRunner(backend?: 'vulkan' | 'lavapipe' | 'opengles'): Promise<(GpuRunner & { close(): Promise<void> }) | null> {
+export async function nodeRunner(backend?: NodeBackend): Promise<(GpuRunner & { close(): Promise<void> }) | null> {
   const gpu = await getGpu(backend);
   if (!gpu) return null;
   return {

@@ -194,42 +194,21 @@ export async function simulateGpuBatch(specs: SimulationSpec[], gpu: GpuRunner, 
     const perUnitCounters = T + 1;
     const histOffset = pu.length * perUnitCounters;
     const counters = new Uint32Array(histOffset + pu.length * bands.length * HIST_BINS);
-    // Uniforms: per step (the per-step kernels), or per chunk of steps (runSteps).
+    // Uniforms (struct Step in kernel.wgsl.ts): per step for the per-step kernels, per chunk of steps for runSteps.
     const chunks = Math.max(1, Math.ceil(T / STEPS_PER_SUBMISSION));
     const uni = new ArrayBuffer(Math.max(T + 1, chunks) * align);
+    const writeStep = (k: number, t: number, flags: number, band: number, record: number, more: number[] = []) => {
+      const u = new Uint32Array(uni, k * align, 16);
+      u.set([t, T, flags, band >>> 0, 0, n, slot, record, histOffset, finalOffset, bands.length, 2 * pu.length, ...more]);
+      new Float32Array(uni, k * align, 16)[4] = Math.min(limit, 3.4028234e38);
+    };
     if (multi) {
       for (let c = 0; c < chunks; c++) {
-        const u = new Uint32Array(uni, c * align, 16);
         const t0 = c * STEPS_PER_SUBMISSION;
-        u[0] = t0;
-        u[1] = T;
-        u[2] = t0 === 0 ? 8 : 0;
-        new Float32Array(uni, c * align, 16)[4] = Math.min(limit, 3.4028234e38);
-        u[5] = n;
-        u[6] = slot;
-        u[8] = histOffset;
-        u[9] = finalOffset;
-        u[10] = bands.length;
-        u[11] = 2 * pu.length;
-        u[12] = Math.min(T, t0 + STEPS_PER_SUBMISSION);
-        u[13] = partialOffset;
-        u[14] = bandTable;
+        // flag 8: write record 0 first; p1 = last step + 1, p2 = records' base, p3 = the band table.
+        writeStep(c, t0, t0 === 0 ? 8 : 0, -1, 0, [Math.min(T, t0 + STEPS_PER_SUBMISSION), partialOffset, bandTable]);
       }
-    } else for (let r = 0; r <= T; r++) {
-      const u = new Uint32Array(uni, r * align, 16);
-      u[0] = r;
-      u[1] = T;
-      u[2] = (r === T - 1 ? 1 : 0) | (r === T ? 4 : 0);
-      new Int32Array(uni, r * align, 16)[3] = bands.indexOf(r);
-      new Float32Array(uni, r * align, 16)[4] = Math.min(limit, 3.4028234e38);
-      u[5] = n;
-      u[6] = slot;
-      u[7] = partialOffset + r * wgs * R;
-      u[8] = histOffset;
-      u[9] = finalOffset;
-      u[10] = bands.length;
-      u[11] = 2 * pu.length;
-    }
+    } else for (let r = 0; r <= T; r++) writeStep(r, r, r === T ? 4 : 0, bands.indexOf(r), partialOffset + r * wgs * R);
     const plan: GpuPlan = {
       wgsl,
       buffers: [uni, rates, x, st, meta, aux, counters, consts, table].map((a, i) => {

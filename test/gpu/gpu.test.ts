@@ -21,6 +21,12 @@ import { expectZ } from '../helpers/stats.ts';
 if (!chromiumAvailable() && process.env.CI === 'true') throw new Error('Chromium is required under CI=true for the WebGPU tests (scripts/setup-system.sh)');
 if (!nodeBackend() && process.env.CI === 'true') throw new Error("Mesa's EGL (or a Vulkan driver) is required under CI=true for Node's WebGPU tests (scripts/setup-system.sh)");
 
+/** A GPU result without its timing and chunk count: what must not change with chunking or batching. */
+const bits = ({ seconds, chunks, ...r }: { seconds: number; chunks: number }) => {
+  void [seconds, chunks];
+  return JSON.stringify(r);
+};
+
 const RUNNERS: [string, boolean, () => Promise<Runner | null>][] = [
   ['headless Chromium', chromiumAvailable(), chromiumRunner],
   [`Node's Dawn (${nodeBackend()})`, nodeBackend() !== null, () => nodeRunner()],
@@ -142,12 +148,8 @@ describe.skipIf(!available)(`WebGPU path in ${where}`, () => {
       expect(rel(multi.perStep.cov![40][0][0], c.perStep.cov![40][0][0]), `${label}: Var`).toBeLessThan(1e-3);
       expect(rel(multi.update.mean[0], c.update.mean[0]), `${label}: update`).toBeLessThan(1e-3);
       const chunked = await simulateGpu(spec, gpu, { multiStep: true, maxChunk: 256 });
-      const strip = ({ seconds, chunks, ...r }: typeof multi) => {
-        void [seconds, chunks];
-        return JSON.stringify(r);
-      };
       expect(chunked.chunks).toBe(3);
-      expect(strip(chunked), label).toBe(strip(multi));
+      expect(bits(chunked), label).toBe(bits(multi));
     }
   }, 300_000);
 
@@ -169,11 +171,7 @@ describe.skipIf(!available)(`WebGPU path in ${where}`, () => {
     const many = await simulateGpu(spec, gpu, { maxChunk: 256 });
     expect(one.chunks).toBe(1);
     expect(many.chunks).toBe(4);
-    const strip = ({ seconds, chunks, ...r }: typeof one) => {
-      void [seconds, chunks];
-      return JSON.stringify(r);
-    };
-    expect(strip(many)).toBe(strip(one));
+    expect(bits(many)).toBe(bits(one));
   }, 120_000);
 });
 
@@ -209,11 +207,7 @@ describe.skipIf(!chromiumAvailable())('grid batching on the GPU', () => {
       expect(progress).toBe(1);
       for (let i = 0; i < specs.length; i++) {
         const single = await simulateGpu(specs[i], gpu);
-        const strip = ({ seconds, chunks, ...r }: typeof single) => {
-          void [seconds, chunks];
-          return JSON.stringify(r);
-        };
-        expect(strip(batch[i]), `cell ${i}`).toBe(strip(single));
+        expect(bits(batch[i]), `cell ${i}`).toBe(bits(single));
       }
       await expect(simulateGpuBatch([specs[0], { ...specs[1], steps: 7 }], gpu)).rejects.toThrow(/same kernel, steps/);
     } finally {

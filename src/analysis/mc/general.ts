@@ -58,13 +58,7 @@ export function runGeneralBlock(job: BlockJob, rec: BlockRecorder): void {
         if (!Number.isFinite(xb[i])) finite = false;
       }
       if (t === steps - 1) last.set(u, b * d);
-      const l = surface.value(xb);
-      if (!finite || !Number.isFinite(l) || l > divergenceLoss) {
-        alive[b] = 0;
-        rec.stats.diverged[t + 1]++;
-        continue;
-      }
-      loss[b] = l;
+      rec.settle(t, b, finite, surface.value(xb), divergenceLoss, loss, alive);
     }
     rec.record(t + 1, x, loss, alive, B);
   }

@@ -179,13 +179,7 @@ export function runFastBlock(job: FastJob, rec: BlockRecorder): void {
       }
       let finite = true;
       for (let i = 0; i < d; i++) if (!Number.isFinite(x[o + i])) finite = false;
-      const l = value(surface, x, o, e);
-      if (!finite || !Number.isFinite(l) || l > job.divergenceLoss) {
-        alive[b] = 0;
-        rec.stats.diverged[t + 1]++;
-        continue;
-      }
-      loss[b] = l;
+      rec.settle(t, b, finite, value(surface, x, o, e), job.divergenceLoss, loss, alive);
     }
     rec.record(t + 1, x, loss, alive, B);
   }

@@ -156,6 +156,17 @@ export class BlockRecorder {
     this.finish(t, loss, alive, B, x, d, 1);
   }
 
+  /**
+   * The verdict on trajectory b after step t (the x of step t + 1): diverged when a coordinate or the loss is
+   * non-finite or the loss exceeds `limit` (counted and stopped), otherwise its loss is kept.
+   */
+  settle(t: number, b: number, finite: boolean, l: number, limit: number, loss: Float64Array, alive: Uint8Array): void {
+    if (!finite || !Number.isFinite(l) || l > limit) {
+      alive[b] = 0;
+      this.stats.diverged[t + 1]++;
+    } else loss[b] = l;
+  }
+
   /** Whether step t needs full cross-products (per-step covariance, or the last step). */
   needsCov(t: number): boolean {
     return this.stats.cov !== null || t === this.stats.steps;

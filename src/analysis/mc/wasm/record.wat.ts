@@ -9,7 +9,7 @@
  * $record(slot, withCov) writes n to ON[slot], the means and centred sums to OMEAN/OM2[slot·d + i], the loss
  * mean and centred sum to OLM/OL2[slot], and (withCov) the d×d cross-products to COV.
  */
-import { F, ZERO, add, and, forLoop, forRows, g, lg, ls, popcount, vload } from './wat.ts';
+import { F, ZERO, add, and, forCols, forLoop, forRows, g, lg, ls, popcount, vload } from './wat.ts';
 
 /** Accumulates `term(q)` (the pair at byte offset q) and `term(q + 16)` over quads into $s01, $s23. */
 const quads = (term: (pair: string, alive: string) => string) => `${ls('s01', ZERO)}
@@ -36,16 +36,9 @@ const rowMeans = (src: string) => forRows(`${quads((pair) => row(src, lg('ri'), 
       (f64.store ${out('MEANV', lg('i'))} (f64.div ${combined} (local.get $nf)))`);
 /** Full centred cross-products of the rows of `src` into COV. */
 const crossProducts = (src: string) => forRows(`${ls('mi', meanOf(lg('i')))}
-        ${forLoop(
-          'j',
-          '(i32.const 0)',
-          g('d'),
-          '(i32.const 1)',
-          `${ls('rj', `(i32.mul ${lg('j')} ${g('ROW')})`)}
-          ${ls('mj', meanOf(lg('j')))}
+        ${forCols(`${ls('mj', meanOf(lg('j')))}
           ${quads((pair) => F('mul', F('sub', row(src, lg('ri'), pair), lg('mi')), F('sub', row(src, lg('rj'), pair), lg('mj'))))}
-          (f64.store ${out('COV', add(`(i32.mul ${lg('i')} ${g('d')})`, lg('j')))} ${combined})`,
-        )}`);
+          (f64.store ${out('COV', add(`(i32.mul ${lg('i')} ${g('d')})`, lg('j')))} ${combined})`)}`);
 const LOCALS = `(local $i i32) (local $ri i32) (local $j i32) (local $rj i32) (local $p i32) (local $n i32) (local $nf f64)
     (local $lm f64) (local $s01 v128) (local $s23 v128) (local $mi v128) (local $mj v128)`;
 

@@ -7,7 +7,7 @@
  * Generated per (surface, optimizer, options) so that the optimizer's constants are literals.
  */
 import type { FastOptimizer, FastSurface } from '../kernels.ts';
-import { F, ONES, ZERO, add, and, at, atB, forLoop, forPairs, forRows, g, lg, ls, popcount, sel, splat, splatOf, vload, vstore } from './wat.ts';
+import { F, ONES, ZERO, add, and, at, atB, forCols, forPairs, forRows, g, lg, ls, popcount, sel, splat, splatOf, vload, vstore } from './wat.ts';
 
 export interface StepVariant {
   surface: FastSurface['kind'] | 'diagonal';
@@ -74,15 +74,8 @@ function hx(): string {
   return `${forRows(`${ls('v', splatOf(scalarAt('XS', lg('i'))))}
       ${forPairs(vstore(at('E'), F('sub', vload(at('X')), lg('v'))))}`)}
     ${forRows(`${forPairs(vstore(at('G'), ZERO))}
-      ${forLoop(
-        'j',
-        '(i32.const 0)',
-        g('d'),
-        '(i32.const 1)',
-        `${ls('rj', `(i32.mul ${lg('j')} ${g('ROW')})`)}
-        ${ls('v', splatOf(scalarAt('H', add(`(i32.mul ${lg('i')} ${g('d')})`, lg('j')))))}
-        ${forPairs(vstore(at('G'), F('add', vload(at('G')), F('mul', lg('v'), vload(at('E', lg('rj')))))))}`,
-      )}`)}`;
+      ${forCols(`${ls('v', splatOf(scalarAt('H', add(`(i32.mul ${lg('i')} ${g('d')})`, lg('j')))))}
+        ${forPairs(vstore(at('G'), F('add', vload(at('G')), F('mul', lg('v'), vload(at('E', lg('rj')))))))}`)}`)}`;
 }
 
 /** The optimizer's direction u from the masked gradient gi at x (state rows M1, M2 updated where $act). */

@@ -48,5 +48,10 @@ export const forRows = (body: string, from = '(i32.const 0)', to = g('d')) =>
   forLoop('i', from, to, '(i32.const 1)', `(local.set $ri (i32.mul (local.get $i) ${g('ROW')}))
       ${body}`);
 
+/** Columns j = 0 … d − 1 (inside a row loop), with $rj = j · row bytes. */
+export const forCols = (body: string) =>
+  forLoop('j', '(i32.const 0)', g('d'), '(i32.const 1)', `(local.set $rj (i32.mul (local.get $j) ${g('ROW')}))
+        ${body}`);
+
 /** Pairs of trajectories: $p = 0, 16, … < row bytes. */
 export const forPairs = (body: string) => forLoop('p', '(i32.const 0)', g('ROW'), '(i32.const 16)', body);
