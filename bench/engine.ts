@@ -23,22 +23,33 @@ interface Row {
   kernel: string;
 }
 
-async function run(workload: string, problem: ProblemConfig, samples: number, steps: number): Promise<Row> {
+/** Warm calls per configuration: successive calls on this machine vary by ±20% (other tenants, warm-up), so the median is printed. */
+const REPEATS = 5;
+
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+
+async function run(workload: string, problem: ProblemConfig, samples: number, steps: number, repeats: number): Promise<Row> {
   const spec = { problem, samples, steps, seed: 1, bandSteps: 50 };
-  let best: { perSecond: number; seconds: number; kernel: string; workers: number } | null = null;
+  let best: Row | null = null;
   // All cores (the first call also starts the pool's workers, about 0.6 s, reported apart), then this thread alone.
   for (const workers of [defaultWorkers(), 0]) {
-    const cold = workers > 0 && poolSize() < workers;
-    for (const label of cold ? ['cold', 'warm'] : ['warm']) {
+    if (workers > 0 && poolSize() < workers) {
       const r = await simulate(spec, { workers });
-      const perSecond = (samples * steps) / r.seconds;
-      const note = label === 'cold' ? ', first call: includes starting the workers' : '';
-      console.log(`${workload.padEnd(26)} ${samples} × ${steps}: ${perSecond.toExponential(2)} trajectory-steps/s (${r.seconds.toFixed(2)} s, ${r.kernel} kernel, ${workers} workers${note})`);
-      if (label === 'warm' && (!best || perSecond > best.perSecond)) best = { perSecond, seconds: r.seconds, kernel: r.kernel, workers };
+      console.log(`${workload.padEnd(26)} ${samples} × ${steps}: ${((samples * steps) / r.seconds).toExponential(2)} trajectory-steps/s (${r.seconds.toFixed(2)} s, ${r.kernel} kernel, ${workers} workers, first call: includes starting the workers)`);
     }
+    const rates: number[] = [];
+    let kernel = '';
+    for (let k = 0; k < repeats; k++) {
+      const r = await simulate(spec, { workers });
+      rates.push((samples * steps) / r.seconds);
+      kernel = r.kernel;
+    }
+    const perSecond = median(rates);
+    const range = `${Math.min(...rates).toExponential(2)}–${Math.max(...rates).toExponential(2)}`;
+    console.log(`${workload.padEnd(26)} ${samples} × ${steps}: ${perSecond.toExponential(2)} trajectory-steps/s (median of ${repeats} warm calls, range ${range}; ${((samples * steps) / perSecond).toFixed(2)} s, ${kernel} kernel, ${workers} workers)`);
+    if (!best || perSecond > best.perSecond) best = { workload, perSecond, seconds: (samples * steps) / perSecond, kernel };
   }
-  const row = { workload, ...best! };
-  return row;
+  return best!;
 }
 
 export async function benchEngine(): Promise<void> {
@@ -54,19 +65,22 @@ export async function benchEngine(): Promise<void> {
     optimizer: { name, lr, ...extra },
     drop: { rate: 0.1 },
   });
+  const repeats = quick ? 2 : REPEATS;
   const rows = [
-    await run('rosenbrock-sgd-momentum', { surface: { kind: 'rosenbrock' }, x0: [-1.5, 2], optimizer: { name: 'sgd', lr: 1e-3, momentum: 0.9 }, drop: { rate: 0.1 } }, nr, steps),
-    await run('quadratic100-sgd', quad('sgd', 0.01, { momentum: 0.9 }), nq, steps),
-    await run('quadratic100-adam', quad('adam', 0.01), nq, steps),
-    await run('quadratic100-lion', quad('lion', 0.001), nq, steps),
+    await run('rosenbrock-sgd-momentum', { surface: { kind: 'rosenbrock' }, x0: [-1.5, 2], optimizer: { name: 'sgd', lr: 1e-3, momentum: 0.9 }, drop: { rate: 0.1 } }, nr, steps, repeats),
+    await run('quadratic100-sgd', quad('sgd', 0.01, { momentum: 0.9 }), nq, steps, repeats),
+    await run('quadratic100-adam', quad('adam', 0.01), nq, steps, repeats),
+    await run('quadratic100-lion', quad('lion', 0.001), nq, steps, repeats),
   ];
   console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (main thread and workers)`);
   // What one core does in plain C on the Rosenbrock workload (no band histograms), when gcc is there.
   const c = fileURLToPath(new URL('./fused-reference.c', import.meta.url));
   const exe = join(tmpdir(), `dropgrad-fused-${process.pid}`);
   if (!quick && spawnSync('gcc', ['-O3', '-march=native', '-o', exe, c]).status === 0) {
-    const r = spawnSync(exe, [], { encoding: 'utf8', timeout: 120_000 });
-    console.log(`\nreference: ${r.stdout.trim()}`);
+    // Median of three runs, like ours.
+    const lines = [0, 1, 2].map(() => spawnSync(exe, [], { encoding: 'utf8', timeout: 120_000 }).stdout.trim());
+    const rate = (l: string) => Number(/: ([\d.e+]+) trajectory-steps/.exec(l)?.[1] ?? Number.NaN);
+    console.log(`\nreference (median of 3): ${lines.sort((a, b) => rate(a) - rate(b))[1]}`);
     rmSync(exe, { force: true });
   }
   const script = fileURLToPath(new URL('./peers.py', import.meta.url));
@@ -76,7 +90,7 @@ export async function benchEngine(): Promise<void> {
     .split('\n')
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as { peer: string; workload?: string; dtype?: string; trajectorySteps_per_s?: number; error?: string });
-  console.log('\npeers (bench/peers.py, same workloads):');
+  console.log('\npeers (bench/peers.py, same workloads, median of 3 calls; ours: median of 5 warm calls):');
   for (const p of peers) {
     if (p.error) {
       console.log(`  ${p.peer}: ${p.error}`);

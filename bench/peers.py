@@ -16,10 +16,13 @@ import sys
 import time
 
 QUICK = '--quick' in sys.argv
+# Calls per workload; the median is reported (successive runs on the bench machine vary by ±20%).
+REPEATS = 1 if QUICK else 3
 
 
-def report(peer, workload, dtype, n, steps, seconds, threads=None):
-    rec = {'peer': peer, 'workload': workload, 'dtype': dtype, 'trajectories': n, 'steps': steps,
+def report(peer, workload, dtype, n, steps, run, threads=None):
+    seconds = sorted(run() for _ in range(REPEATS))[REPEATS // 2]
+    rec = {'peer': peer, 'workload': workload, 'dtype': dtype, 'trajectories': n, 'steps': steps, 'repeats': REPEATS,
            'seconds': round(seconds, 4), 'trajectorySteps_per_s': n * steps / seconds}
     if threads is not None:
         rec['threads'] = threads
@@ -123,16 +126,16 @@ def main():
         import torch
         torch.set_num_threads(2)
         for dtype, name in ((torch.float64, 'float64'), (torch.float32, 'float32')):
-            report('pytorch ' + torch.__version__, 'rosenbrock-sgd-momentum', name, nr, steps, torch_rosenbrock(torch, dtype, nr, steps), 2)
+            report('pytorch ' + torch.__version__, 'rosenbrock-sgd-momentum', name, nr, steps, lambda: torch_rosenbrock(torch, dtype, nr, steps), 2)
         for opt in ('sgd', 'adam', 'lion'):
-            report('pytorch ' + torch.__version__, 'quadratic100-' + opt, 'float64', nq, steps, torch_quadratic(torch, opt, nq, steps), 2)
+            report('pytorch ' + torch.__version__, 'quadratic100-' + opt, 'float64', nq, steps, lambda: torch_quadratic(torch, opt, nq, steps), 2)
     except ImportError:
         print(json.dumps({'peer': 'pytorch', 'error': 'not installed (apt-get install python3-torch)'}))
     try:
         import numpy as np
-        report('numpy ' + np.__version__, 'rosenbrock-sgd-momentum', 'float64', nr, steps, numpy_rosenbrock(np, nr, steps))
+        report('numpy ' + np.__version__, 'rosenbrock-sgd-momentum', 'float64', nr, steps, lambda: numpy_rosenbrock(np, nr, steps))
         for opt in ('sgd', 'adam', 'lion'):
-            report('numpy ' + np.__version__, 'quadratic100-' + opt, 'float64', nq, steps, numpy_quadratic(np, opt, nq, steps))
+            report('numpy ' + np.__version__, 'quadratic100-' + opt, 'float64', nq, steps, lambda: numpy_quadratic(np, opt, nq, steps))
     except ImportError:
         print(json.dumps({'peer': 'numpy', 'error': 'not installed (apt-get install python3-numpy)'}))
 

@@ -10,7 +10,7 @@
  * neither on the chunking nor on the batching. Floats are f32 on the device.
  */
 import { type SimulationSpec, bandStepList, checkSpec } from '../analysis/mc/spec.ts';
-import { HIST_BINS } from '../analysis/mc/histogram.ts';
+import { HIST_BINS, addBands, packBands, touchedRanges } from '../analysis/mc/histogram.ts';
 import { type SimulationResult, toResult } from '../analysis/mc/result.ts';
 import { type BlockStats, type Outer, emptyStats, mergeMoments } from '../analysis/mc/stats.ts';
 import { ConstantSchedule, DEFAULT_LR } from '../optimizers/index.ts';
@@ -268,9 +268,8 @@ export async function simulateGpuBatch(specs: SimulationSpec[], gpu: GpuRunner, 
         merge(c.utot, s.updMean, new Float64Array(d), 0, part[ub], part.subarray(ub + 1, ub + 1 + d), new Float64Array(d), d, [[s.updM2, part.subarray(ub + 1 + d, ub + 1 + d + d * d), 0]]);
       }
       for (let t = 1; t <= T; t++) s.diverged[t] += ctr[k * perUnitCounters + t];
-      for (let i = 0; i < s.hist.length; i++) s.hist[i] += ctr[histOffset + k * bands.length * HIST_BINS + i];
-      s.histLo.fill(0);
-      s.histHi.fill(HIST_BINS);
+      const h0 = histOffset + k * bands.length * HIST_BINS;
+      s.hist = addBands(s.hist, packBands(ctr.subarray(h0, h0 + bands.length * HIST_BINS), ...touchedRanges(ctr, h0, bands.length)));
     });
     o.onProgress?.(pi + 1, plans);
   }

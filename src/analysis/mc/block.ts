@@ -97,5 +97,5 @@ export function runBlock(ctx: BlockContext, index: number): BlockStats {
   } else {
     runGeneralBlock({ surface: problem.surface, chain: problem.chain, x0: problem.x0, steps: spec.steps, seed: spec.seed, first, B, divergenceLoss: spec.divergenceLoss ?? Number.POSITIVE_INFINITY }, rec);
   }
-  return rec.stats;
+  return rec.done();
 }

@@ -1,5 +1,5 @@
 /** Turns merged block statistics into the result a user reads (means, covariances, standard errors, bands). */
-import { histogramQuantiles, HIST_BINS } from './histogram.ts';
+import { bandQuantiles } from './histogram.ts';
 import type { SimulationSpec } from './spec.ts';
 import type { BlockStats } from './stats.ts';
 
@@ -72,7 +72,7 @@ export function toResult(spec: SimulationSpec, s: BlockStats, info: { path: 'fus
   const bands = {
     steps: s.bandSteps,
     quantiles: BAND_QUANTILES,
-    values: s.bandSteps.map((_, k) => histogramQuantiles(s.hist, k * HIST_BINS, BAND_QUANTILES)),
+    values: s.bandSteps.map((_, k) => bandQuantiles(s.hist, k, BAND_QUANTILES)),
   };
   const result: SimulationResult = {
     samples: spec.samples,

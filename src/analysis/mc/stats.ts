@@ -7,7 +7,7 @@
  * spec, never on how blocks were distributed over workers. Nothing grows with T except what is per step by
  * definition (means, variances, loss moments, divergence counts, band histograms at ≤ bandSteps steps).
  */
-import { HIST_BINS, binOf } from './histogram.ts';
+import { type BandHistograms, HIST_BINS, addBands, binOf, emptyBands, packBands } from './histogram.ts';
 
 export interface BlockStats {
   d: number;
@@ -24,15 +24,9 @@ export interface BlockStats {
   lossM2: Float64Array;
   /** Trajectories that became non-finite at step t. */
   diverged: Float64Array;
-  /** Band steps and their loss histograms (HIST_BINS each). */
+  /** Band steps and their loss histograms (stored over their touched bins only). */
   bandSteps: number[];
-  hist: Uint32Array;
-  /**
-   * Per band, the bins [histLo, histHi) outside which the histogram is zero (a block's losses at one step span
-   * few of the 4097 bins; merging only that range keeps the merge O(range), not O(bins)).
-   */
-  histLo: Int32Array;
-  histHi: Int32Array;
+  hist: BandHistograms;
   /** Full centred cross-products of x_T, d×d. */
   finalM2: Float64Array;
   /** Update of the last step: count, mean, centred cross-products. */
@@ -57,9 +51,7 @@ export function emptyStats(d: number, steps: number, bandSteps: number[], perSte
     lossM2: new Float64Array(T1),
     diverged: new Float64Array(T1),
     bandSteps,
-    hist: new Uint32Array(bandSteps.length * HIST_BINS),
-    histLo: new Int32Array(bandSteps.length).fill(HIST_BINS),
-    histHi: new Int32Array(bandSteps.length),
+    hist: emptyBands(bandSteps.length),
     finalM2: new Float64Array(d * d),
     updN: 0,
     updMean: new Float64Array(d),
@@ -69,10 +61,16 @@ export function emptyStats(d: number, steps: number, bandSteps: number[], perSte
   };
 }
 
-/** Accumulates one block: the kernels call `record` after every step with the batch state. */
+/** This thread's full-size scratch histograms for the JavaScript paths (zero outside a block; see packBands). */
+let scratch = new Uint32Array(0);
+
+/** Accumulates one block: the kernels call `record` after every step with the batch state; `done` ends it. */
 export class BlockRecorder {
   readonly stats: BlockStats;
   private readonly bandIndex: Map<number, number>;
+  /** Per band, the scratch bins [histLo, histHi) this block touched. */
+  private readonly histLo: Int32Array;
+  private readonly histHi: Int32Array;
   private readonly mean: Float64Array;
   private readonly lanes: Float64Array;
   private readonly lossLanes = new Float64Array(4);
@@ -87,6 +85,9 @@ export class BlockRecorder {
   ) {
     this.stats = emptyStats(d, steps, bandSteps, perStepCov);
     this.bandIndex = new Map(bandSteps.map((s, i) => [s, i]));
+    this.histLo = new Int32Array(bandSteps.length).fill(HIST_BINS);
+    this.histHi = new Int32Array(bandSteps.length);
+    if (scratch.length < bandSteps.length * HIST_BINS) scratch = new Uint32Array(bandSteps.length * HIST_BINS);
     this.mean = new Float64Array(d);
     this.lanes = new Float64Array(4 * d);
     this.outerLanes = new Float64Array(4 * d * d);
@@ -198,19 +199,18 @@ export class BlockRecorder {
   finish(t: number, loss: Float64Array, alive: Uint8Array, B: number, x: Float64Array, bStride: number, iStride: number): void {
     const band = this.bandIndex.get(t);
     if (band !== undefined) {
-      const s = this.stats;
       const h = band * HIST_BINS;
-      let lo = s.histLo[band];
-      let hi = s.histHi[band];
+      let lo = this.histLo[band];
+      let hi = this.histHi[band];
       for (let b = 0; b < B; b++) {
         if (!alive[b]) continue;
         const bin = binOf(loss[b]);
-        s.hist[h + bin]++;
+        scratch[h + bin]++;
         if (bin < lo) lo = bin;
         if (bin >= hi) hi = bin + 1;
       }
-      s.histLo[band] = lo;
-      s.histHi[band] = hi;
+      this.histLo[band] = lo;
+      this.histHi[band] = hi;
     }
     this.storePaths(t, alive, B, x, bStride, iStride);
   }
@@ -224,6 +224,18 @@ export class BlockRecorder {
       if (!alive[b]) continue;
       for (let i = 0; i < d; i++) s.paths[(b * T1 + t) * d + i] = x[b * bStride + i * iStride];
     }
+  }
+
+  /** Adds band histograms computed elsewhere (full-size, touched ranges [lo, hi)) and clears those ranges. */
+  takeBands(full: Uint32Array, lo: ArrayLike<number>, hi: ArrayLike<number>): void {
+    this.stats.hist = addBands(this.stats.hist, packBands(full, lo, hi));
+  }
+
+  /** Ends the block: packs its band histograms (clearing this thread's scratch) and returns its statistics. */
+  done(): BlockStats {
+    this.takeBands(scratch, this.histLo, this.histHi);
+    this.histHi.fill(0);
+    return this.stats;
   }
 
   /** Index of step t among the band steps, or −1. */
@@ -303,11 +315,6 @@ export function mergeMoments(na: number, nb: number, ma: Float64Array, mb: Array
   }
 }
 
-/** dst[i] += src[i] for i in [from, to). */
-function addRange(dst: Uint32Array, src: Uint32Array, from: number, to: number): void {
-  for (let i = from; i < to; i++) dst[i] += src[i];
-}
-
 /** Merges block b into the running total a (a is modified). Call in block order. */
 export function mergeStats(a: BlockStats, b: BlockStats): BlockStats {
   const d = a.d;
@@ -331,11 +338,7 @@ export function mergeStats(a: BlockStats, b: BlockStats): BlockStats {
     a.n[t] = na + nb;
     a.diverged[t] += b.diverged[t];
   }
-  for (let k = 0; k < a.bandSteps.length; k++) {
-    addRange(a.hist, b.hist, k * HIST_BINS + b.histLo[k], k * HIST_BINS + b.histHi[k]);
-    a.histLo[k] = Math.min(a.histLo[k], b.histLo[k]);
-    a.histHi[k] = Math.max(a.histHi[k], b.histHi[k]);
-  }
+  a.hist = addBands(a.hist, b.hist);
   mergeMoments(a.updN, b.updN, a.updMean, b.updMean, new Float64Array(d), new Float64Array(d), 0, d, [[a.updM2, b.updM2, 0]]);
   a.updN += b.updN;
   if (b.pathCount > 0) {

@@ -16,7 +16,7 @@ parentPort!.on('message', ({ job, spec, indices }: { job: number; spec: Simulati
     const ctx = cached.ctx;
     indices.forEach((index, k) => {
       const stats = runBlock(ctx, index);
-      const buffers = [stats.n, stats.mean, stats.m2, stats.cov, stats.lossMean, stats.lossM2, stats.diverged, stats.hist, stats.histLo, stats.histHi, stats.finalM2, stats.updMean, stats.updM2, stats.paths]
+      const buffers = [stats.n, stats.mean, stats.m2, stats.cov, stats.lossMean, stats.lossM2, stats.diverged, stats.hist.lo, stats.hist.hi, stats.hist.off, stats.hist.counts, stats.finalM2, stats.updMean, stats.updM2, stats.paths]
         .filter((a): a is Float64Array | Uint32Array | Int32Array => a !== null)
         .map((a) => a.buffer as ArrayBuffer);
       parentPort!.postMessage({ job, index, stats, kernel: kernelName(ctx), last: k === indices.length - 1 }, buffers);

@@ -152,14 +152,6 @@ interface Exports {
   [g: string]: unknown;
 }
 
-/** dst[i] += src[i], src[i] = 0 for i in [from, to) (a small function of its own, so that V8 optimises it). */
-function moveRange(dst: Uint32Array, src: Uint32Array, from: number, to: number): void {
-  for (let i = from; i < to; i++) {
-    dst[i] += src[i];
-    src[i] = 0;
-  }
-}
-
 /** Steps per call of $run: the per-step tables and outputs are O(chunk · d). */
 const chunkSteps = (d: number) => Math.max(1, Math.min(1024, Math.floor(65536 / d)));
 
@@ -304,11 +296,6 @@ export function runWasmBlock(job: FastJob, rec: BlockRecorder): void {
       if (!(FLAG[k] & 2)) rec.recordComputed(t + 1, ON[k], OMEAN, OM2, k * d, OLM[k], OL2[k], null);
     }
   }
-  const st = rec.stats;
-  for (let k = 0; k < histLo.length; k++) {
-    moveRange(st.hist, hist, k * HIST_BINS + histLo[k], k * HIST_BINS + histHi[k]);
-    st.histLo[k] = Math.min(st.histLo[k], histLo[k]);
-    st.histHi[k] = Math.max(st.histHi[k], histHi[k]);
-  }
+  rec.takeBands(hist, histLo, histHi);
   if (steps > 0) rec.recordUpdateComputed(ex.recordUpdate(), f64('MEANV'), COV);
 }
