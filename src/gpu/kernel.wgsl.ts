@@ -9,7 +9,7 @@
  * last step the full cross-products of the iterate and of the last update. Divergence counts and loss histograms
  * are atomic counters.
  */
-import { HIST_BINS, BINS_PER_DECADE, LOG_MIN } from '../analysis/mc/histogram.ts';
+import { HIST_BINS, KEY_MIN_F32, KEY_SHIFT_F32, SIDE } from '../analysis/mc/histogram.ts';
 import { PHILOX_WGSL } from './philox.wgsl.ts';
 
 export type GpuSurface = { kind: 'expr'; wgsl: string } | { kind: 'rosenbrock'; a: number; b: number } | { kind: 'quadratic'; c: number; diag: boolean } | { kind: 'rastrigin'; A: number } | { kind: 'ackley'; a: number; b: number; c: number } | { kind: 'beale' };
@@ -334,13 +334,14 @@ ${surfaceCode(k.surface, k.d)}
 
 fn finite(v: f32) -> bool { return v == v && abs(v) <= 3.4028234e38; }
 
+// The bin of histogram.ts binOf from the f32 loss's bits (exponent and top mantissa bits).
 fn histBin(l: f32) -> u32 {
-  let side = BINS / 2u;
-  let a = abs(l);
-  if (a < ${f(10 ** LOG_MIN)}) { return side; }
-  let kk = min(u32(max(floor((log2(a) * 0.30102999566398120 - ${f(LOG_MIN)}) * ${f(BINS_PER_DECADE)}), 0.0)), side - 1u);
-  if (l > 0.0) { return side + 1u + kk; }
-  return side - 1u - kk;
+  let bits = bitcast<u32>(l);
+  let key = i32((bits & 0x7fffffffu) >> ${KEY_SHIFT_F32}u) - ${KEY_MIN_F32};
+  if (key < 0) { return ${SIDE}u; }
+  let kk = u32(min(key, ${SIDE - 1}));
+  if ((bits >> 31u) == 0u) { return ${SIDE + 1}u + kk; }
+  return ${SIDE - 1}u - kk;
 }
 
 @compute @workgroup_size(WGS)

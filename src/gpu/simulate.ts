@@ -43,6 +43,8 @@ export interface GpuSimulateOptions {
   maxChunk?: number;
   /** Many steps per dispatch with in-workgroup reductions (d ≤ 8). Default: on hardware adapters only. */
   multiStep?: boolean;
+  /** Bytes per storage binding (default and maximum: 128 MiB, what every adapter allows; lower in tests). */
+  maxBindingBytes?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -117,15 +119,19 @@ export async function simulateGpuBatch(specs: SimulationSpec[], gpu: GpuRunner, 
   const limit = first.divergenceLoss ?? Number.POSITIVE_INFINITY;
   // Bytes per thread in the largest binding (aux: loss, last update, the per-workgroup records).
   const perThread = 4 * Math.max(d * NS, d, 1 + d + ((T + 1) * R + F) / WG);
-  const maxThreads = Math.min(Math.floor(MAX_BINDING / perThread / WG) * WG, gpu.limits.maxComputeWorkgroupsPerDimension * WG);
-  if (maxThreads < WG) throw new GpuUnsupported(`${T} steps need more than ${MAX_BINDING} bytes of statistics per ${WG} trajectories; use fewer steps or the CPU engine`);
+  const maxBinding = Math.min(MAX_BINDING, o.maxBindingBytes ?? MAX_BINDING);
+  const maxThreads = Math.min(Math.floor(maxBinding / perThread / WG) * WG, gpu.limits.maxComputeWorkgroupsPerDimension * WG);
+  if (maxThreads < WG) throw new GpuUnsupported(`${T} steps need more than ${maxBinding} bytes of statistics per ${WG} trajectories; use fewer steps or the CPU engine`);
   let slot = Math.min(maxThreads, Math.ceil(Math.max(...specs.map((s) => s.samples)) / WG) * WG);
   if (o.maxChunk) slot = Math.min(slot, Math.max(WG, Math.floor(o.maxChunk / WG) * WG));
   const units: UnitRef[] = [];
   cells.forEach((c, ci) => {
     for (let f = 0; f < c.spec.samples; f += slot) units.push({ cell: ci, first: f, count: Math.min(slot, c.spec.samples - f) });
   });
-  const unitsPerPlan = Math.max(1, Math.floor(maxThreads / slot));
+  // The counters binding holds, per unit, T + 1 divergence counts and a histogram per band step.
+  const unitCounterBytes = 4 * (T + 1 + bands.length * HIST_BINS);
+  if (unitCounterBytes > maxBinding) throw new GpuUnsupported(`${bands.length} band steps need more than ${maxBinding} bytes of histograms; use fewer band steps`);
+  const unitsPerPlan = Math.max(1, Math.min(Math.floor(maxThreads / slot), Math.floor(maxBinding / unitCounterBytes)));
   // Many steps per dispatch on hardware GPUs (kernel.wgsl.ts MULTI_STEP_MAX_D explains why not on software ones).
   const multi = d <= MULTI_STEP_MAX_D && (o.multiStep ?? !isSoftwareAdapter(gpu.adapter));
   const wgsl = kernelWgsl(ks, multi);

@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { multiStepMoments } from '../../src/analysis/index.ts';
+import { HIST_BINS } from '../../src/analysis/mc/histogram.ts';
 import { simulateSync } from '../../src/analysis/mc/index.ts';
 import { PHILOX_WGSL } from '../../src/gpu/philox.wgsl.ts';
 import { type Runner, chromiumRunner, nodeRunner } from '../../src/gpu/runners.ts';
@@ -85,7 +86,7 @@ describe.skipIf(!available)(`WebGPU path in ${where}`, () => {
   for (const [sname, surface, x0] of surfaces) {
     it(`agrees with the CPU engine for every optimizer on ${sname}`, async () => {
       for (const optimizer of optimizers) {
-        const spec = { problem: { surface, x0, optimizer, drop: { rate: 0.3 } } as ProblemConfig, samples: 300, steps: 8, seed: 4, bandSteps: 0 };
+        const spec = { problem: { surface, x0, optimizer, drop: { rate: 0.3 } } as ProblemConfig, samples: 300, steps: 8, seed: 4, bandSteps: 2 };
         const g = await simulateGpu(spec, gpu);
         const c = simulateSync(spec);
         const label = `${optimizer.name} on ${sname}`;
@@ -93,6 +94,13 @@ describe.skipIf(!available)(`WebGPU path in ${where}`, () => {
         g.mean.forEach((m, i) => expect(rel(m, c.mean[i]), `${label}: E[x_${i}] ${m} vs ${c.mean[i]}`).toBeLessThan(1e-3));
         expect(rel(g.meanLoss, c.meanLoss), `${label}: mean loss`).toBeLessThan(1e-3);
         g.update.mean.forEach((m, i) => expect(Math.abs(m - c.update.mean[i]), `${label}: update ${i}`).toBeLessThan(1e-3 * Math.max(1e-3, Math.abs(c.update.mean[i])) + 1e-7));
+        // Loss bands: the same bins from the f32 loss's bits; a 1e-3 relative difference moves a quantile by at most a bin or two.
+        g.bands.values.forEach((row, k) =>
+          row.forEach((v, q) => {
+            const w = c.bands.values[k][q];
+            expect(v === w || Math.abs(Math.log(v / w)) < 2 * Math.log(1 + 1 / 32) + 1e-3, `${label}: band ${k} quantile ${q}: ${v} vs ${w}`).toBe(true);
+          }),
+        );
       }
     }, 300_000);
   }
@@ -209,6 +217,13 @@ describe.skipIf(!chromiumAvailable())('grid batching on the GPU', () => {
         const single = await simulateGpu(specs[i], gpu);
         expect(bits(batch[i]), `cell ${i}`).toBe(bits(single));
       }
+      // The counters binding (divergence counts and band histograms per unit) limits units per plan: with room
+      // for two units' counters, the six cells take three plans and give the same bits.
+      const unitCounterBytes = 4 * (7 + 3 * HIST_BINS);
+      let plans = 0;
+      const split = await simulateGpuBatch(specs, gpu, { maxBindingBytes: 2 * unitCounterBytes, onProgress: (_, total) => (plans = total) });
+      expect(plans).toBe(3);
+      for (let i = 0; i < specs.length; i++) expect(bits(split[i]), `cell ${i}, three plans`).toBe(bits(batch[i]));
       await expect(simulateGpuBatch([specs[0], { ...specs[1], steps: 7 }], gpu)).rejects.toThrow(/same kernel, steps/);
     } finally {
       await gpu.close();

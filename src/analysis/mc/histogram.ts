@@ -1,63 +1,48 @@
 /**
  * Fixed-bin loss histograms for quantile bands. Counts are integers in bins fixed in advance, so merging
- * is exact and order-free. Bins: sign and log10|ℓ| from −16 to +16 at 1/64 decade (3.7% relative
- * resolution); |ℓ| < 1e−16 falls in the zero bin, |ℓ| > 1e16 in the outermost bins. Non-finite losses never
- * reach a histogram (those trajectories are counted as diverged).
+ * is exact and order-free. Bins: the sign, the binary exponent and the top five mantissa bits of |ℓ|, i.e.
+ * 32 bins per octave with edges 2ᵉ·(1 + j/32) (relative width 1.6–3.1%), for 2⁻⁵³ ≤ |ℓ| < 2⁵³ (≈ 1.1e−16 …
+ * 9.0e15); smaller |ℓ| (and ±0) falls in the zero bin, larger in the outermost bins. The bin is read off the
+ * float's bits, exactly and with integer operations only, the same on every path (JavaScript, WebAssembly, and
+ * WGSL on the f32 loss). Non-finite losses never reach a histogram (those trajectories count as diverged).
  */
-export const BINS_PER_DECADE = 64;
-export const LOG_MIN = -16;
-export const LOG_MAX = 16;
-export const SIDE = (LOG_MAX - LOG_MIN) * BINS_PER_DECADE; // bins per sign
+/** Mantissa bits per bin key: 2⁵ = 32 bins per octave. */
+export const MANTISSA_BITS = 5;
+export const BINS_PER_OCTAVE = 1 << MANTISSA_BITS;
+/** Exponent range: |ℓ| in [2^EXP_MIN, 2^EXP_MAX). */
+export const EXP_MIN = -53;
+export const EXP_MAX = 53;
+export const SIDE = (EXP_MAX - EXP_MIN) * BINS_PER_OCTAVE; // bins per sign
 export const HIST_BINS = 2 * SIDE + 1;
 export const ZERO = SIDE;
+/**
+ * Key of the smallest binned |ℓ|: the high 32 bits of a float64 shifted right by 20 − MANTISSA_BITS are
+ * (biased exponent, top mantissa bits); the bin of |ℓ| on its side is key − KEY_MIN (f32: KEY_MIN_F32, shift 23 − 5).
+ */
+export const KEY_SHIFT = 20 - MANTISSA_BITS;
+export const KEY_MIN = (1023 + EXP_MIN) * BINS_PER_OCTAVE;
+export const KEY_SHIFT_F32 = 23 - MANTISSA_BITS;
+export const KEY_MIN_F32 = (127 + EXP_MIN) * BINS_PER_OCTAVE;
 
-export const MIN_ABS = 10 ** LOG_MIN;
-/** log₁₀ 2, the factor in log10Abs. */
-export const LOG10_2 = 0.3010299956639812;
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
-/**
- * log₂(1 + f) on [0, 1): degree-8 least-squares fit at Chebyshev nodes, |error| < 5e-8 (in log₂ units, far
- * below a bin's 0.052); coefficients from c₀ up. Evaluated by Estrin's scheme (dependency depth 5 instead of
- * Horner's 16, which dominated the binning), the same operations in every path.
- */
-export const LOG2_1P = [
-  4.8863575630164746e-8, 1.4426867778262504, -0.7211146144078842, 0.4783235448984802, -0.3459960125435308, 0.23923166319550274,
-  -0.13453425445477885, 0.050277507525965937, -0.008874696689954574,
-];
-
-/**
- * log₁₀|ℓ| from the float's exponent and a polynomial in its mantissa f ∈ [0, 1) (error < 2e-8 decades, far
- * below a bin's 1/64 decade): several times cheaper than Math.log10, which dominated band steps.
- */
-function log10Abs(a: number): number {
-  f64[0] = a;
-  const hi = u32[1];
-  const e = ((hi >>> 20) & 0x7ff) - 1023;
-  u32[1] = (hi & 0xfffff) | 0x3ff00000;
-  const f = f64[0] - 1;
-  const c = LOG2_1P;
-  const f2 = f * f;
-  const f4 = f2 * f2;
-  const b0 = c[0] + c[1] * f + f2 * (c[2] + c[3] * f);
-  const b1 = c[4] + c[5] * f + f2 * (c[6] + c[7] * f);
-  const p = b0 + f4 * b1 + f4 * f4 * c[8];
-  return (e + p) * LOG10_2;
-}
 
 export function binOf(loss: number): number {
-  const a = Math.abs(loss);
-  if (a < MIN_ABS) return ZERO;
-  let k = Math.floor((log10Abs(a) - LOG_MIN) * BINS_PER_DECADE);
-  if (k >= SIDE) k = SIDE - 1;
-  return loss > 0 ? ZERO + 1 + k : ZERO - 1 - k;
+  f64[0] = loss;
+  const hi = u32[1];
+  const key = (hi & 0x7fffffff) >>> KEY_SHIFT;
+  if (key < KEY_MIN) return ZERO;
+  const k = Math.min(key - KEY_MIN, SIDE - 1);
+  return hi >>> 31 ? ZERO - 1 - k : ZERO + 1 + k;
 }
 
 /** Geometric centre of a bin. */
 export function binValue(bin: number): number {
   if (bin === ZERO) return 0;
   const k = bin > ZERO ? bin - ZERO - 1 : ZERO - 1 - bin;
-  const v = 10 ** (LOG_MIN + (k + 0.5) / BINS_PER_DECADE);
+  const e = EXP_MIN + Math.floor(k / BINS_PER_OCTAVE);
+  const j = k % BINS_PER_OCTAVE;
+  const v = 2 ** e * Math.sqrt((1 + j / BINS_PER_OCTAVE) * (1 + (j + 1) / BINS_PER_OCTAVE));
   return bin > ZERO ? v : -v;
 }
 
@@ -113,16 +98,13 @@ export function packBands(full: Uint32Array, lo: ArrayLike<number>, hi: ArrayLik
     h.off[k + 1] = h.off[k] + h.hi[k] - h.lo[k];
   }
   h.counts = new Uint32Array(h.off[n]);
-  for (let k = 0; k < n; k++) moveOut(h.counts, h.off[k], full, k * HIST_BINS + h.lo[k], h.hi[k] - h.lo[k]);
-  return h;
-}
-
-/** dst[at + i] = src[from + i], src[from + i] = 0 for i < len (a small function, so that V8 optimises it). */
-function moveOut(dst: Uint32Array, at: number, src: Uint32Array, from: number, len: number): void {
-  for (let i = 0; i < len; i++) {
-    dst[at + i] = src[from + i];
-    src[from + i] = 0;
+  for (let k = 0; k < n; k++) {
+    const from = k * HIST_BINS + h.lo[k];
+    const to = k * HIST_BINS + h.hi[k];
+    h.counts.set(full.subarray(from, to), h.off[k]);
+    full.fill(0, from, to);
   }
+  return h;
 }
 
 /** Per band, the smallest [lo, hi) outside which full histograms (band k at full[at + k · HIST_BINS …]) are zero. */
@@ -141,9 +123,17 @@ export function touchedRanges(full: Uint32Array, at: number, bands: number): [In
   return [lo, hi];
 }
 
-/** a + b (integer counts: exact and order-free). Returns a, added in place, when b's ranges lie within a's. */
+/** Bins added on either side when a merged band's range must grow, so that later blocks mostly add in place. */
+const SLACK = BINS_PER_OCTAVE;
+
+/**
+ * a + b (integer counts: exact and order-free). Returns a, added in place, when b's ranges lie within a's; b
+ * itself when a holds nothing (b must then be a's to own); otherwise a new histogram whose grown ranges have
+ * SLACK spare bins on either side.
+ */
 export function addBands(a: BandHistograms, b: BandHistograms): BandHistograms {
   const n = a.lo.length;
+  if (a.off[n] === 0) return b;
   let inside = true;
   for (let k = 0; k < n && inside; k++) inside = b.lo[k] === b.hi[k] || (a.lo[k] <= b.lo[k] && b.hi[k] <= a.hi[k]);
   let out = a;
@@ -152,8 +142,13 @@ export function addBands(a: BandHistograms, b: BandHistograms): BandHistograms {
     for (let k = 0; k < n; k++) {
       const ea = a.lo[k] === a.hi[k];
       const eb = b.lo[k] === b.hi[k];
+      const grow = !eb && (ea || b.lo[k] < a.lo[k] || b.hi[k] > a.hi[k]);
       out.lo[k] = ea ? b.lo[k] : eb ? a.lo[k] : Math.min(a.lo[k], b.lo[k]);
       out.hi[k] = ea ? b.hi[k] : eb ? a.hi[k] : Math.max(a.hi[k], b.hi[k]);
+      if (grow) {
+        out.lo[k] = Math.max(0, out.lo[k] - SLACK);
+        out.hi[k] = Math.min(HIST_BINS, out.hi[k] + SLACK);
+      }
       out.off[k + 1] = out.off[k] + out.hi[k] - out.lo[k];
     }
     out.counts = new Uint32Array(out.off[n]);
