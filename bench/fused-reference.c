@@ -17,16 +17,22 @@ static inline void philox(uint32_t c[4], uint32_t k0, uint32_t k1) {
 int main(int argc, char** argv) {
   int N = 100000, T = 200, B = 1024; double lr = 1e-3, mu = 0.9, p = 0.1, q = 0.9; uint32_t thr = (uint32_t)(p * 4294967296.0);
   double *x0 = malloc(B * 8), *x1 = malloc(B * 8), *m0 = malloc(B * 8), *m1 = malloc(B * 8), *loss = malloc(B * 8);
+  uint32_t *spare0 = malloc(B * 4), *spare1 = malloc(B * 4);
   double acc = 0; struct timespec a, b; clock_gettime(CLOCK_MONOTONIC, &a);
   for (int blk = 0; blk < N / B + 1; blk++) {
     for (int i = 0; i < B; i++) { x0[i] = -1.5; x1[i] = 2; m0[i] = m1[i] = 0; }
     for (int t = 0; t < T; t++) {
       double s0 = 0, s1 = 0, sl = 0;
       for (int i = 0; i < B; i++) {
-        uint32_t c[4] = {0, (uint32_t)t, (uint32_t)(blk * B + i), 0}; philox(c, 1, 0);
+        // The engine's mask stream for d = 2 (src/rng/keyed.ts): steps 2k and 2k + 1 share counter step k.
+        uint32_t w0, w1;
+        if ((t & 1) == 0) {
+          uint32_t c[4] = {0, (uint32_t)(t >> 1), (uint32_t)(blk * B + i), 0}; philox(c, 1, 0);
+          w0 = c[0]; w1 = c[1]; spare0[i] = c[2]; spare1[i] = c[3];
+        } else { w0 = spare0[i]; w1 = spare1[i]; }
         double xa = x0[i], xb = x1[i], r = xb - xa * xa;
         double g0 = -400 * xa * r - 2 * (1 - xa), g1 = 200 * r;
-        g0 = c[0] >= thr ? g0 / q : 0; g1 = c[1] >= thr ? g1 / q : 0;
+        g0 = w0 >= thr ? g0 / q : 0; g1 = w1 >= thr ? g1 / q : 0;
         double b0 = t == 0 ? g0 : mu * m0[i] + g0, b1 = t == 0 ? g1 : mu * m1[i] + g1;
         m0[i] = b0; m1[i] = b1; xa -= lr * b0; xb -= lr * b1; x0[i] = xa; x1[i] = xb;
         double rr = xb - xa * xa, qq = 1 - xa; double l = 100 * rr * rr + qq * qq; loss[i] = l;

@@ -11,6 +11,7 @@
  */
 import { HIST_BINS, KEY_MIN_F32, KEY_SHIFT_F32, SIDE } from '../analysis/mc/histogram.ts';
 import { PHILOX_WGSL } from './philox.wgsl.ts';
+import { maskSteps } from '../rng/keyed.ts';
 
 export type GpuSurface = { kind: 'expr'; wgsl: string } | { kind: 'rosenbrock'; a: number; b: number } | { kind: 'quadratic'; c: number; diag: boolean } | { kind: 'rastrigin'; A: number } | { kind: 'ackley'; a: number; b: number; c: number } | { kind: 'beale' };
 
@@ -307,6 +308,7 @@ export function kernelWgsl(k: KernelSpec, multiStep = false): string {
   const finalCode = finalCodeOf(k);
   return /* wgsl */ `
 const D: u32 = ${k.d}u;
+const MS: u32 = ${maskSteps(k.d)}u;
 const NS: u32 = ${NS}u;
 const WGS: u32 = ${WG}u;
 const R: u32 = ${R}u;
@@ -383,8 +385,10 @@ fn advance(b: u32, t: u32) {
       let u2 = f32(words[j + 1u]) * 2.3283064365386963e-10;
       g[i] = g[i] * (1.0 + rt.sigma * sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2));
     }`
-      : `if ((i & 3u) == 0u) { words = philox(vec4<u32>(i >> 2u, t, traj, 0u), key); }
-    if (rt.zero == 0u) { if (words[i & 3u] >= rt.thr) { g[i] = g[i] * rt.invq; } else { g[i] = 0.0; } }`}
+      : `// Mask words (src/rng/keyed.ts): counter step t / MS, word f = (t % MS)·D + i.
+    let f = (t % MS) * D + i;
+    if (i == 0u || (f & 3u) == 0u) { words = philox(vec4<u32>(f >> 2u, t / MS, traj, 0u), key); }
+    if (rt.zero == 0u) { if (words[f & 3u] >= rt.thr) { g[i] = g[i] * rt.invq; } else { g[i] = 0.0; } }`}
   }
   ${opt.pre}
   var ok = true;

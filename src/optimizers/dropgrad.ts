@@ -72,7 +72,7 @@ export function dropGrad({ rate = 0, groups = {}, variant = 'bernoulli' }: DropG
       for (let i = 0; i < g.length; i++) {
         const pi = p[i];
         if (variant === 'bernoulli') {
-          out[i] = ctx.source.keep(ctx.step, i, pi) ? g[i] / (1 - pi) : 0;
+          out[i] = ctx.source.keep(ctx.step, i, pi, g.length) ? g[i] / (1 - pi) : 0;
         } else {
           out[i] = pi === 0 ? g[i] : g[i] * (1 + Math.sqrt(pi / (1 - pi)) * ctx.source.normal(ctx.step, i));
         }

@@ -5,13 +5,13 @@
  * - `givenSource(...)`: decisions supplied by the caller, e.g. "every coordinate kept" or "every coordinate
  *   dropped", which is how the analysis reads a chain's two-point update (THEORY.md §1).
  */
-import { KeyedRandom, STREAM_MASK, STREAM_SKIP, threshold } from '../rng/keyed.ts';
+import { KeyedRandom, STREAM_SKIP, threshold } from '../rng/keyed.ts';
 import type { DropSource } from './transform.ts';
 
 export function randomSource(seed: number, trajectory = 0): DropSource {
   const rng = new KeyedRandom(seed, trajectory);
   return {
-    keep: (step, coord, p) => p === 0 || rng.word(step, coord, STREAM_MASK) >= threshold(p),
+    keep: (step, coord, p, dim) => p === 0 || rng.mask(step, coord, dim) >= threshold(p),
     normal: (step, coord) => rng.normal(step, coord),
     skip: (step, r) => r > 0 && rng.word(step, 0, STREAM_SKIP) < threshold(r),
   };

@@ -13,8 +13,8 @@ export type Vec = Float64Array;
 
 /** Where DropGrad's random decisions come from (src/optimizers/sources.ts). */
 export interface DropSource {
-  /** Is coordinate `coord` kept at `step` when its drop rate is `p`? */
-  keep(step: number, coord: number, p: number): boolean;
+  /** Is coordinate `coord` of a `dim`-dimensional gradient kept at `step` when its drop rate is `p`? */
+  keep(step: number, coord: number, p: number, dim: number): boolean;
   /** Standard normal for coordinate `coord` at `step` (Gaussian DropGrad). */
   normal(step: number, coord: number): number;
   /** Is the whole update at `step` skipped when the full-update drop rate is `r`? */

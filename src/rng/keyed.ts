@@ -1,8 +1,12 @@
 /**
  * The random numbers of a DropGrad run, keyed by (seed, trajectory, step, coordinate): THEORY.md §6.
  *
- * Word w of coordinate block b at a step is word (b mod 4) of
+ * Every number is a word of
  *   Philox4x32-10(counter = (block, step, trajectory, stream), key = (seed mod 2³², ⌊seed / 2³²⌋)).
+ * Mask words (`mask`) of a d-dimensional problem: S = maskSteps(d) consecutive steps share one counter step
+ * (S = 4 for d = 1, 2 for d = 2, else 1, so that no word of a block is wasted on 1-D and 2-D problems): word
+ * (step, coord) is word f mod 4 of block ⌊f/4⌋ at counter step ⌊step/S⌋, with f = (step mod S)·d + coord.
+ * Other streams (`word`): word coord mod 4 of block ⌊coord/4⌋ at counter step `step`.
  * Streams keep independent uses apart: the Bernoulli mask, the Gaussian multipliers and the
  * full-update skip never share a counter. Because every number is a pure function of its key,
  * a result does not depend on batch order, chunking, worker count or backend.
@@ -40,6 +44,11 @@ export function boxMuller(w0: number, w1: number): number {
   return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
 }
 
+/** Steps that share one Philox counter step of mask words in a d-dimensional problem (see above). */
+export function maskSteps(d: number): number {
+  return d === 1 ? 4 : d === 2 ? 2 : 1;
+}
+
 /** The random words of one trajectory. Caches the last Philox block, so walking coordinates costs one call per four. */
 export class KeyedRandom {
   readonly k0: number;
@@ -72,6 +81,13 @@ export class KeyedRandom {
   /** Uniform uint32 for (step, coordinate) in a stream. */
   word(step: number, coord: number, stream: number): number {
     return this.block(step, coord >>> 2, stream)[coord & 3];
+  }
+
+  /** Mask word of (step, coordinate) in a d-dimensional problem. */
+  mask(step: number, coord: number, d: number): number {
+    const S = maskSteps(d);
+    const f = (step % S) * d + coord;
+    return this.block(Math.floor(step / S), f >>> 2, STREAM_MASK)[f & 3];
   }
 
   /** Standard normal for (step, coordinate): Box–Muller on words (2k, 2k+1) of block ⌊coord/2⌋, k = coord mod 2. */

@@ -1,7 +1,7 @@
 /** Philox4x32-10 against the known-answer vectors published with Random123 (kat_vectors). */
 import { describe, expect, it } from 'vitest';
 import { philox4x32 } from '../../src/rng/philox.ts';
-import { KeyedRandom, STREAM_MASK, boxMuller, checkSeed } from '../../src/rng/keyed.ts';
+import { KeyedRandom, STREAM_MASK, boxMuller, checkSeed, maskSteps } from '../../src/rng/keyed.ts';
 
 const hex = (w: Uint32Array) => Array.from(w, (x) => x.toString(16).padStart(8, '0')).join(' ');
 
@@ -34,6 +34,21 @@ describe('keyed stream', () => {
     const r = new KeyedRandom(seed, 11);
     const block = philox4x32(1, 6, 11, STREAM_MASK, seed >>> 0, Math.floor(seed / 2 ** 32), new Uint32Array(4));
     expect(r.word(6, 6, STREAM_MASK)).toBe(block[2]);
+  });
+  it('mask words: 1-D and 2-D problems share a block between 4 and 2 steps, others use one block per 4 coordinates per step', () => {
+    const seed = 77;
+    const r = new KeyedRandom(seed, 5);
+    const block = (b: number, step: number) => philox4x32(b, step, 5, STREAM_MASK, seed, 0, new Uint32Array(4));
+    // d = 1: step t is word t mod 4 of counter step ⌊t/4⌋.
+    expect([0, 1, 2, 3, 4, 9].map((t) => r.mask(t, 0, 1))).toEqual([...block(0, 0), block(0, 1)[0], block(0, 2)[1]]);
+    // d = 2: (t, i) is word 2(t mod 2) + i of counter step ⌊t/2⌋.
+    expect([r.mask(6, 0, 2), r.mask(6, 1, 2), r.mask(7, 0, 2), r.mask(7, 1, 2)]).toEqual([...block(0, 3)]);
+    // d = 3 and d = 6: word i mod 4 of block ⌊i/4⌋ at counter step t.
+    expect([0, 1, 2].map((i) => r.mask(4, i, 3))).toEqual([...block(0, 4)].slice(0, 3));
+    expect(r.mask(4, 5, 6)).toBe(block(1, 4)[1]);
+    expect(maskSteps(1)).toBe(4);
+    expect(maskSteps(2)).toBe(2);
+    expect(maskSteps(3)).toBe(1);
   });
   it('uniform words have the right mean and variance (1e5 samples, |z| < 4)', () => {
     const r = new KeyedRandom(1, 0);

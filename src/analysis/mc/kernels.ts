@@ -6,7 +6,7 @@
  * test/analysis/engine.test.ts checks that for every case. Struct-of-arrays over the block's trajectories.
  */
 import { philox4x32 as philox } from '../../rng/philox.ts';
-import { STREAM_MASK, STREAM_SKIP, threshold } from '../../rng/keyed.ts';
+import { STREAM_MASK, STREAM_SKIP, maskSteps, threshold } from '../../rng/keyed.ts';
 import type { DropDescription } from '../../optimizers/index.ts';
 import type { BlockRange } from './general.ts';
 import type { BlockRecorder } from './stats.ts';
@@ -82,6 +82,7 @@ export function value(s: FastSurface, x: Float64Array, o: number, e: Float64Arra
 export function runFastBlock(job: FastJob, rec: BlockRecorder): void {
   const { surface, optimizer: opt, x0, steps, seed, first, B } = job;
   const d = surface.d;
+  const S = maskSteps(d);
   const k0 = seed >>> 0;
   const k1 = Math.floor(seed / 4294967296) >>> 0;
   const x = new Float64Array(B * d);
@@ -109,6 +110,9 @@ export function runFastBlock(job: FastJob, rec: BlockRecorder): void {
     for (let i = 0; i < d; i++) thr[i] = threshold(p[i]);
     const skipThr = threshold(desc.skipRate);
     const isLast = t === steps - 1;
+    // Mask words (src/rng/keyed.ts): counter step ⌊t/S⌋, word index f = (t mod S)·d + i.
+    const tMask = Math.floor(t / S);
+    const f0 = (t % S) * d;
     let bc1 = 0;
     let bc2Sqrt = 0;
     for (let b = 0; b < B; b++) {
@@ -125,9 +129,10 @@ export function runFastBlock(job: FastJob, rec: BlockRecorder): void {
       gradient(surface, x, o, g, e);
       // DropGrad: g̃_i = g_i/(1 − p_i) if kept, else 0.
       for (let i = 0; i < d; i++) {
-        if ((i & 3) === 0) philox(i >>> 2, t, traj, STREAM_MASK, k0, k1, words);
+        const f = f0 + i;
+        if (i === 0 || (f & 3) === 0) philox(f >>> 2, tMask, traj, STREAM_MASK, k0, k1, words);
         const pi = p[i];
-        g[i] = pi === 0 || words[i & 3] >= thr[i] ? g[i] / (1 - pi) : 0;
+        g[i] = pi === 0 || words[f & 3] >= thr[i] ? g[i] / (1 - pi) : 0;
       }
       if (opt.kind === 'sgd') {
         const { momentum: mu, dampening, nesterov, weightDecay: wd } = opt;

@@ -8,7 +8,7 @@
  */
 import { createRequire } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
-import { STREAM_MASK, STREAM_SKIP, threshold } from '../../../rng/keyed.ts';
+import { STREAM_MASK, STREAM_SKIP, maskSteps, threshold } from '../../../rng/keyed.ts';
 import { type FastJob, value } from '../kernels.ts';
 import type { BlockRecorder } from '../stats.ts';
 import { PHILOX_WAT } from './philox.wat.ts';
@@ -50,7 +50,7 @@ const ARRAYS = [
   'HD', 'XS', 'H', 'BC1', 'BC2', 'HIST', 'HLO', 'HHI', 'ETA', 'THR', 'QT', 'SKT', 'FLAG', 'ON', 'OMEAN', 'OM2', 'OLM', 'OL2', 'ODIV', 'COV', 'MEANV',
 ] as const;
 /** Integer parameters of a block. */
-const INTS = ['ROW', 'd', 'Bp', 'NBLK', 'FIRSTTRAJ', 'K0', 'K1', 'T', 'USESKIP'] as const;
+const INTS = ['ROW', 'd', 'Bp', 'NBLK', 'MS', 'FIRSTTRAJ', 'K0', 'K1', 'T', 'USESKIP'] as const;
 const F64S = ['ra', 'rb', 'qc', 'limit'] as const;
 
 function variantOf(job: FastJob): StepVariant {
@@ -89,19 +89,24 @@ function runWat(v: StepVariant): string {
   const grad = v.surface === 'diagonal' ? '' : '(call $grad)';
   return `
   (func $run (param $t0 i32) (param $t1 i32) (param $base i32)
-    (local $t i32) (local $slot i32) (local $flag i32)
+    (local $t i32) (local $slot i32) (local $flag i32) (local $phase i32)
     (local.set $t (local.get $t0))
     (block $done (loop $steps
       (br_if $done (i32.ge_u (local.get $t) (local.get $t1)))
       (local.set $slot (i32.sub (local.get $t) (local.get $base)))
-      (call $philoxPass (global.get $Bp) (global.get $NBLK) (local.get $t) (global.get $FIRSTTRAJ) (i32.const ${STREAM_MASK})
-        (global.get $K0) (global.get $K1) (global.get $WORDS) (i32.shr_u (global.get $ROW) (i32.const 1)))
+      ;; Mask words (src/rng/keyed.ts): MS steps share counter step t / MS, computed at the first of them. WORDS
+      ;; keeps them between calls: a block starts at t = 0, and JavaScript never writes WORDS during a block.
+      (local.set $phase (i32.rem_u (local.get $t) (global.get $MS)))
+      (if (i32.eqz (local.get $phase)) (then
+        (call $philoxPass (global.get $Bp) (global.get $NBLK) (i32.div_u (local.get $t) (global.get $MS)) (global.get $FIRSTTRAJ) (i32.const ${STREAM_MASK})
+          (global.get $K0) (global.get $K1) (global.get $WORDS) (i32.shr_u (global.get $ROW) (i32.const 1)))))
       (if (global.get $USESKIP) (then
         (call $philoxPass (global.get $Bp) (i32.const 1) (local.get $t) (global.get $FIRSTTRAJ) (i32.const ${STREAM_SKIP})
           (global.get $K0) (global.get $K1) (global.get $SKIPW) (i32.shr_u (global.get $ROW) (i32.const 1)))))
       (call $prep (local.get $slot))
       ${grad}
-      (call $update (local.get $slot) (i32.eq (local.get $t) (i32.sub (global.get $T) (i32.const 1))))
+      (call $update (local.get $slot) (i32.eq (local.get $t) (i32.sub (global.get $T) (i32.const 1)))
+        (i32.add (global.get $WORDS) (i32.mul (i32.mul (local.get $phase) (global.get $d)) (i32.shr_u (global.get $ROW) (i32.const 1)))))
       (i32.store (i32.add (global.get $ODIV) (i32.shl (local.get $slot) (i32.const 2))) (call $value (local.get $slot)))
       (local.set $flag (i32.load (i32.add (global.get $FLAG) (i32.shl (local.get $slot) (i32.const 2)))))
       (call $record (local.get $slot) (i32.and (local.get $flag) (i32.const 2)))
@@ -160,7 +165,8 @@ export function runWasmBlock(job: FastJob, rec: BlockRecorder): void {
   const { surface, x0, steps, seed, first, B } = job;
   const d = surface.d;
   const Bp = (B + 7) & ~7; // Philox runs eight trajectories per iteration
-  const nblk = (d + 3) >> 2;
+  const ms = maskSteps(d);
+  const nblk = (ms * d + 3) >> 2; // Philox blocks per counter step of mask words
   const C = Math.min(chunkSteps(d), Math.max(1, steps));
   const kernel = kernelFor(variantOf(job));
   const ex = kernel.ex;
@@ -188,7 +194,7 @@ export function runWasmBlock(job: FastJob, rec: BlockRecorder): void {
   if (pages > have) ex.mem.grow(pages - have);
   for (const a of ARRAYS) (ex[a] as WebAssembly.Global).value = off[a];
   const ints: Record<(typeof INTS)[number], number> = {
-    ROW: row, d, Bp, NBLK: nblk, FIRSTTRAJ: first, K0: seed >>> 0, K1: Math.floor(seed / 4294967296) >>> 0, T: steps, USESKIP: 0,
+    ROW: row, d, Bp, NBLK: nblk, MS: ms, FIRSTTRAJ: first, K0: seed >>> 0, K1: Math.floor(seed / 4294967296) >>> 0, T: steps, USESKIP: 0,
   };
   for (const k of INTS) (ex[k] as WebAssembly.Global).value = ints[k] | 0;
   (ex.limit as WebAssembly.Global).value = job.divergenceLoss;

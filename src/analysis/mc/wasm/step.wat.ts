@@ -16,8 +16,8 @@ export interface StepVariant {
 
 const LOCALS_V = (names: string[]) => names.map((n) => `(local $${n} v128)`).join(' ');
 const scalarAt = (base: string, index: string, shift = 3) => `(f64.load ${add(g(base), `(i32.shl ${index} (i32.const ${shift}))`)})`;
-/** Row of WORDS (u32, half the f64 row bytes) at the current pair, as two f64 lanes. */
-const wordsAt = (name: string, row: string) => `(f64x2.convert_low_i32x4_u (v128.load64_zero ${add(add(g(name), `(i32.shr_u ${row} (i32.const 1))`), `(i32.shr_u ${lg('p')} (i32.const 1))`)}))`;
+/** Row of words (u32, half the f64 row bytes) from `base` at the current pair, as two f64 lanes. */
+const wordsAt = (base: string, row: string) => `(f64x2.convert_low_i32x4_u (v128.load64_zero ${add(add(base, `(i32.shr_u ${row} (i32.const 1))`), `(i32.shr_u ${lg('p')} (i32.const 1))`)}))`;
 
 /** Who moves this step; optimizer counters. */
 function prep(o: FastOptimizer): string {
@@ -37,7 +37,7 @@ function prep(o: FastOptimizer): string {
     ${ls('skt', splatOf(scalarAt('SKT', lg('slot'))))}
     ${forPairs(`${ls('act', vload(atB('ALIVE')))}
       (if ${g('USESKIP')} (then
-        ${ls('act', `(v128.andnot ${lg('act')} (f64x2.lt ${wordsAt('SKIPW', '(i32.const 0)')} ${lg('skt')}))`)}))
+        ${ls('act', `(v128.andnot ${lg('act')} (f64x2.lt ${wordsAt(g('SKIPW'), '(i32.const 0)')} ${lg('skt')}))`)}))
       ${vstore(atB('ACT'), lg('act'))}
       ${counters}`)})`;
 }
@@ -140,7 +140,7 @@ function update(v: StepVariant): string {
     forPairs(`${ls('act', vload(atB('ACT')))}
         ${ls('x', vload(at('X')))}
         ${ls('gi', diag ? F('mul', lg('hd'), F('sub', lg('x'), lg('xs'))) : vload(at('G')))}
-        ${ls('gi', and(F('div', lg('gi'), lg('q')), F('ge', wordsAt('WORDS', lg('ri')), lg('thr'))))}
+        ${ls('gi', and(F('div', lg('gi'), lg('q')), F('ge', wordsAt(lg('wrow'), lg('ri')), lg('thr'))))}
         ${direction(v.optimizer)}
         ${ls('step', F('mul', lg('negEta'), lg('u')))}
         (if ${lg('isLast')} (then ${vstore(at('LAST'), and(lg('step'), lg('act')))}))
@@ -149,7 +149,7 @@ function update(v: StepVariant): string {
         ${lossTerm(v.surface, withTerm)}`);
   const body = v.surface === 'rosenbrock' ? `(if (i32.eqz ${lg('i')}) (then ${pairs(false)}) (else ${pairs(true)}))` : pairs(false);
   return `
-  (func $update (param $slot i32) (param $isLast i32)
+  (func $update (param $slot i32) (param $isLast i32) (param $wrow i32)
     (local $i i32) (local $ri i32) (local $p i32) (local $k i32)
     ${LOCALS_V(['negEta', 'thr', 'q', 'hd', 'xs', 'x', 'xn', 'xp', 'r', 'ax', 'ra', 'rb', 'gi', 'act', 'm', 'n', 'mu', 'nu', 'buf', 'u', 'step'])}
     ${ls('negEta', splatOf(`(f64.neg ${scalarAt('ETA', lg('slot'))})`))}
