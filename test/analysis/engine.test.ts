@@ -79,6 +79,15 @@ describe('determinism: the same seed gives the same bits for any worker count or
     }
     expect(strip(simulateSync({ ...spec, seed: 10 }))).not.toBe(reference);
   });
+  it('jobs that run at the same time on the same workers (same kernel) keep their band counts apart', async () => {
+    const a: SimulationSpec = { problem: fastCases[1][1], samples: 6000, steps: 12, seed: 3, bandSteps: 3 };
+    const b: SimulationSpec = { ...a, seed: 4, samples: 4000, bandSteps: 6 };
+    const [ra, rb] = await Promise.all([simulate(a, { workers: 2 }), simulate(b, { workers: 2 })]);
+    expect(strip(ra)).toBe(strip(simulateSync(a)));
+    expect(strip(rb)).toBe(strip(simulateSync(b)));
+    // Sums of the band counts are the alive trajectories at each band step.
+    rb.bands.steps.forEach((t, k) => expect(rb.bands.values[k].every(Number.isFinite), `band ${k}`).toBe(rb.perStep.n[t] > 0));
+  });
 });
 
 describe('divergence is counted and excluded, never a silent NaN', () => {

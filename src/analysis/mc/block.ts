@@ -5,6 +5,7 @@
 import { type Problem, buildProblem } from '../../problem.ts';
 import { ConstantSchedule, DEFAULT_LR } from '../../optimizers/index.ts';
 import type { QuadraticSurface } from '../../surfaces/index.ts';
+import type { BandSink } from './bands.ts';
 import { runGeneralBlock } from './general.ts';
 import { type FastOptimizer, type FastSurface, runFastBlock } from './kernels.ts';
 import { runWasmBlock, wasmReady } from './wasm/kernel.ts';
@@ -67,13 +68,16 @@ export function blockContext(spec: SimulationSpec): BlockContext {
   return { spec, problem, fast: spec.general ? 'general path requested' : fastPathOf(problem) };
 }
 
-/** Runs block `index` (trajectories [index·BLOCK_SIZE, …) of the spec) and returns its statistics. */
-export function runBlock(ctx: BlockContext, index: number): BlockStats {
+/**
+ * Runs block `index` (trajectories [index·BLOCK_SIZE, …) of the spec) and returns its statistics; its band
+ * histograms go to `sink` (one per job and thread, flushed once into the merged total).
+ */
+export function runBlock(ctx: BlockContext, index: number, sink: BandSink): BlockStats {
   const { spec, problem } = ctx;
   const start = index * BLOCK_SIZE;
   const B = Math.min(BLOCK_SIZE, spec.samples - start);
   const keep = Math.max(0, Math.min(B, (spec.keepPaths ?? 0) - start));
-  const rec = new BlockRecorder(problem.surface.dim, spec.steps, bandStepList(spec), spec.perStepCov ?? false, keep);
+  const rec = new BlockRecorder(problem.surface.dim, spec.steps, bandStepList(spec), spec.perStepCov ?? false, keep, sink);
   const first = (spec.firstTrajectory ?? 0) + start;
   if (typeof ctx.fast !== 'string') {
     const lrSpec = problem.optimizer.lr ?? DEFAULT_LR[problem.optimizer.name];

@@ -6,36 +6,53 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { SimulationSpec } from './spec.ts';
+import type { BandHistograms } from './histogram.ts';
 import type { BlockStats } from './stats.ts';
 
-export type WorkerReply = { job: number; index: number; stats: BlockStats; kernel: string; last: boolean } | { job: number; error: string };
+export type WorkerReply =
+  | { job: number; index: number; stats: BlockStats; kernel: string; last: boolean }
+  | { job: number; flush: true; hist: BandHistograms | null }
+  | { job: number; error: string };
+
+interface JobHandlers {
+  onReply: (msg: WorkerReply) => void;
+  onFail: (e: Error) => void;
+}
 
 interface PoolWorker {
   worker: Worker;
-  /** Receives this worker's replies for the job in progress. */
-  onReply: ((msg: WorkerReply) => void) | null;
-  onFail: ((e: Error) => void) | null;
+  /** The jobs this worker serves now, by job id (several `simulate` calls may share a worker at once). */
+  jobs: Map<number, JobHandlers>;
 }
 
 const workers: PoolWorker[] = [];
 let nextJob = 1;
 
 function spawn(): PoolWorker {
-  const pw: PoolWorker = { worker: new Worker(new URL('./worker-entry.mjs', import.meta.url)), onReply: null, onFail: null };
+  const pw: PoolWorker = { worker: new Worker(new URL('./worker-entry.mjs', import.meta.url)), jobs: new Map() };
   const drop = (e: Error) => {
     const k = workers.indexOf(pw);
     if (k >= 0) workers.splice(k, 1);
-    pw.onFail?.(e);
+    for (const h of pw.jobs.values()) h.onFail(e);
   };
-  pw.worker.on('message', (msg: WorkerReply) => pw.onReply?.(msg));
+  pw.worker.on('message', (msg: WorkerReply) => pw.jobs.get(msg.job)?.onReply(msg));
   pw.worker.on('error', drop);
   pw.worker.on('exit', (code) => drop(new Error(`engine worker exited with code ${code}`)));
   pw.worker.unref();
   return pw;
 }
 
-/** Borrows `n` workers (starting the missing ones: `started`) for one job; `release` hands them back. */
-export function borrow(n: number): { job: number; workers: PoolWorker[]; started: number; release: () => void } {
+/**
+ * Borrows `n` workers (starting the missing ones: `started`) for one job; `listen` routes a worker's replies
+ * for this job; `release` hands the workers back.
+ */
+export function borrow(n: number): {
+  job: number;
+  workers: PoolWorker[];
+  started: number;
+  listen: (w: PoolWorker, h: JobHandlers) => void;
+  release: () => void;
+} {
   const started = Math.max(0, n - workers.length);
   while (workers.length < n) workers.push(spawn());
   const mine = workers.slice(0, n);
@@ -45,11 +62,11 @@ export function borrow(n: number): { job: number; workers: PoolWorker[]; started
     job,
     workers: mine,
     started,
+    listen: (w, h) => w.jobs.set(job, h),
     release: () => {
       for (const w of mine) {
-        w.onReply = null;
-        w.onFail = null;
-        w.worker.unref();
+        w.jobs.delete(job);
+        if (w.jobs.size === 0) w.worker.unref();
       }
     },
   };
@@ -58,6 +75,11 @@ export function borrow(n: number): { job: number; workers: PoolWorker[]; started
 /** Sends blocks of a job's spec to a worker (the worker caches the spec's context per job). */
 export function sendBlocks(w: PoolWorker, job: number, spec: SimulationSpec, indices: number[]): void {
   w.worker.postMessage({ job, spec, indices });
+}
+
+/** Asks a worker for the band counts of all the blocks of a job it ran (null if none), and to forget the job. */
+export function sendFlush(w: PoolWorker, job: number): void {
+  w.worker.postMessage({ job, flush: true });
 }
 
 /** Workers started and alive. */

@@ -5,9 +5,11 @@
 import os from 'node:os';
 import { type BlockContext, blockContext, kernelName, runBlock } from './block.ts';
 import { prepareWasm } from './wasm/kernel.ts';
-import { borrow, poolSize, sendBlocks } from './pool.ts';
+import { BandSink } from './bands.ts';
+import type { BandHistograms } from './histogram.ts';
+import { type WorkerReply, borrow, poolSize, sendBlocks, sendFlush } from './pool.ts';
 import { type SimulationResult, toResult } from './result.ts';
-import { type SimulationSpec, blockCount, checkSpec } from './spec.ts';
+import { type SimulationSpec, bandStepList, blockCount, checkSpec } from './spec.ts';
 import { type BlockStats, mergeStats } from './stats.ts';
 
 export interface SimulateOptions {
@@ -34,12 +36,14 @@ export function simulateSync(spec: SimulationSpec, onProgress?: SimulateOptions[
   const t0 = performance.now();
   const ctx = blockContext(spec);
   const n = blockCount(spec);
+  const sink = new BandSink(bandStepList(spec).length);
   let total: BlockStats | null = null;
   for (let k = 0; k < n; k++) {
-    const s = runBlock(ctx, k);
+    const s = runBlock(ctx, k, sink);
     total = total ? mergeStats(total, s) : s;
     onProgress?.(k + 1, n);
   }
+  total!.hist = sink.flush();
   return toResult(spec, total!, { ...describePath(ctx), seconds: (performance.now() - t0) / 1000 });
 }
 
@@ -59,6 +63,7 @@ export async function simulate(spec: SimulationSpec, options: SimulateOptions = 
   const ctx = blockContext(spec); // validates the problem here, so errors surface in the caller's thread
   const chunk = Math.max(1, Math.floor(options.chunkBlocks ?? 1));
   const lease = borrow(workers);
+  const sink = new BandSink(bandStepList(spec).length); // band counts of the blocks this thread runs
   const pending = new Map<number, BlockStats>();
   let nextToMerge = 0;
   let nextToSend = 0;
@@ -77,7 +82,16 @@ export async function simulate(spec: SimulationSpec, options: SimulateOptions = 
           nextToMerge++;
           options.onProgress?.(nextToMerge, n);
         }
-        if (nextToMerge === n) resolve();
+        // Every block merged: each worker hands over the band counts of all the blocks it ran, once.
+        if (nextToMerge === n) for (const w of lease.workers) sendFlush(w, lease.job);
+      };
+      let flushed = 0;
+      const bandsIn = (hist: BandHistograms | null) => {
+        if (hist) sink.add(hist);
+        if (++flushed === lease.workers.length) {
+          total!.hist = sink.flush();
+          resolve();
+        }
       };
       const send = (w: (typeof lease.workers)[number]) => {
         if (nextToSend >= n) return;
@@ -86,17 +100,20 @@ export async function simulate(spec: SimulationSpec, options: SimulateOptions = 
         sendBlocks(w, lease.job, spec, indices);
       };
       for (const w of lease.workers) {
-        w.onFail = reject;
-        w.onReply = (msg) => {
-          if (msg.job !== lease.job) return;
+        const onReply = (msg: WorkerReply) => {
           if ('error' in msg) {
             reject(new Error(msg.error));
+            return;
+          }
+          if ('flush' in msg) {
+            bandsIn(msg.hist);
             return;
           }
           workersUp = true;
           accept(msg.index, msg.stats, msg.kernel);
           if (nextToMerge < n && msg.last) send(w);
         };
+        lease.listen(w, { onReply, onFail: reject });
         send(w);
       }
       // While freshly started workers load (about 0.6 s), this thread runs blocks itself, one per event-loop turn,
@@ -105,7 +122,7 @@ export async function simulate(spec: SimulationSpec, options: SimulateOptions = 
         if (workersUp || nextToSend >= n || nextToMerge === n) return;
         const k = nextToSend++;
         try {
-          accept(k, runBlock(ctx, k), kernelName(ctx));
+          accept(k, runBlock(ctx, k, sink), kernelName(ctx));
         } catch (e) {
           reject(e);
           return;

@@ -7,6 +7,7 @@
  * spec, never on how blocks were distributed over workers. Nothing grows with T except what is per step by
  * definition (means, variances, loss moments, divergence counts, band histograms at ≤ bandSteps steps).
  */
+import type { BandSink } from './bands.ts';
 import { type BandHistograms, HIST_BINS, addBands, binOf, emptyBands, packBands } from './histogram.ts';
 
 export interface BlockStats {
@@ -24,7 +25,10 @@ export interface BlockStats {
   lossM2: Float64Array;
   /** Trajectories that became non-finite at step t. */
   diverged: Float64Array;
-  /** Band steps and their loss histograms (stored over their touched bins only). */
+  /**
+   * Band steps and their loss histograms (stored over their touched bins only). Blocks leave `hist` empty: their
+   * counts go to the thread's BandSink (src/analysis/mc/bands.ts), which the engine adds to the merged total once.
+   */
   bandSteps: number[];
   hist: BandHistograms;
   /** Full centred cross-products of x_T, d×d. */
@@ -82,6 +86,8 @@ export class BlockRecorder {
     bandSteps: number[],
     perStepCov: boolean,
     readonly keepPaths: number,
+    /** Where this block's band histograms go (the job's sink in this thread). */
+    readonly sink: BandSink,
   ) {
     this.stats = emptyStats(d, steps, bandSteps, perStepCov);
     this.bandIndex = new Map(bandSteps.map((s, i) => [s, i]));
@@ -226,14 +232,12 @@ export class BlockRecorder {
     }
   }
 
-  /** Adds band histograms computed elsewhere (full-size, touched ranges [lo, hi)) and clears those ranges. */
-  takeBands(full: Uint32Array, lo: ArrayLike<number>, hi: ArrayLike<number>): void {
-    this.stats.hist = addBands(this.stats.hist, packBands(full, lo, hi));
-  }
-
-  /** Ends the block: packs its band histograms (clearing this thread's scratch) and returns its statistics. */
+  /**
+   * Ends the block and returns its statistics. The band histograms the JavaScript paths filled go to the sink
+   * (packed, clearing this thread's scratch); the block's own `hist` stays empty.
+   */
   done(): BlockStats {
-    this.takeBands(scratch, this.histLo, this.histHi);
+    if (this.histHi.some((h, k) => h > this.histLo[k])) this.sink.add(packBands(scratch, this.histLo, this.histHi));
     this.histHi.fill(0);
     return this.stats;
   }

@@ -4,24 +4,41 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { type BlockContext, blockContext, kernelName, runBlock } from './block.ts';
-import type { SimulationSpec } from './spec.ts';
+import { BandSink } from './bands.ts';
+import { type SimulationSpec, bandStepList } from './spec.ts';
 import { prepareWasm } from './wasm/kernel.ts';
 
 await prepareWasm();
 
 let cached: { job: number; ctx: BlockContext } | null = null;
-parentPort!.on('message', ({ job, spec, indices }: { job: number; spec: SimulationSpec; indices: number[] }) => {
+/** Band counts per job, until the job's flush (jobs may interleave on one worker). */
+const sinks = new Map<number, BandSink>();
+
+type Message = { job: number; spec: SimulationSpec; indices: number[] } | { job: number; flush: true };
+
+parentPort!.on('message', (msg: Message) => {
+  const { job } = msg;
   try {
+    if ('flush' in msg) {
+      const hist = sinks.get(job)?.flush() ?? null;
+      sinks.delete(job);
+      parentPort!.postMessage({ job, flush: true, hist }, hist ? [hist.lo, hist.hi, hist.off, hist.counts].map((a) => a.buffer as ArrayBuffer) : []);
+      return;
+    }
+    const { spec, indices } = msg;
     if (cached?.job !== job) cached = { job, ctx: blockContext(spec) };
     const ctx = cached.ctx;
+    let sink = sinks.get(job);
+    if (!sink) sinks.set(job, (sink = new BandSink(bandStepList(spec).length)));
     indices.forEach((index, k) => {
-      const stats = runBlock(ctx, index);
-      const buffers = [stats.n, stats.mean, stats.m2, stats.cov, stats.lossMean, stats.lossM2, stats.diverged, stats.hist.lo, stats.hist.hi, stats.hist.off, stats.hist.counts, stats.finalM2, stats.updMean, stats.updM2, stats.paths]
-        .filter((a): a is Float64Array | Uint32Array | Int32Array => a !== null)
+      const stats = runBlock(ctx, index, sink);
+      const buffers = [stats.n, stats.mean, stats.m2, stats.cov, stats.lossMean, stats.lossM2, stats.diverged, stats.finalM2, stats.updMean, stats.updM2, stats.paths]
+        .filter((a): a is Float64Array => a !== null)
         .map((a) => a.buffer as ArrayBuffer);
       parentPort!.postMessage({ job, index, stats, kernel: kernelName(ctx), last: k === indices.length - 1 }, buffers);
     });
   } catch (e) {
+    sinks.delete(job);
     parentPort!.postMessage({ job, error: e instanceof Error ? e.message : String(e) });
   }
 });

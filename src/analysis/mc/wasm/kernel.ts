@@ -14,7 +14,8 @@ import type { BlockRecorder } from '../stats.ts';
 import { PHILOX_WAT } from './philox.wat.ts';
 import { RECORD_WAT } from './record.wat.ts';
 import { HIST_WAT } from './hist.wat.ts';
-import { HIST_BINS } from '../histogram.ts';
+import type { BandHolder, BandSink } from '../bands.ts';
+import { HIST_BINS, packBands } from '../histogram.ts';
 import { type StepVariant, stepWat } from './step.wat.ts';
 
 interface Wabt {
@@ -44,10 +45,13 @@ export function prepareWasm(): Promise<boolean> {
 
 export const wasmReady = () => wabt !== null && !process.env.DROPGRAD_NO_WASM;
 
-/** Byte offsets of the arrays in memory (set per block). */
+/**
+ * Byte offsets of the arrays in memory (set per block). The band histograms come first, so that their place
+ * depends on the number of bands only: they accumulate over all of a job's blocks (see `takeOver`).
+ */
 const ARRAYS = [
-  'X', 'M1', 'M2', 'G', 'E', 'LAST', 'ACC', 'ALIVE', 'ACT', 'FIRST', 'CNT', 'LOSS', 'BCV1', 'BCV2', 'ALIVE8', 'WORDS', 'SKIPW',
-  'HD', 'XS', 'H', 'BC1', 'BC2', 'HIST', 'HLO', 'HHI', 'ETA', 'THR', 'QT', 'SKT', 'FLAG', 'ON', 'OMEAN', 'OM2', 'OLM', 'OL2', 'ODIV', 'COV', 'MEANV',
+  'HIST', 'HLO', 'HHI', 'X', 'M1', 'M2', 'G', 'E', 'LAST', 'ACC', 'ALIVE', 'ACT', 'FIRST', 'CNT', 'LOSS', 'BCV1', 'BCV2', 'ALIVE8', 'WORDS', 'SKIPW',
+  'HD', 'XS', 'H', 'BC1', 'BC2', 'ETA', 'THR', 'QT', 'SKT', 'FLAG', 'ON', 'OMEAN', 'OM2', 'OLM', 'OL2', 'ODIV', 'COV', 'MEANV',
 ] as const;
 /** Integer parameters of a block. */
 const INTS = ['ROW', 'd', 'Bp', 'NBLK', 'MS', 'FIRSTTRAJ', 'K0', 'K1', 'T', 'USESKIP'] as const;
@@ -118,8 +122,39 @@ function runWat(v: StepVariant): string {
 
 interface Kernel {
   ex: Exports;
-  /** Where the histogram area was last cleared (offset and size). */
-  histKey: string;
+  /** The job whose band counts the histogram area holds, and how many bands it has. */
+  owner: BandSink | null;
+  bands: number;
+  /** Bytes at the start of the histogram area known to be zero outside the owner's touched ranges. */
+  clean: number;
+  holder: BandHolder;
+}
+
+const align16 = (bytes: number) => (bytes + 15) & ~15;
+
+/** Histogram area of a kernel with `bands` bands: counts, then per band the touched range [lo, hi). */
+function histViews(k: Kernel, bands: number) {
+  const buf = k.ex.mem.buffer;
+  const n = bands * HIST_BINS;
+  const lo = 16 + align16(4 * n); // the layout of runWasmBlock: HIST, HLO, HHI first
+  return { hist: new Uint32Array(buf, 16, n), lo: new Int32Array(buf, lo, bands), hi: new Int32Array(buf, lo + align16(4 * bands), bands) };
+}
+
+/**
+ * Makes `sink` the owner of the kernel's histogram area (a no-op when it already is): the previous owner takes
+ * its counts first, then the area is cleared where needed and its ranges reset.
+ */
+function takeOver(k: Kernel, sink: BandSink): void {
+  if (k.owner === sink) return;
+  k.owner?.release(k.holder);
+  const v = histViews(k, sink.bands);
+  if (4 * v.hist.length > k.clean) v.hist.fill(0);
+  k.clean = 4 * v.hist.length;
+  v.lo.fill(HIST_BINS);
+  v.hi.fill(0);
+  k.owner = sink;
+  k.bands = sink.bands;
+  sink.hold(k.holder);
 }
 
 function kernelFor(v: StepVariant): Kernel {
@@ -143,7 +178,22 @@ function kernelFor(v: StepVariant): Kernel {
   } finally {
     parsed.destroy();
   }
-  const k: Kernel = { ex: new WebAssembly.Instance(mod, {}).exports as unknown as Exports, histKey: '' };
+  const k: Kernel = {
+    ex: new WebAssembly.Instance(mod, {}).exports as unknown as Exports,
+    owner: null,
+    bands: 0,
+    clean: 0,
+    holder: {
+      drain: () => {
+        const v = histViews(k, k.bands);
+        const packed = packBands(v.hist, v.lo, v.hi);
+        v.lo.fill(HIST_BINS);
+        v.hi.fill(0);
+        k.owner = null;
+        return packed;
+      },
+    },
+  };
   kernels.set(key, k);
   return k;
 }
@@ -187,7 +237,7 @@ export function runWasmBlock(job: FastJob, rec: BlockRecorder): void {
   let top = 16;
   for (const a of ARRAYS) {
     off[a] = top;
-    top += (sizes[a] + 15) & ~15;
+    top += align16(sizes[a]);
   }
   const pages = Math.ceil(top / 65536);
   const have = ex.mem.buffer.byteLength / 65536;
@@ -204,17 +254,8 @@ export function runWasmBlock(job: FastJob, rec: BlockRecorder): void {
   const X = f64('X');
   const LOSS = f64('LOSS');
   const alive = new Uint8Array(buf, off.ALIVE8, Bp);
-  // The histogram area is cleared once per layout; after each block only its touched ranges are read and reset.
-  const hist = new Uint32Array(buf, off.HIST, sizes.HIST / 4);
-  const histLo = i32('HLO');
-  const histHi = i32('HHI');
-  const histKey = `${off.HIST}:${sizes.HIST}`;
-  if (kernel.histKey !== histKey) {
-    hist.fill(0);
-    kernel.histKey = histKey;
-  }
-  histLo.fill(HIST_BINS);
-  histHi.fill(0);
+  // The band counts stay in the histogram area across the job's blocks; the sink packs them once.
+  takeOver(kernel, rec.sink);
   const aliveMask = i32('ALIVE');
   if (surface.kind === 'rosenbrock') {
     (ex.ra as WebAssembly.Global).value = surface.a;
@@ -302,6 +343,5 @@ export function runWasmBlock(job: FastJob, rec: BlockRecorder): void {
       if (!(FLAG[k] & 2)) rec.recordComputed(t + 1, ON[k], OMEAN, OM2, k * d, OLM[k], OL2[k], null);
     }
   }
-  rec.takeBands(hist, histLo, histHi);
   if (steps > 0) rec.recordUpdateComputed(ex.recordUpdate(), f64('MEANV'), COV);
 }
