@@ -115,6 +115,7 @@ export async function simulate(spec: SimulationSpec, options: SimulateOptions = 
         };
         lease.listen(w, { onReply, onFail: reject });
         send(w);
+        send(w); // a second message queued, so the worker never waits for the next one
       }
       // While freshly started workers load (about 0.6 s), this thread runs blocks itself, one per event-loop turn,
       // until the first worker result arrives; the merge is by block index, so the numbers do not change.
