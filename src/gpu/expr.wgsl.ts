@@ -45,7 +45,7 @@ function emit(n: MathNode, index: ReadonlyMap<string, number>): string {
     case 'SymbolNode': {
       const name = a.name as string;
       const i = index.get(name);
-      if (i !== undefined) return `x[o + ${i}u]`;
+      if (i !== undefined) return `x[${i}u * st.n + o]`;
       return name === 'pi' ? '3.141592653589793' : '2.718281828459045';
     }
     case 'ParenthesisNode':

@@ -8,6 +8,11 @@
  * statistics (`reduce`): count, mean and centred sums of squares of every coordinate and of the loss, and at the
  * last step the full cross-products of the iterate and of the last update. Divergence counts and loss histograms
  * are atomic counters.
+ *
+ * Per-trajectory arrays are coordinate-major (structure of arrays): coordinate i of trajectory b is x[i·n + b],
+ * optimizer slot k of it state[(i·NS + k)·n + b], the last update aux[n + i·n + b]; tmeta[b] is the alive flag and
+ * tmeta[n + b] the optimizer's step counter (n = st.n threads). Neighbouring threads touch neighbouring words, so a
+ * GPU's loads coalesce for any dimension (with x[b·d + i], d = 100 put every thread's load 400 bytes apart).
  */
 import { HIST_BINS, KEY_MIN_F32, KEY_SHIFT_F32, SIDE } from '../analysis/mc/histogram.ts';
 import { PHILOX_WGSL } from './philox.wgsl.ts';
@@ -49,7 +54,7 @@ const f = (v: number) => {
 };
 
 function surfaceCode(s: GpuSurface, d: number): string {
-  const X = (i: string) => `x[o + ${i}]`;
+  const X = (i: string) => `x[(${i}) * st.n + o]`;
   switch (s.kind) {
     case 'expr':
       return s.wgsl;
@@ -117,13 +122,13 @@ fn value(o: u32) -> f32 {
 
 /** Per-coordinate optimizer update: reads g[i] (the DropGrad gradient), x and state; yields u (before −lr). */
 function optimizerCode(o: GpuOptimizer): { pre: string; body: string } {
-  const S = (k: number) => `state[(b * D + i) * NS + ${k}u]`;
-  const l2 = (wd: number) => (wd !== 0 ? `gi = gi + ${f(wd)} * x[o + i];` : '');
+  const S = (k: number) => `state[(i * NS + ${k}u) * st.n + b]`;
+  const l2 = (wd: number) => (wd !== 0 ? `gi = gi + ${f(wd)} * x[i * st.n + b];` : '');
   switch (o.kind) {
     case 'sgd': {
       const mom = o.momentum !== 0 || o.nesterov;
       return {
-        pre: 'let first = tmeta[2u * b + 1u] == 0u; tmeta[2u * b + 1u] = 1u;',
+        pre: 'let first = tmeta[st.n + b] == 0u; tmeta[st.n + b] = 1u;',
         body: `${l2(o.weightDecay)}
       var u = gi;
       ${mom ? `var buf = gi; if (!first) { buf = ${f(o.momentum)} * ${S(0)} + ${f(1 - o.dampening)} * gi; } ${S(0)} = buf; u = ${o.nesterov ? `gi + ${f(o.momentum)} * buf` : 'buf'};` : ''}`,
@@ -131,16 +136,16 @@ function optimizerCode(o: GpuOptimizer): { pre: string; body: string } {
     }
     case 'adam':
       return {
-        pre: `let c = tmeta[2u * b + 1u] + 1u; tmeta[2u * b + 1u] = c; let bc1 = 1.0 - pow(${f(o.b1)}, f32(c)); let bc2 = sqrt(1.0 - pow(${f(o.b2)}, f32(c)));`,
+        pre: `let c = tmeta[st.n + b] + 1u; tmeta[st.n + b] = c; let bc1 = 1.0 - pow(${f(o.b1)}, f32(c)); let bc2 = sqrt(1.0 - pow(${f(o.b2)}, f32(c)));`,
         body: `${o.decoupled ? '' : l2(o.weightDecay)}
       let mu = ${f(o.b1)} * ${S(0)} + ${f(1 - o.b1)} * gi; let nu = ${f(o.b2)} * ${S(1)} + ${f(1 - o.b2)} * gi * gi;
       ${S(0)} = mu; ${S(1)} = nu;
       var u = mu / bc1 / (sqrt(nu) / bc2 + ${f(o.eps)});
-      ${o.decoupled && o.weightDecay !== 0 ? `u = u + ${f(o.weightDecay)} * x[o + i];` : ''}`,
+      ${o.decoupled && o.weightDecay !== 0 ? `u = u + ${f(o.weightDecay)} * x[i * st.n + b];` : ''}`,
       };
     case 'adagrad':
       return {
-        pre: `let c = tmeta[2u * b + 1u] + 1u; tmeta[2u * b + 1u] = c; let decay = 1.0 + f32(c - 1u) * ${f(o.lrDecay)};`,
+        pre: `let c = tmeta[st.n + b] + 1u; tmeta[st.n + b] = c; let decay = 1.0 + f32(c - 1u) * ${f(o.lrDecay)};`,
         body: `${l2(o.weightDecay)}
       let acc = ${S(0)} + gi * gi; ${S(0)} = acc;
       let u = gi / (sqrt(acc) + ${f(o.eps)}) / decay;`,
@@ -168,7 +173,7 @@ function optimizerCode(o: GpuOptimizer): { pre: string; body: string } {
         pre: '',
         body: `var u = sign(${f(o.b1)} * ${S(0)} + ${f(1 - o.b1)} * gi);
       ${S(0)} = ${f(o.b2)} * ${S(0)} + ${f(1 - o.b2)} * gi;
-      ${o.weightDecay !== 0 ? `u = u + ${f(o.weightDecay)} * x[o + i];` : ''}`,
+      ${o.weightDecay !== 0 ? `u = u + ${f(o.weightDecay)} * x[i * st.n + b];` : ''}`,
       };
   }
 }
@@ -178,8 +183,8 @@ function perStepCovCodeOf(): string {
   return `  let cb = base + 3u + 2u * D;
   for (var i = 0u; i < D * D; i++) { aux[cb + i] = 0.0; }
   for (var b = lo; b < hi; b++) {
-    if (tmeta[2u * b] == 0u) { continue; }
-    for (var i = 0u; i < D; i++) { for (var j = 0u; j < D; j++) { aux[cb + i * D + j] = aux[cb + i * D + j] + (x[b * D + i] - mloc[i]) * (x[b * D + j] - mloc[j]); } }
+    if (tmeta[b] == 0u) { continue; }
+    for (var i = 0u; i < D; i++) { for (var j = 0u; j < D; j++) { aux[cb + i * D + j] = aux[cb + i * D + j] + (x[i * st.n + b] - mloc[i]) * (x[j * st.n + b] - mloc[j]); } }
   }
 `;
 }
@@ -191,22 +196,22 @@ function finalCodeOf(k: KernelSpec): string {
     let fb = st.finalOffset + r * ${finalSize(k.d)}u;
     for (var i = 0u; i < D * D; i++) { aux[fb + i] = 0.0; }
     for (var b = lo; b < hi; b++) {
-      if (tmeta[2u * b] == 0u) { continue; }
-      for (var i = 0u; i < D; i++) { for (var j = 0u; j < D; j++) { aux[fb + i * D + j] = aux[fb + i * D + j] + (x[b * D + i] - mloc[i]) * (x[b * D + j] - mloc[j]); } }
+      if (tmeta[b] == 0u) { continue; }
+      for (var i = 0u; i < D; i++) { for (var j = 0u; j < D; j++) { aux[fb + i * D + j] = aux[fb + i * D + j] + (x[i * st.n + b] - mloc[i]) * (x[j * st.n + b] - mloc[j]); } }
     }
     let ub = fb + D * D;
     aux[ub] = f32(n);
     for (var i = 0u; i < D; i++) { mloc[i] = 0.0; }
     for (var b = lo; b < hi; b++) {
-      if (tmeta[2u * b] == 0u) { continue; }
-      for (var i = 0u; i < D; i++) { mloc[i] = mloc[i] + aux[st.n + b * D + i]; }
+      if (tmeta[b] == 0u) { continue; }
+      for (var i = 0u; i < D; i++) { mloc[i] = mloc[i] + aux[st.n + i * st.n + b]; }
     }
     for (var i = 0u; i < D; i++) { mloc[i] = mloc[i] / nf; aux[ub + 1u + i] = mloc[i]; }
     for (var i = 0u; i < D * D; i++) { aux[ub + 1u + D + i] = 0.0; }
     for (var b = lo; b < hi; b++) {
-      if (tmeta[2u * b] == 0u) { continue; }
+      if (tmeta[b] == 0u) { continue; }
       for (var i = 0u; i < D; i++) { for (var j = 0u; j < D; j++) {
-        aux[ub + 1u + D + i * D + j] = aux[ub + 1u + D + i * D + j] + (aux[st.n + b * D + i] - mloc[i]) * (aux[st.n + b * D + j] - mloc[j]);
+        aux[ub + 1u + D + i * D + j] = aux[ub + 1u + D + i * D + j] + (aux[st.n + i * st.n + b] - mloc[i]) * (aux[st.n + j * st.n + b] - mloc[j]);
       } }
     }
 `;
@@ -245,9 +250,9 @@ fn treeReduce(l: u32) {
 }
 
 fn record(step: u32, b: u32, l: u32, r: u32, inRange: bool) {
-  let alive = inRange && tmeta[2u * b] != 0u;
+  let alive = inRange && tmeta[b] != 0u;
   wn[l] = select(0u, 1u, alive);
-  for (var q = 0u; q < D; q++) { var v = 0.0; if (alive) { v = x[b * D + q]; } wsum[q * 64u + l] = v; }
+  for (var q = 0u; q < D; q++) { var v = 0.0; if (alive) { v = x[q * st.n + b]; } wsum[q * 64u + l] = v; }
   var lv = 0.0;
   if (alive) { lv = aux[b]; }
   wsum[D * 64u + l] = lv;
@@ -258,7 +263,7 @@ fn record(step: u32, b: u32, l: u32, r: u32, inRange: bool) {
   for (var q = 0u; q <= D; q++) { mall[q] = wsum[q * 64u] / max(nf, 1.0); }
   workgroupBarrier();
   wn[l] = 0u;
-  for (var q = 0u; q < D; q++) { var v = 0.0; if (alive) { let dv = x[b * D + q] - mall[q]; v = dv * dv; } wsum[q * 64u + l] = v; }
+  for (var q = 0u; q < D; q++) { var v = 0.0; if (alive) { let dv = x[q * st.n + b] - mall[q]; v = dv * dv; } wsum[q * 64u + l] = v; }
   var l2v = 0.0;
   if (alive) { let dl = lv - mall[D]; l2v = dl * dl; }
   wsum[D * 64u + l] = l2v;
@@ -290,7 +295,7 @@ fn runSteps(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invoca
   let inRange = b < st.n;
   if ((st.flags & 8u) != 0u) { record(0u, b, l, r, inRange); }
   for (var t = st.t; t < st.p1; t++) {
-    if (inRange && tmeta[2u * b] != 0u) { advance(b, t); }
+    if (inRange && tmeta[b] != 0u) { advance(b, t); }
     storageBarrier();
     record(t + 1u, b, l, r, inRange);
     storageBarrier();
@@ -350,13 +355,13 @@ fn histBin(l: f32) -> u32 {
 fn step(@builtin(global_invocation_id) gid: vec3<u32>) {
   let b = gid.x;
   if (b >= st.n) { return; }
-  if (tmeta[2u * b] == 0u) { return; }
+  if (tmeta[b] == 0u) { return; }
   advance(b, st.t);
 }
 
 // Step t of trajectory b (alive): gradient, DropGrad, optimizer, new point, loss, divergence.
 fn advance(b: u32, t: u32) {
-  let o = b * D;
+  let o = b;
   let ua = table[2u * (b / st.slot)];
   let ub = table[2u * (b / st.slot) + 1u];
   let cell = ua.x;
@@ -369,7 +374,7 @@ fn advance(b: u32, t: u32) {
   if (skipThr != 0u) {
     let w = philox(vec4<u32>(0u, t, traj, 2u), key).x;
     if (w < skipThr) {
-      if (isLast) { for (var i = 0u; i < D; i++) { aux[st.n + o + i] = 0.0; } }
+      if (isLast) { for (var i = 0u; i < D; i++) { aux[st.n + i * st.n + b] = 0.0; } }
       return;
     }
   }
@@ -396,14 +401,14 @@ fn advance(b: u32, t: u32) {
     var gi = g[i];
     ${opt.body}
     let s = -lr * u;
-    if (isLast) { aux[st.n + o + i] = s; }
-    let nx = x[o + i] + s;
-    x[o + i] = nx;
+    if (isLast) { aux[st.n + i * st.n + b] = s; }
+    let nx = x[i * st.n + b] + s;
+    x[i * st.n + b] = nx;
     if (!finite(nx)) { ok = false; }
   }
   let l = value(o);
   if (!ok || !finite(l) || l > st.limit) {
-    tmeta[2u * b] = 0u;
+    tmeta[b] = 0u;
     atomicAdd(&counters[(b / st.slot) * (st.T + 1u) + t + 1u], 1u);
     return;
   }
@@ -424,9 +429,9 @@ fn reduce(@builtin(global_invocation_id) gid: vec3<u32>) {
   var lm = 0.0;
   for (var i = 0u; i < D; i++) { mloc[i] = 0.0; }
   for (var b = lo; b < hi; b++) {
-    if (tmeta[2u * b] == 0u) { continue; }
+    if (tmeta[b] == 0u) { continue; }
     n = n + 1u;
-    for (var i = 0u; i < D; i++) { mloc[i] = mloc[i] + x[b * D + i]; }
+    for (var i = 0u; i < D; i++) { mloc[i] = mloc[i] + x[i * st.n + b]; }
     lm = lm + aux[b];
   }
   aux[base] = f32(n);
@@ -436,8 +441,8 @@ fn reduce(@builtin(global_invocation_id) gid: vec3<u32>) {
   for (var i = 0u; i < D; i++) { mloc[i] = mloc[i] / nf; aux[base + 1u + i] = mloc[i]; aux[base + 1u + D + i] = 0.0; }
   var l2 = 0.0;
   for (var b = lo; b < hi; b++) {
-    if (tmeta[2u * b] == 0u) { continue; }
-    for (var i = 0u; i < D; i++) { let dv = x[b * D + i] - mloc[i]; aux[base + 1u + D + i] = aux[base + 1u + D + i] + dv * dv; }
+    if (tmeta[b] == 0u) { continue; }
+    for (var i = 0u; i < D; i++) { let dv = x[i * st.n + b] - mloc[i]; aux[base + 1u + D + i] = aux[base + 1u + D + i] + dv * dv; }
     let dl = aux[b] - lm;
     l2 = l2 + dl * dl;
     if (st.band >= 0) { atomicAdd(&counters[st.histOffset + ((b / st.slot) * st.bands + u32(st.band)) * BINS + histBin(aux[b])], 1u); }

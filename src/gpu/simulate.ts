@@ -185,8 +185,8 @@ export async function simulateGpuBatch(specs: SimulationSpec[], gpu: GpuRunner, 
       const f0 = Math.fround(p.surface.value(p.x0));
       for (let j = 0; j < u.count; j++) {
         const b = k * slot + j;
-        for (let i = 0; i < d; i++) x[b * d + i] = p.x0[i];
-        meta[2 * b] = 1;
+        for (let i = 0; i < d; i++) x[i * n + b] = p.x0[i];
+        meta[b] = 1;
         aux[b] = f0;
       }
     });
