@@ -86,7 +86,7 @@ function direction(o: FastOptimizer): string {
     if (o.momentum === 0 && !o.nesterov) return `${wd}\n        ${ls('u', lg('gi'))}`;
     return `${wd}
         ${ls('m', m1)}
-        ${ls('buf', sel(lg('gi'), F('add', F('mul', splat(o.momentum), lg('m')), F('mul', splat(1 - o.dampening), lg('gi'))), vload(atB('FIRST'))))}
+        ${ls('buf', sel(lg('gi'), F('add', F('mul', splat(o.momentum), lg('m')), o.dampening === 0 ? lg('gi') : F('mul', splat(1 - o.dampening), lg('gi'))), vload(atB('FIRST'))))}
         ${vstore(at('M1'), sel(lg('buf'), lg('m'), lg('act')))}
         ${ls('u', o.nesterov ? F('add', lg('gi'), F('mul', splat(o.momentum), lg('buf'))) : lg('buf'))}`;
   }
@@ -113,7 +113,7 @@ function direction(o: FastOptimizer): string {
  * diagonal quadratic (x_i − x*_i)·(h_ii·(x_i − x*_i)); Rosenbrock term i − 1, which needs rows i − 1 (already
  * updated) and i. Terms are added in index order from 0, as the scalar loss does.
  */
-function lossTerm(s: StepVariant['surface'], withTerm: boolean): string {
+function lossTerm(s: StepVariant['surface'], withTerm: boolean, firstTerm = false): string {
   // No per-coordinate finiteness check on these surfaces: a non-finite coordinate always makes the loss non-finite
   // (diagonal: h·∞ = ±∞, 0·∞ = NaN; Rosenbrock, d ≥ 2 and b = 100: every coordinate is in a square term), which the
   // verdict catches, so the outcome is the same as checking every coordinate (tested bit for bit).
@@ -122,10 +122,13 @@ function lossTerm(s: StepVariant['surface'], withTerm: boolean): string {
         ${vstore(atB('ACC'), F('add', vload(atB('ACC')), F('mul', lg('r'), F('mul', lg('hd'), lg('r')))))}`;
   }
   if (s === 'rosenbrock' && withTerm) {
+    // The first term (row 1) is stored, not added to +0: the same bits, since a term b·r² + (a − x)² with b = 100
+    // is never −0 (+0 + t = t for every other t).
+    const term = F('add', F('mul', F('mul', lg('rb'), lg('r')), lg('r')), F('mul', lg('ax'), lg('ax')));
     return `${ls('xp', vload(at('X', `(i32.sub ${lg('ri')} ${g('ROW')})`)))}
         ${ls('r', F('sub', lg('xn'), F('mul', lg('xp'), lg('xp'))))}
         ${ls('ax', F('sub', lg('ra'), lg('xp')))}
-        ${vstore(atB('ACC'), F('add', vload(atB('ACC')), F('add', F('mul', F('mul', lg('rb'), lg('r')), lg('r')), F('mul', lg('ax'), lg('ax')))))}`;
+        ${vstore(atB('ACC'), firstTerm ? term : F('add', vload(atB('ACC')), term))}`;
   }
   return '';
 }
@@ -136,7 +139,7 @@ const fused = (s: StepVariant['surface']) => s !== 'quadratic';
 /** Mask, optimizer, x += −η·u for the trajectories that move (and, fused, the new loss's terms). */
 function update(v: StepVariant): string {
   const diag = v.surface === 'diagonal';
-  const pairs = (withTerm: boolean) =>
+  const pairs = (withTerm: boolean, firstTerm = false) =>
     forPairs(`${ls('act', vload(atB('ACT')))}
         ${ls('x', vload(at('X')))}
         ${ls('gi', diag ? F('mul', lg('hd'), F('sub', lg('x'), lg('xs'))) : vload(at('G')))}
@@ -146,8 +149,11 @@ function update(v: StepVariant): string {
         (if ${lg('isLast')} (then ${vstore(at('LAST'), and(lg('step'), lg('act')))}))
         ${ls('xn', sel(F('add', lg('x'), lg('step')), lg('x'), lg('act')))}
         ${vstore(at('X'), lg('xn'))}
-        ${lossTerm(v.surface, withTerm)}`);
-  const body = v.surface === 'rosenbrock' ? `(if (i32.eqz ${lg('i')}) (then ${pairs(false)}) (else ${pairs(true)}))` : pairs(false);
+        ${lossTerm(v.surface, withTerm, firstTerm)}`);
+  const body =
+    v.surface === 'rosenbrock'
+      ? `(if (i32.eqz ${lg('i')}) (then ${pairs(false)}) (else (if (i32.eq ${lg('i')} (i32.const 1)) (then ${pairs(true, true)}) (else ${pairs(true)}))))`
+      : pairs(false);
   return `
   (func $update (param $slot i32) (param $isLast i32) (param $wrow i32)
     (local $i i32) (local $ri i32) (local $p i32) (local $k i32)
@@ -155,7 +161,7 @@ function update(v: StepVariant): string {
     ${ls('negEta', splatOf(`(f64.neg ${scalarAt('ETA', lg('slot'))})`))}
     ${v.surface === 'rosenbrock' ? `${ls('ra', splatOf(g('ra')))}
     ${ls('rb', splatOf(g('rb')))}` : ''}
-    ${fused(v.surface) ? forPairs(vstore(atB('ACC'), ZERO)) : ''}
+    ${v.surface === 'diagonal' ? forPairs(vstore(atB('ACC'), ZERO)) : ''}
     ${forRows(`${ls('k', add(`(i32.mul ${lg('slot')} ${g('d')})`, lg('i')))}
       ${ls('thr', splatOf(scalarAt('THR', lg('k'))))}
       ${ls('q', splatOf(scalarAt('QT', lg('k'))))}
