@@ -12,11 +12,11 @@ import { STREAM_MASK, STREAM_SKIP, maskSteps, threshold } from '../../../rng/key
 import { type FastJob, value } from '../kernels.ts';
 import type { BlockRecorder } from '../stats.ts';
 import { PHILOX_WAT } from './philox.wat.ts';
-import { RECORD_FIXED_MAX_D, recordWat } from './record.wat.ts';
+import { recordWat } from './record.wat.ts';
 import { HIST_WAT } from './hist.wat.ts';
 import type { BandHolder, BandSink } from '../bands.ts';
 import { HIST_BINS, packBands } from '../histogram.ts';
-import { type StepVariant, stepWat } from './step.wat.ts';
+import { FIXED_MAX_D, type StepVariant, stepWat } from './step.wat.ts';
 
 interface Wabt {
   parseWat(name: string, text: string, features?: Record<string, boolean>): { toBinary(o: object): { buffer: Uint8Array<ArrayBuffer> }; destroy(): void };
@@ -57,17 +57,12 @@ const ARRAYS = [
 const INTS = ['ROW', 'd', 'Bp', 'NBLK', 'MS', 'FIRSTTRAJ', 'K0', 'K1', 'T', 'USESKIP'] as const;
 const F64S = ['ra', 'rb', 'qc', 'limit'] as const;
 
-/** What a generated module depends on: the step's variant and, for small d, d itself (the one-pass record). */
-interface KernelVariant extends StepVariant {
-  recordD: number | null;
-}
-
-function variantOf(job: FastJob): KernelVariant {
+function variantOf(job: FastJob): StepVariant {
   const s = job.surface;
   return {
     surface: s.kind === 'quadratic' ? (s.diag ? 'diagonal' : 'quadratic') : 'rosenbrock',
     optimizer: job.optimizer,
-    recordD: s.d <= RECORD_FIXED_MAX_D ? s.d : null,
+    fixedD: s.d <= FIXED_MAX_D ? s.d : null,
   };
 }
 
@@ -166,7 +161,7 @@ function takeOver(k: Kernel, sink: BandSink): void {
   sink.hold(k.holder);
 }
 
-function kernelFor(v: KernelVariant): Kernel {
+function kernelFor(v: StepVariant): Kernel {
   const key = JSON.stringify(v);
   const hit = kernels.get(key);
   if (hit) return hit;
@@ -175,7 +170,7 @@ function kernelFor(v: KernelVariant): Kernel {
   ${[...ARRAYS, ...INTS].map((g) => `(global $${g} (export "${g}") (mut i32) (i32.const 0))`).join('\n  ')}
   ${F64S.map((g) => `(global $${g} (export "${g}") (mut f64) (f64.const 0))`).join('\n  ')}
   ${PHILOX_WAT}
-  ${[...stepWat(v), recordWat(v.recordD), HIST_WAT, runWat(v)].map(hoistGlobals).join('\n')}
+  ${[...stepWat(v), recordWat(v.fixedD), HIST_WAT, runWat(v)].map(hoistGlobals).join('\n')}
   (export "record" (func $record))
   (export "hist" (func $hist))
   (export "recordUpdate" (func $recordUpdate))

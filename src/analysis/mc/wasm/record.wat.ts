@@ -112,10 +112,8 @@ function recordFixedD(d: number): string {
 `;
 }
 
-/** Largest d with a one-pass record (kernels are then generated per d). */
-export const RECORD_FIXED_MAX_D = 4;
-
-export const recordWat = (d: number | null) => `${d !== null && d <= RECORD_FIXED_MAX_D ? recordFixedD(d) : recordAnyD}
+/** `fixedD`: d when the kernel is generated per d (step.wat.ts FIXED_MAX_D), else null. */
+export const recordWat = (fixedD: number | null) => `${fixedD !== null ? recordFixedD(fixedD) : recordAnyD}
 
   ;; Moments of the last update (LAST) over the trajectories alive at the end: returns n, means in MEANV, COV.
   (func $recordUpdate (result i32)

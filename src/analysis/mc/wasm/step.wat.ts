@@ -12,7 +12,12 @@ import { F, ONES, ZERO, add, and, at, atB, forCols, forPairs, forRows, g, lg, ls
 export interface StepVariant {
   surface: FastSurface['kind'] | 'diagonal';
   optimizer: FastOptimizer;
+  /** d itself when d ≤ FIXED_MAX_D (such kernels are generated per d and unroll their coordinate loops), else null. */
+  fixedD: number | null;
 }
+
+/** Largest d whose kernels are generated per d. */
+export const FIXED_MAX_D = 4;
 
 const LOCALS_V = (names: string[]) => names.map((n) => `(local $${n} v128)`).join(' ');
 const scalarAt = (base: string, index: string, shift = 3) => `(f64.load ${add(g(base), `(i32.shl ${index} (i32.const ${shift}))`)})`;
@@ -42,8 +47,39 @@ function prep(o: FastOptimizer): string {
       ${counters}`)})`;
 }
 
+/**
+ * Rosenbrock's gradient for a fixed small d, one pass with the coordinates in registers: the same operations in
+ * the same order as the loop below (each g_i starts at +0 and receives its term i − 1, then its term i).
+ */
+function rosenbrockGradFixed(d: number): string {
+  const k = [...Array(d).keys()];
+  const xr = (i: number) => lg(`x${i}`);
+  const terms = k.slice(0, d - 1).map((i) => `${ls('r', F('sub', xr(i + 1), F('mul', xr(i), xr(i))))}
+      ${ls(`a${i}`, F('sub', F('mul', F('mul', lg('c4b'), xr(i)), lg('r')), F('mul', splat(2), F('sub', lg('ra'), xr(i)))))}
+      ${ls(`b${i}`, F('mul', lg('c2b'), lg('r')))}`);
+  const gi = (i: number) => {
+    let v = ZERO;
+    if (i > 0) v = F('add', v, lg(`b${i - 1}`));
+    if (i < d - 1) v = F('add', v, lg(`a${i}`));
+    return v;
+  };
+  return `
+  (func $grad
+    (local $p i32) ${LOCALS_V(['r', 'c4b', 'c2b', 'ra', ...k.map((i) => `x${i}`), ...k.map((i) => `a${i}`), ...k.map((i) => `b${i}`)])}
+    ${k.map((i) => `(local $o${i} i32)`).join(' ')}
+    ${ls('c4b', splatOf(`(f64.mul (f64.const -4) ${g('rb')})`))}
+    ${ls('c2b', splatOf(`(f64.mul (f64.const 2) ${g('rb')})`))}
+    ${ls('ra', splatOf(g('ra')))}
+    ${k.map((i) => ls(`o${i}`, `(i32.mul (i32.const ${i}) ${g('ROW')})`)).join('\n    ')}
+    ${forPairs(`${k.map((i) => ls(`x${i}`, vload(at('X', lg(`o${i}`))))).join('\n      ')}
+      ${terms.join('\n      ')}
+      ${k.map((i) => vstore(at('G', lg(`o${i}`)), gi(i))).join('\n      ')}`)})`;
+}
+
 /** Surface gradient at X into G (not generated for diagonal quadratics, whose update computes it inline). */
-function grad(s: StepVariant['surface']): string {
+function grad(v: StepVariant): string {
+  const s = v.surface;
+  if (s === 'rosenbrock' && v.fixedD !== null) return rosenbrockGradFixed(v.fixedD);
   if (s === 'rosenbrock') {
     return `
   (func $grad
@@ -213,5 +249,5 @@ function value(s: StepVariant['surface']): string {
 }
 
 export function stepWat(v: StepVariant): string[] {
-  return [prep(v.optimizer), grad(v.surface), update(v), value(v.surface)].filter((s) => s !== '');
+  return [prep(v.optimizer), grad(v), update(v), value(v.surface)].filter((s) => s !== '');
 }
