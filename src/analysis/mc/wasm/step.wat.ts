@@ -22,7 +22,14 @@ export const FIXED_MAX_D = 4;
 const LOCALS_V = (names: string[]) => names.map((n) => `(local $${n} v128)`).join(' ');
 const scalarAt = (base: string, index: string, shift = 3) => `(f64.load ${add(g(base), `(i32.shl ${index} (i32.const ${shift}))`)})`;
 /** Row of words (u32, half the f64 row bytes) from `base` at the current pair, as two f64 lanes. */
-const wordsAt = (base: string, row: string) => `(f64x2.convert_low_i32x4_u (v128.load64_zero ${add(add(base, `(i32.shr_u ${row} (i32.const 1))`), `(i32.shr_u ${lg('p')} (i32.const 1))`)}))`;
+const wordsAt = (base: string, row: string) => `(v128.load64_zero ${add(add(base, `(i32.shr_u ${row} (i32.const 1))`), `(i32.shr_u ${lg('p')} (i32.const 1))`)})`;
+/**
+ * Lane mask (two i64 lanes) of `word op threshold` for the pair's two u32 words: an unsigned integer compare, then
+ * widened (the decision of the JavaScript kernel's word ≥ ⌊p·2³²⌋, without converting the words to floats).
+ */
+const wordMask = (op: 'ge_u' | 'lt_u', words: string, thr: string) => `(i64x2.extend_low_i32x4_s (i32x4.${op} ${words} ${thr}))`;
+/** A threshold table entry (an integer stored as f64) splatted to four u32 lanes. */
+const thresholdOf = (table: string, index: string) => `(i32x4.splat (i32.trunc_f64_u ${scalarAt(table, index)}))`;
 
 /** Who moves this step; optimizer counters. */
 function prep(o: FastOptimizer): string {
@@ -39,10 +46,10 @@ function prep(o: FastOptimizer): string {
   return `
   (func $prep (param $slot i32)
     (local $p i32) ${LOCALS_V(['act', 'skt', 'c'])}
-    ${ls('skt', splatOf(scalarAt('SKT', lg('slot'))))}
+    ${ls('skt', thresholdOf('SKT', lg('slot')))}
     ${forPairs(`${ls('act', vload(atB('ALIVE')))}
       (if ${g('USESKIP')} (then
-        ${ls('act', `(v128.andnot ${lg('act')} (f64x2.lt ${wordsAt(g('SKIPW'), '(i32.const 0)')} ${lg('skt')}))`)}))
+        ${ls('act', `(v128.andnot ${lg('act')} ${wordMask('lt_u', wordsAt(g('SKIPW'), '(i32.const 0)'), lg('skt'))})`)}))
       ${vstore(atB('ACT'), lg('act'))}
       ${counters}`)})`;
 }
@@ -179,7 +186,7 @@ function update(v: StepVariant): string {
     forPairs(`${ls('act', vload(atB('ACT')))}
         ${ls('x', vload(at('X')))}
         ${ls('gi', diag ? F('mul', lg('hd'), F('sub', lg('x'), lg('xs'))) : vload(at('G')))}
-        ${ls('gi', and(F('div', lg('gi'), lg('q')), F('ge', wordsAt(lg('wrow'), lg('ri')), lg('thr'))))}
+        ${ls('gi', and(F('div', lg('gi'), lg('q')), wordMask('ge_u', wordsAt(lg('wrow'), lg('ri')), lg('thr'))))}
         ${direction(v.optimizer)}
         ${ls('step', F('mul', lg('negEta'), lg('u')))}
         (if ${lg('isLast')} (then ${vstore(at('LAST'), and(lg('step'), lg('act')))}))
@@ -199,7 +206,7 @@ function update(v: StepVariant): string {
     ${ls('rb', splatOf(g('rb')))}` : ''}
     ${v.surface === 'diagonal' ? forPairs(vstore(atB('ACC'), ZERO)) : ''}
     ${forRows(`${ls('k', add(`(i32.mul ${lg('slot')} ${g('d')})`, lg('i')))}
-      ${ls('thr', splatOf(scalarAt('THR', lg('k'))))}
+      ${ls('thr', thresholdOf('THR', lg('k')))}
       ${ls('q', splatOf(scalarAt('QT', lg('k'))))}
       ${diag ? `${ls('hd', splatOf(scalarAt('HD', lg('i'))))}
       ${ls('xs', splatOf(scalarAt('XS', lg('i'))))}` : ''}
