@@ -89,6 +89,7 @@ export function runBlock(ctx: BlockContext, index: number, sink: BandSink): Bloc
         ...ctx.fast,
         lr: (t) => lr.at(t),
         drop: (t) => problem.chain.describeDrop!(t, d)!,
+        skips: problem.drop.fullUpdateDrop !== undefined,
         x0: problem.x0,
         steps: spec.steps,
         seed: spec.seed,

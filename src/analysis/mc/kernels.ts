@@ -25,6 +25,8 @@ export interface FastJob extends BlockRange {
   optimizer: FastOptimizer;
   lr: (t: number) => number;
   drop: (t: number) => DropDescription;
+  /** Whether the chain has full-update drop (some steps may be skipped); without, every alive trajectory moves. */
+  skips: boolean;
 }
 
 /** Gradient at trajectory b's point, written to g (same operations as the surface classes). */

@@ -63,6 +63,7 @@ function variantOf(job: FastJob): StepVariant {
     surface: s.kind === 'quadratic' ? (s.diag ? 'diagonal' : 'quadratic') : 'rosenbrock',
     optimizer: job.optimizer,
     fixedD: s.d <= FIXED_MAX_D ? s.d : null,
+    skips: job.skips,
   };
 }
 
@@ -111,10 +112,11 @@ function runWat(v: StepVariant): string {
       (if (global.get $USESKIP) (then
         (call $philoxPass (global.get $Bp) (i32.const 1) (local.get $t) (global.get $FIRSTTRAJ) (i32.const ${STREAM_SKIP})
           (global.get $K0) (global.get $K1) (global.get $SKIPW) (i32.shr_u (global.get $ROW) (i32.const 1)))))
-      (call $prep (local.get $slot))
+      ${v.skips ? '(call $prep (local.get $slot))' : ''}
       ${grad}
       (call $update (local.get $slot) (i32.eq (local.get $t) (i32.sub (global.get $T) (i32.const 1)))
-        (i32.add (global.get $WORDS) (i32.mul (i32.mul (local.get $phase) (global.get $d)) (i32.shr_u (global.get $ROW) (i32.const 1)))))
+        (i32.add (global.get $WORDS) (i32.mul (i32.mul (local.get $phase) (global.get $d)) (i32.shr_u (global.get $ROW) (i32.const 1))))
+        (local.get $t))
       (i32.store (i32.add (global.get $ODIV) (i32.shl (local.get $slot) (i32.const 2))) (call $value (local.get $slot)))
       (local.set $flag (i32.load (i32.add (global.get $FLAG) (i32.shl (local.get $slot) (i32.const 2)))))
       (call $record (local.get $slot) (i32.and (local.get $flag) (i32.const 2)))

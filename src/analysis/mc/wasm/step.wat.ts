@@ -14,7 +14,15 @@ export interface StepVariant {
   optimizer: FastOptimizer;
   /** d itself when d ≤ FIXED_MAX_D (such kernels are generated per d and unroll their coordinate loops), else null. */
   fixedD: number | null;
+  /**
+   * Whether steps may be skipped (full-update drop). Without, the trajectories that move are the alive ones and
+   * the optimizer's counters are the step's (momentum's first step is t = 0, Adam's count t + 1): no $prep pass.
+   */
+  skips: boolean;
 }
+
+/** The pair's "moves this step" mask. */
+const actOf = (v: StepVariant) => vload(atB(v.skips ? 'ACT' : 'ALIVE'));
 
 /** Largest d whose kernels are generated per d. */
 export const FIXED_MAX_D = 4;
@@ -32,7 +40,9 @@ const wordMask = (op: 'ge_u' | 'lt_u', words: string, thr: string) => `(i64x2.ex
 const thresholdOf = (table: string, index: string) => `(i32x4.splat (i32.trunc_f64_u ${scalarAt(table, index)}))`;
 
 /** Who moves this step; optimizer counters. */
-function prep(o: FastOptimizer): string {
+function prep(v: StepVariant): string {
+  if (!v.skips) return '';
+  const o = v.optimizer;
   const sgdMomentum = o.kind === 'sgd' && (o.momentum !== 0 || o.nesterov);
   const counters = sgdMomentum
     ? `${vstore(atB('FIRST'), `(i64x2.eq ${vload(atB('CNT'))} ${ZERO})`)}
@@ -122,14 +132,15 @@ function hx(): string {
 }
 
 /** The optimizer's direction u from the masked gradient gi at x (state rows M1, M2 updated where $act). */
-function direction(o: FastOptimizer): string {
+function direction(v: StepVariant): string {
+  const o = v.optimizer;
   const m1 = vload(at('M1'));
   if (o.kind === 'sgd') {
     const wd = o.weightDecay !== 0 ? ls('gi', F('add', lg('gi'), F('mul', splat(o.weightDecay), lg('x')))) : '';
     if (o.momentum === 0 && !o.nesterov) return `${wd}\n        ${ls('u', lg('gi'))}`;
     return `${wd}
         ${ls('m', m1)}
-        ${ls('buf', sel(lg('gi'), F('add', F('mul', splat(o.momentum), lg('m')), o.dampening === 0 ? lg('gi') : F('mul', splat(1 - o.dampening), lg('gi'))), vload(atB('FIRST'))))}
+        ${ls('buf', sel(lg('gi'), F('add', F('mul', splat(o.momentum), lg('m')), o.dampening === 0 ? lg('gi') : F('mul', splat(1 - o.dampening), lg('gi'))), v.skips ? vload(atB('FIRST')) : lg('first')))}
         ${vstore(at('M1'), sel(lg('buf'), lg('m'), lg('act')))}
         ${ls('u', o.nesterov ? F('add', lg('gi'), F('mul', splat(o.momentum), lg('buf'))) : lg('buf'))}`;
   }
@@ -141,7 +152,7 @@ function direction(o: FastOptimizer): string {
         ${ls('nu', F('add', F('mul', splat(o.b2), lg('n')), F('mul', F('mul', splat(1 - o.b2), lg('gi')), lg('gi'))))}
         ${vstore(at('M1'), sel(lg('mu'), lg('m'), lg('act')))}
         ${vstore(at('M2'), sel(lg('nu'), lg('n'), lg('act')))}
-        ${ls('u', F('div', F('div', lg('mu'), vload(atB('BCV1'))), F('add', F('div', F('sqrt', lg('nu')), vload(atB('BCV2'))), splat(o.eps))))}
+        ${ls('u', F('div', F('div', lg('mu'), v.skips ? vload(atB('BCV1')) : lg('bc1')), F('add', F('div', F('sqrt', lg('nu')), v.skips ? vload(atB('BCV2')) : lg('bc2')), splat(o.eps))))}
         ${o.decoupled && o.weightDecay !== 0 ? ls('u', F('add', lg('u'), F('mul', splat(o.weightDecay), lg('x')))) : ''}`;
   }
   return `${ls('m', m1)}
@@ -183,11 +194,11 @@ const fused = (s: StepVariant['surface']) => s !== 'quadratic';
 function update(v: StepVariant): string {
   const diag = v.surface === 'diagonal';
   const pairs = (withTerm: boolean, firstTerm = false) =>
-    forPairs(`${ls('act', vload(atB('ACT')))}
+    forPairs(`${ls('act', actOf(v))}
         ${ls('x', vload(at('X')))}
         ${ls('gi', diag ? F('mul', lg('hd'), F('sub', lg('x'), lg('xs'))) : vload(at('G')))}
         ${ls('gi', and(F('div', lg('gi'), lg('q')), wordMask('ge_u', wordsAt(lg('wrow'), lg('ri')), lg('thr'))))}
-        ${direction(v.optimizer)}
+        ${direction(v)}
         ${ls('step', F('mul', lg('negEta'), lg('u')))}
         (if ${lg('isLast')} (then ${vstore(at('LAST'), and(lg('step'), lg('act')))}))
         ${ls('xn', sel(F('add', lg('x'), lg('step')), lg('x'), lg('act')))}
@@ -198,10 +209,13 @@ function update(v: StepVariant): string {
       ? `(if (i32.eqz ${lg('i')}) (then ${pairs(false)}) (else (if (i32.eq ${lg('i')} (i32.const 1)) (then ${pairs(true, true)}) (else ${pairs(true)}))))`
       : pairs(false);
   return `
-  (func $update (param $slot i32) (param $isLast i32) (param $wrow i32)
+  (func $update (param $slot i32) (param $isLast i32) (param $wrow i32) (param $t i32)
     (local $i i32) (local $ri i32) (local $p i32) (local $k i32)
-    ${LOCALS_V(['negEta', 'thr', 'q', 'hd', 'xs', 'x', 'xn', 'xp', 'r', 'ax', 'ra', 'rb', 'gi', 'act', 'm', 'n', 'mu', 'nu', 'buf', 'u', 'step'])}
+    ${LOCALS_V(['negEta', 'thr', 'q', 'hd', 'xs', 'x', 'xn', 'xp', 'r', 'ax', 'ra', 'rb', 'gi', 'act', 'm', 'n', 'mu', 'nu', 'buf', 'u', 'step', 'first', 'bc1', 'bc2'])}
     ${ls('negEta', splatOf(`(f64.neg ${scalarAt('ETA', lg('slot'))})`))}
+    ${v.skips ? '' : `${ls('first', `(if (result v128) (i32.eqz ${lg('t')}) (then ${ONES}) (else ${ZERO}))`)}
+    ${v.optimizer.kind === 'adam' ? `${ls('bc1', splatOf(scalarAt('BC1', `(i32.add ${lg('t')} (i32.const 1))`)))}
+    ${ls('bc2', splatOf(scalarAt('BC2', `(i32.add ${lg('t')} (i32.const 1))`)))}` : ''}`}
     ${v.surface === 'rosenbrock' ? `${ls('ra', splatOf(g('ra')))}
     ${ls('rb', splatOf(g('rb')))}` : ''}
     ${v.surface === 'diagonal' ? forPairs(vstore(atB('ACC'), ZERO)) : ''}
@@ -225,7 +239,8 @@ const verdict = `${ls('ok', and(and(lg('fin'), F('eq', F('sub', lg('acc'), lg('a
           (if (i32.and ${lg('bits')} (i32.const 2)) (then (i32.store8 ${add(g('ALIVE8'), `(i32.add (i32.shr_u ${lg('p')} (i32.const 3)) (i32.const 1))`)} (i32.const 0))))))`;
 
 /** Loss at the new X for the trajectories that moved, divergence (non-finite, or above the limit). */
-function value(s: StepVariant['surface']): string {
+function value(v: StepVariant): string {
+  const s = v.surface;
   const head = `
   (func $value (param $slot i32) (result i32)
     (local $i i32) (local $ri i32) (local $p i32) (local $j i32) (local $rj i32) (local $bits i32) (local $count i32)
@@ -233,7 +248,7 @@ function value(s: StepVariant['surface']): string {
   if (fused(s)) {
     // The terms were accumulated by $update.
     return `${head}
-    ${forPairs(`${ls('act', vload(atB('ACT')))}
+    ${forPairs(`${ls('act', actOf(v))}
       (if (v128.any_true ${lg('act')}) (then
         ${ls('fin', ONES)}
         ${ls('acc', vload(atB('ACC')))}
@@ -243,7 +258,7 @@ function value(s: StepVariant['surface']): string {
   }
   return `${head}
     ${hx()}
-    ${forPairs(`${ls('act', vload(atB('ACT')))}
+    ${forPairs(`${ls('act', actOf(v))}
       (if (v128.any_true ${lg('act')}) (then
         ${ls('fin', ONES)}
         ${forRows(`${ls('x', vload(at('X')))}
@@ -256,5 +271,5 @@ function value(s: StepVariant['surface']): string {
 }
 
 export function stepWat(v: StepVariant): string[] {
-  return [prep(v.optimizer), grad(v), update(v), value(v.surface)].filter((s) => s !== '');
+  return [prep(v), grad(v), update(v), value(v)].filter((s) => s !== '');
 }
