@@ -292,6 +292,9 @@ function addOuter(target: Float64Array, off: number, x: Float64Array, o: number,
 /** Cross-product sums to merge alongside a mean: (target, source, target offset, source offset), each k×k. */
 export type Outer = [Float64Array, ArrayLike<number>, number, number?];
 
+/** Reused by mergeMoments (merges run once per block and step: allocation there was most of the merge's cost). */
+let deltaScratch = new Float64Array(16);
+
 /**
  * Chan et al.'s merge of (n_b, mean_b, M2_b) into (n_a, mean_a, M2_a): vectors of length k at `off` in the
  * target and at `offB` (default `off`) in the source. Shared by the CPU block merge and the WebGPU record merge.
@@ -308,7 +311,8 @@ export function mergeMoments(na: number, nb: number, ma: Float64Array, mb: Array
   }
   const n = na + nb;
   const f = (na * nb) / n;
-  const delta = new Float64Array(k);
+  if (deltaScratch.length < k) deltaScratch = new Float64Array(k);
+  const delta = deltaScratch;
   for (let i = 0; i < k; i++) delta[i] = mb[offB + i] - ma[off + i];
   for (let i = 0; i < k; i++) {
     m2a[off + i] += m2b[offB + i] + delta[i] * delta[i] * f;
@@ -323,22 +327,18 @@ export function mergeMoments(na: number, nb: number, ma: Float64Array, mb: Array
 export function mergeStats(a: BlockStats, b: BlockStats): BlockStats {
   const d = a.d;
   const T1 = a.steps + 1;
-  const scalarA = new Float64Array(2);
-  const scalarB = new Float64Array(2);
+  const none: Outer[] = [];
   for (let t = 0; t < T1; t++) {
     const na = a.n[t];
     const nb = b.n[t];
-    const outers: Outer[] = [];
-    if (a.cov && b.cov) outers.push([a.cov, b.cov, t * d * d]);
-    if (t === T1 - 1) outers.push([a.finalM2, b.finalM2, 0]);
+    let outers = none;
+    if ((a.cov && b.cov) || t === T1 - 1) {
+      outers = [];
+      if (a.cov && b.cov) outers.push([a.cov, b.cov, t * d * d]);
+      if (t === T1 - 1) outers.push([a.finalM2, b.finalM2, 0]);
+    }
     mergeMoments(na, nb, a.mean, b.mean, a.m2, b.m2, t * d, d, outers);
-    scalarA[0] = a.lossMean[t];
-    scalarA[1] = a.lossM2[t];
-    scalarB[0] = b.lossMean[t];
-    scalarB[1] = b.lossM2[t];
-    mergeMoments(na, nb, scalarA, scalarB, scalarA.subarray(1), scalarB.subarray(1), 0, 1);
-    a.lossMean[t] = scalarA[0];
-    a.lossM2[t] = scalarA[1];
+    mergeMoments(na, nb, a.lossMean, b.lossMean, a.lossM2, b.lossM2, t, 1);
     a.n[t] = na + nb;
     a.diverged[t] += b.diverged[t];
   }
