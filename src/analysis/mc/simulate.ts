@@ -69,6 +69,11 @@ export async function simulate(spec: SimulationSpec, options: SimulateOptions = 
   let nextToSend = 0;
   let total: BlockStats | null = null;
   const kernels = new Set<string>();
+  let flushed = false;
+  const flush = () => {
+    flushed = true;
+    for (const w of lease.workers) sendFlush(w, lease.job);
+  };
   try {
     await new Promise<void>((resolve, reject) => {
       let workersUp = lease.started === 0;
@@ -83,12 +88,12 @@ export async function simulate(spec: SimulationSpec, options: SimulateOptions = 
           options.onProgress?.(nextToMerge, n);
         }
         // Every block merged: each worker hands over the band counts of all the blocks it ran, once.
-        if (nextToMerge === n) for (const w of lease.workers) sendFlush(w, lease.job);
+        if (nextToMerge === n) flush();
       };
-      let flushed = 0;
+      let handedOver = 0;
       const bandsIn = (hist: BandHistograms | null) => {
         if (hist) sink.add(hist);
-        if (++flushed === lease.workers.length) {
+        if (++handedOver === lease.workers.length) {
           total!.hist = sink.flush();
           resolve();
         }
@@ -133,6 +138,8 @@ export async function simulate(spec: SimulationSpec, options: SimulateOptions = 
       if (lease.started > 0) setImmediate(local);
     });
   } finally {
+    // A failed job still tells its workers to drop what they hold for it.
+    if (!flushed) flush();
     lease.release();
   }
   return toResult(spec, total!, { ...describePath(ctx), kernel: [...kernels].sort().join('+'), seconds: (performance.now() - t0) / 1000 });
