@@ -335,6 +335,9 @@ struct Rate { thr: u32, invq: f32, sigma: f32, zero: u32 };
 @group(0) @binding(8) var<storage, read> table: array<vec4<u32>>;
 
 var<private> g: array<f32, ${k.d}>;
+// The mask block of counter step maskFor − 1 (0: none yet), for d ≤ 2 (see advance).
+var<private> maskWords: vec4<u32>;
+var<private> maskFor: u32;
 
 ${PHILOX_WGSL}
 ${surfaceCode(k.surface, k.d)}
@@ -392,7 +395,14 @@ fn advance(b: u32, t: u32) {
     }`
       : `// Mask words (src/rng/keyed.ts): counter step t / MS, word f = (t % MS)·D + i.
     let f = (t % MS) * D + i;
-    if (i == 0u || (f & 3u) == 0u) { words = philox(vec4<u32>(f >> 2u, t / MS, traj, 0u), key); }
+    ${maskSteps(k.d) > 1
+      ? `// One block serves MS steps (d ≤ 2): computed once per counter step and kept in this invocation, so the
+    // multi-step kernel does one Philox per MS steps; a fresh invocation (one dispatch per step) computes it.
+    if (i == 0u) {
+      if (maskFor != t / MS + 1u) { maskWords = philox(vec4<u32>(0u, t / MS, traj, 0u), key); maskFor = t / MS + 1u; }
+      words = maskWords;
+    }`
+      : 'if (i == 0u || (f & 3u) == 0u) { words = philox(vec4<u32>(f >> 2u, t / MS, traj, 0u), key); }'}
     if (rt.zero == 0u) { if (words[f & 3u] >= rt.thr) { g[i] = g[i] * rt.invq; } else { g[i] = 0.0; } }`}
   }
   ${opt.pre}
