@@ -23,6 +23,12 @@ export interface StepVariant {
 
 /** The pair's "moves this step" mask. */
 const actOf = (v: StepVariant) => vload(atB(v.skips ? 'ACT' : 'ALIVE'));
+/**
+ * The new value of a lane that moves, the old one of a lane that does not. Without full-update drop the lanes
+ * that do not move are the dead ones, whose state nothing reads again (statistics, bands, paths and the last
+ * update are all masked by the alive flags), so they take the new value without a select.
+ */
+const moved = (v: StepVariant, now: string, before: string) => (v.skips ? sel(now, before, lg('act')) : now);
 
 /** Largest d whose kernels are generated per d. */
 export const FIXED_MAX_D = 4;
@@ -141,7 +147,7 @@ function direction(v: StepVariant): string {
     return `${wd}
         ${ls('m', m1)}
         ${ls('buf', sel(lg('gi'), F('add', F('mul', splat(o.momentum), lg('m')), o.dampening === 0 ? lg('gi') : F('mul', splat(1 - o.dampening), lg('gi'))), v.skips ? vload(atB('FIRST')) : lg('first')))}
-        ${vstore(at('M1'), sel(lg('buf'), lg('m'), lg('act')))}
+        ${vstore(at('M1'), moved(v, lg('buf'), lg('m')))}
         ${ls('u', o.nesterov ? F('add', lg('gi'), F('mul', splat(o.momentum), lg('buf'))) : lg('buf'))}`;
   }
   if (o.kind === 'adam') {
@@ -150,15 +156,15 @@ function direction(v: StepVariant): string {
         ${ls('n', vload(at('M2')))}
         ${ls('mu', F('add', F('mul', splat(o.b1), lg('m')), F('mul', splat(1 - o.b1), lg('gi'))))}
         ${ls('nu', F('add', F('mul', splat(o.b2), lg('n')), F('mul', F('mul', splat(1 - o.b2), lg('gi')), lg('gi'))))}
-        ${vstore(at('M1'), sel(lg('mu'), lg('m'), lg('act')))}
-        ${vstore(at('M2'), sel(lg('nu'), lg('n'), lg('act')))}
+        ${vstore(at('M1'), moved(v, lg('mu'), lg('m')))}
+        ${vstore(at('M2'), moved(v, lg('nu'), lg('n')))}
         ${ls('u', F('div', F('div', lg('mu'), v.skips ? vload(atB('BCV1')) : lg('bc1')), F('add', F('div', F('sqrt', lg('nu')), v.skips ? vload(atB('BCV2')) : lg('bc2')), splat(o.eps))))}
         ${o.decoupled && o.weightDecay !== 0 ? ls('u', F('add', lg('u'), F('mul', splat(o.weightDecay), lg('x')))) : ''}`;
   }
   return `${ls('m', m1)}
         ${ls('buf', F('add', F('mul', splat(o.b1), lg('m')), F('mul', splat(1 - o.b1), lg('gi'))))}
         ${ls('u', sel(splat(1), sel(splat(-1), lg('buf'), F('lt', lg('buf'), ZERO)), F('gt', lg('buf'), ZERO)))}
-        ${vstore(at('M1'), sel(F('add', F('mul', splat(o.b2), lg('m')), F('mul', splat(1 - o.b2), lg('gi'))), lg('m'), lg('act')))}
+        ${vstore(at('M1'), moved(v, F('add', F('mul', splat(o.b2), lg('m')), F('mul', splat(1 - o.b2), lg('gi'))), lg('m')))}
         ${o.weightDecay !== 0 ? ls('u', F('add', lg('u'), F('mul', splat(o.weightDecay), lg('x')))) : ''}`;
 }
 
@@ -201,7 +207,7 @@ function update(v: StepVariant): string {
         ${direction(v)}
         ${ls('step', F('mul', lg('negEta'), lg('u')))}
         (if ${lg('isLast')} (then ${vstore(at('LAST'), and(lg('step'), lg('act')))}))
-        ${ls('xn', sel(F('add', lg('x'), lg('step')), lg('x'), lg('act')))}
+        ${ls('xn', moved(v, F('add', lg('x'), lg('step')), lg('x')))}
         ${vstore(at('X'), lg('xn'))}
         ${lossTerm(v.surface, withTerm, firstTerm)}`);
   const body =
