@@ -233,8 +233,13 @@ function update(v: StepVariant): string {
       ${body}`)})`;
 }
 
-/** Loss and divergence verdict for the pair at $p from $acc and $fin. */
-const verdict = `${ls('ok', and(and(lg('fin'), F('eq', F('sub', lg('acc'), lg('acc')), ZERO)), `(v128.not ${F('gt', lg('acc'), splatOf(g('limit')))})`))}
+/**
+ * Loss and divergence verdict for the pair at $p from $acc (and, `withFin`, the coordinates' finiteness $fin; the
+ * fused-loss surfaces need none, see lossTerm).
+ */
+const verdict = (withFin: boolean) => {
+  const finiteLoss = F('eq', F('sub', lg('acc'), lg('acc')), ZERO);
+  return `${ls('ok', and(withFin ? and(lg('fin'), finiteLoss) : finiteLoss, `(v128.not ${F('gt', lg('acc'), splatOf(g('limit')))})`))}
         ${ls('div', `(v128.andnot ${lg('act')} ${lg('ok')})`)}
         ${vstore(atB('LOSS'), sel(lg('acc'), vload(atB('LOSS')), and(lg('act'), lg('ok'))))}
         (if (v128.any_true ${lg('div')}) (then
@@ -243,6 +248,7 @@ const verdict = `${ls('ok', and(and(lg('fin'), F('eq', F('sub', lg('acc'), lg('a
           ${ls('count', add(lg('count'), popcount(lg('div'))))}
           (if (i32.and ${lg('bits')} (i32.const 1)) (then (i32.store8 ${add(g('ALIVE8'), `(i32.shr_u ${lg('p')} (i32.const 3))`)} (i32.const 0))))
           (if (i32.and ${lg('bits')} (i32.const 2)) (then (i32.store8 ${add(g('ALIVE8'), `(i32.add (i32.shr_u ${lg('p')} (i32.const 3)) (i32.const 1))`)} (i32.const 0))))))`;
+};
 
 /** Loss at the new X for the trajectories that moved, divergence (non-finite, or above the limit). */
 function value(v: StepVariant): string {
@@ -256,10 +262,9 @@ function value(v: StepVariant): string {
     return `${head}
     ${forPairs(`${ls('act', actOf(v))}
       (if (v128.any_true ${lg('act')}) (then
-        ${ls('fin', ONES)}
         ${ls('acc', vload(atB('ACC')))}
         ${s === 'diagonal' ? ls('acc', F('add', F('mul', splat(0.5), lg('acc')), splatOf(g('qc')))) : ''}
-        ${verdict}))`)}
+        ${verdict(false)}))`)}
     ${lg('count')})`;
   }
   return `${head}
@@ -272,7 +277,7 @@ function value(v: StepVariant): string {
         ${ls('acc', ZERO)}
         ${forRows(ls('acc', F('add', lg('acc'), F('mul', vload(at('E')), vload(at('G'))))))}
         ${ls('acc', F('add', F('mul', splat(0.5), lg('acc')), splatOf(g('qc'))))}
-        ${verdict}))`)}
+        ${verdict(true)}))`)}
     ${lg('count')})`;
 }
 
