@@ -57,11 +57,15 @@ const fromB64 = (s: string) => {
   return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
 };
 
-/** Merges one device record (n, mean mb, sums m2b) into a running total at `off`; `tot.n` counts what is merged. */
-function merge(tot: { n: number }, mean: Float64Array, m2: Float64Array, off: number, n: number, mb: ArrayLike<number>, m2b: ArrayLike<number>, k: number, outers: Outer[] = []): void {
-  mergeMoments(tot.n, n, mean, mb, m2, m2b, off, k, outers, 0);
+/**
+ * Merges one device record (n; k means at `at`, k centred sums at `at + k` of `part`) into a running total at
+ * `off`; `tot.n` counts what is merged. Offsets instead of views: there are (T + 1) × records of these per run.
+ */
+function merge(tot: { n: number }, mean: Float64Array, m2: Float64Array, off: number, n: number, part: Float32Array, at: number, k: number, outers: Outer[] = []): void {
+  mergeMoments(tot.n, n, mean, part, m2, part, off, k, outers, at, at + k);
   tot.n += n;
 }
+const NO_OUTERS: Outer[] = [];
 
 interface Cell {
   spec: SimulationSpec;
@@ -257,21 +261,20 @@ export async function simulateGpuBatch(specs: SimulationSpec[], gpu: GpuRunner, 
           const base = (r * wgs + w) * R;
           const nw = part[base];
           if (nw === 0) continue;
-          const fOff = (T + 1) * wgs * R + w * F;
-          const outers: Outer[] = r === T ? [[s.finalM2, part.subarray(fOff, fOff + d * d), 0]] : [];
-          if (s.cov) outers.push([s.cov, part.subarray(base + 3 + 2 * d, base + 3 + 2 * d + d * d), r * d * d, 0]);
-          merge(c.tot[r], s.mean, s.m2, r * d, nw, part.subarray(base + 1, base + 1 + d), part.subarray(base + 1 + d, base + 1 + 2 * d), d, outers);
-          const lm = Float64Array.of(s.lossMean[r]);
-          const l2 = Float64Array.of(s.lossM2[r]);
-          merge(c.ltot[r], lm, l2, 0, nw, [part[base + 1 + 2 * d]], [part[base + 2 + 2 * d]], 1);
-          s.lossMean[r] = lm[0];
-          s.lossM2[r] = l2[0];
+          let outers = NO_OUTERS;
+          if (r === T || s.cov) {
+            outers = r === T ? [[s.finalM2, part, 0, (T + 1) * wgs * R + w * F]] : [];
+            if (s.cov) outers.push([s.cov, part, r * d * d, base + 3 + 2 * d]);
+          }
+          merge(c.tot[r], s.mean, s.m2, r * d, nw, part, base + 1, d, outers);
+          merge(c.ltot[r], s.lossMean, s.lossM2, r, nw, part, base + 1 + 2 * d, 1);
         }
       }
       for (let w = k * wPerUnit; w < (k + 1) * wPerUnit; w++) {
         const ub = (T + 1) * wgs * R + w * F + d * d;
         if (T === 0 || part[ub] === 0) continue;
-        merge(c.utot, s.updMean, new Float64Array(d), 0, part[ub], part.subarray(ub + 1, ub + 1 + d), new Float64Array(d), d, [[s.updM2, part.subarray(ub + 1 + d, ub + 1 + d + d * d), 0]]);
+        mergeMoments(c.utot.n, part[ub], s.updMean, part, new Float64Array(d), new Float64Array(d), 0, d, [[s.updM2, part, 0, ub + 1 + d]], ub + 1, 0);
+        c.utot.n += part[ub];
       }
       for (let t = 1; t <= T; t++) s.diverged[t] += ctr[k * perUnitCounters + t];
       const h0 = histOffset + k * bands.length * HIST_BINS;

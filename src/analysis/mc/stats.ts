@@ -297,14 +297,26 @@ let deltaScratch = new Float64Array(16);
 
 /**
  * Chan et al.'s merge of (n_b, mean_b, M2_b) into (n_a, mean_a, M2_a): vectors of length k at `off` in the
- * target and at `offB` (default `off`) in the source. Shared by the CPU block merge and the WebGPU record merge.
+ * target and at `offB` (default `off`; M2_b at `offM2B`, default `offB`) in the source. Shared by the CPU block merge and the WebGPU record merge.
  */
-export function mergeMoments(na: number, nb: number, ma: Float64Array, mb: ArrayLike<number>, m2a: Float64Array, m2b: ArrayLike<number>, off: number, k: number, outers: Outer[] = [], offB = off): void {
+export function mergeMoments(
+  na: number,
+  nb: number,
+  ma: Float64Array,
+  mb: ArrayLike<number>,
+  m2a: Float64Array,
+  m2b: ArrayLike<number>,
+  off: number,
+  k: number,
+  outers: Outer[] = [],
+  offB = off,
+  offM2B = offB,
+): void {
   if (nb === 0) return;
   if (na === 0) {
     for (let i = 0; i < k; i++) {
       ma[off + i] = mb[offB + i];
-      m2a[off + i] = m2b[offB + i];
+      m2a[off + i] = m2b[offM2B + i];
     }
     for (const [oa, ob, oo, ooB = oo] of outers) for (let i = 0; i < k * k; i++) oa[oo + i] = ob[ooB + i];
     return;
@@ -315,7 +327,7 @@ export function mergeMoments(na: number, nb: number, ma: Float64Array, mb: Array
   const delta = deltaScratch;
   for (let i = 0; i < k; i++) delta[i] = mb[offB + i] - ma[off + i];
   for (let i = 0; i < k; i++) {
-    m2a[off + i] += m2b[offB + i] + delta[i] * delta[i] * f;
+    m2a[off + i] += m2b[offM2B + i] + delta[i] * delta[i] * f;
     ma[off + i] += (delta[i] * nb) / n;
   }
   for (const [oa, ob, oo, ooB = oo] of outers) {
