@@ -221,9 +221,12 @@ export async function simulateGpuBatch(specs: SimulationSpec[], gpu: GpuRunner, 
     } else for (let r = 0; r <= T; r++) writeStep(r, r, r === T ? 4 : 0, bands.indexOf(r), partialOffset + r * wgs * R);
     const plan: GpuPlan = {
       wgsl,
+      // New buffers are zero-filled, so only the leading bytes that are not zero travel: aux's records and the
+      // counters are zeros (1,000,000 × 100: 57 MB of aux would otherwise be encoded, sent and written).
       buffers: [uni, rates, x, st, meta, aux, counters, consts, table].map((a, i) => {
         const bytes = a instanceof ArrayBuffer ? new Uint8Array(a) : new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-        return { size: bytes.byteLength, data: b64(bytes), uniform: i === 0 };
+        const used = a === aux ? 4 * n : a === counters || (a === st && ks.optimizer.kind !== 'adagrad') ? 0 : bytes.byteLength;
+        return { size: bytes.byteLength, ...(used > 0 ? { data: b64(bytes.subarray(0, used)) } : {}), uniform: i === 0 };
       }),
       bindings: [
         { binding: 0, type: 'uniform', buffer: 0, dynamic: true, size: STEP_BYTES },
