@@ -104,3 +104,27 @@ describe('packed band histograms', () => {
     expect(bandQuantiles(emptyBands(1), 0, [0.5])).toEqual([Number.NaN]);
   });
 });
+
+describe('band counts of the JavaScript paths', () => {
+  it('a failed block leaves nothing behind in the thread scratch; a finished one goes to its sink once', async () => {
+    const { BlockRecorder } = await import('../../src/analysis/mc/stats.ts');
+    const { BandSink } = await import('../../src/analysis/mc/bands.ts');
+    const losses = Float64Array.of(1, 2, 3, 1000);
+    const alive = Uint8Array.of(1, 1, 1, 1);
+    const x = new Float64Array(4);
+    const failed = new BlockRecorder(1, 1, [0, 1], false, 0, new BandSink(2));
+    failed.finish(0, losses, alive, 4, x, 1, 1);
+    failed.abandon();
+    const sink = new BandSink(2);
+    const ok = new BlockRecorder(1, 1, [0, 1], false, 0, sink);
+    ok.finish(0, Float64Array.of(1, 1000), alive, 2, x, 1, 1); // its range spans the failed block's bins
+    ok.finish(1, losses.subarray(0, 2), alive, 2, x, 1, 1);
+    expect(ok.done().hist.counts.length).toBe(0); // the block's own stats carry no bands
+    const h = sink.flush();
+    const total = (k: number) => h.counts.subarray(h.off[k], h.off[k + 1]).reduce((a, c) => a + c, 0);
+    expect(total(0)).toBe(2); // nothing from the failed block
+    expect(bandCount(h, 0, binOf(1)) + bandCount(h, 0, binOf(1000))).toBe(2);
+    expect(total(1)).toBe(2);
+    expect(sink.flush().counts.length).toBe(0); // flushed once
+  });
+});

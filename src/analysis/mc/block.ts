@@ -79,6 +79,18 @@ export function runBlock(ctx: BlockContext, index: number, sink: BandSink): Bloc
   const keep = Math.max(0, Math.min(B, (spec.keepPaths ?? 0) - start));
   const rec = new BlockRecorder(problem.surface.dim, spec.steps, bandStepList(spec), spec.perStepCov ?? false, keep, sink);
   const first = (spec.firstTrajectory ?? 0) + start;
+  try {
+    runKernel(ctx, rec, first, B);
+  } catch (e) {
+    rec.abandon();
+    throw e;
+  }
+  return rec.done();
+}
+
+/** The block's steps on the fused kernel (WebAssembly or JavaScript) or on the general path. */
+function runKernel(ctx: BlockContext, rec: BlockRecorder, first: number, B: number): void {
+  const { spec, problem } = ctx;
   if (typeof ctx.fast !== 'string') {
     const lrSpec = problem.optimizer.lr ?? DEFAULT_LR[problem.optimizer.name];
     const lr = typeof lrSpec === 'number' ? new ConstantSchedule(lrSpec) : lrSpec;
@@ -102,5 +114,4 @@ export function runBlock(ctx: BlockContext, index: number, sink: BandSink): Bloc
   } else {
     runGeneralBlock({ surface: problem.surface, chain: problem.chain, x0: problem.x0, steps: spec.steps, seed: spec.seed, first, B, divergenceLoss: spec.divergenceLoss ?? Number.POSITIVE_INFINITY }, rec);
   }
-  return rec.done();
 }

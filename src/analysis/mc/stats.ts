@@ -242,6 +242,12 @@ export class BlockRecorder {
     return this.stats;
   }
 
+  /** A block that failed: clears what it put in this thread's scratch, so that the next block starts clean. */
+  abandon(): void {
+    packBands(scratch, this.histLo, this.histHi);
+    this.histHi.fill(0);
+  }
+
   /** Index of step t among the band steps, or −1. */
   band(t: number): number {
     return this.bandIndex.get(t) ?? -1;
