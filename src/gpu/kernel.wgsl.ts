@@ -54,6 +54,7 @@ const f = (v: number) => {
 };
 
 function surfaceCode(s: GpuSurface, d: number): string {
+  // The surfaces' functions take the trajectory index o (coordinate-major x: x[i·n + o]).
   const X = (i: string) => `x[(${i}) * st.n + o]`;
   switch (s.kind) {
     case 'expr':
@@ -364,7 +365,6 @@ fn step(@builtin(global_invocation_id) gid: vec3<u32>) {
 
 // Step t of trajectory b (alive): gradient, DropGrad, optimizer, new point, loss, divergence.
 fn advance(b: u32, t: u32) {
-  let o = b;
   let ua = table[2u * (b / st.slot)];
   let ub = table[2u * (b / st.slot) + 1u];
   let cell = ua.x;
@@ -381,7 +381,7 @@ fn advance(b: u32, t: u32) {
       return;
     }
   }
-  grad(o);
+  grad(b);
   var words = vec4<u32>(0u);
   for (var i = 0u; i < D; i++) {
     let rt = rates[(cell * st.T + t) * D + i];
@@ -416,7 +416,7 @@ fn advance(b: u32, t: u32) {
     x[i * st.n + b] = nx;
     if (!finite(nx)) { ok = false; }
   }
-  let l = value(o);
+  let l = value(b);
   if (!ok || !finite(l) || l > st.limit) {
     tmeta[b] = 0u;
     atomicAdd(&counters[(b / st.slot) * (st.T + 1u) + t + 1u], 1u);

@@ -6,19 +6,28 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { JSDOM } from 'jsdom';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type ReportSummary, buildReport } from '../../src/report/build.ts';
+import { type ReportSummary, SECTION_STAGES, buildReport } from '../../src/report/build.ts';
 import { tmp } from '../sweep/helpers.ts';
 
 let out = '';
 let summary: ReportSummary;
+const stages: string[] = [];
 const doc = (page: string) => new JSDOM(readFileSync(join(out, page), 'utf8')).window.document;
 
 beforeAll(async () => {
   out = tmp('dropgrad-report-');
-  summary = await buildReport({ out, quick: true });
+  summary = await buildReport({ out, quick: true, progress: (label) => stages.push(label) });
 }, 300_000);
 
 describe('report pages (quick build)', () => {
+  it('each section reports as many progress stages as SECTION_STAGES says (the CLI progress bar counts on it)', () => {
+    const counted: Record<string, number> = {};
+    for (const label of stages) {
+      const id = label.split(':')[0].toLowerCase();
+      counted[id] = (counted[id] ?? 0) + 1;
+    }
+    expect(counted).toEqual(SECTION_STAGES);
+  });
   it('writes the index, one page per section and plotly.js beside them', () => {
     expect(summary.pages).toEqual(['index.html', 'sgd.html', 'adaptive.html', 'lion.html', 'benchmarks.html', 'agreement.html']);
     for (const p of summary.pages) expect(existsSync(join(out, p))).toBe(true);

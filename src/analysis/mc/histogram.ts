@@ -69,7 +69,7 @@ function rangeQuantiles(counts: ArrayLike<number>, off: number, lo: number, hi: 
 
 /**
  * The loss histograms of a run's band steps, each stored over its touched bins only (a block's losses at one
- * step span a few hundred of the 4097 bins): band k's bins lo[k] … hi[k] − 1 are counts[off[k] …]; an empty
+ * step span a few hundred of the HIST_BINS bins): band k's bins lo[k] … hi[k] − 1 are counts[off[k] …]; an empty
  * band has lo = hi. Blocks fill full-size scratch histograms (reused, never reallocated) and pack them here, so
  * a block's statistics are kilobytes, not a fresh 0.8 MiB array per block (measured: ~9% of a run in allocation).
  */

@@ -231,7 +231,9 @@ export function runWasmBlock(job: FastJob, rec: BlockRecorder): void {
   const sizes: Record<(typeof ARRAYS)[number], number> = {
     X: row * d, M1: row * d, M2: job.optimizer.kind === 'adam' ? row * d : 0, G: surface.kind === 'quadratic' && surface.diag ? 0 : row * d,
     E: surface.kind === 'quadratic' && !surface.diag ? row * d : 0, LAST: row * d,
-    ACC: row, ALIVE: row, ACT: row, FIRST: row, CNT: row, LOSS: row, BCV1: row, BCV2: row, ALIVE8: Bp,
+    ACC: row, ALIVE: row, LOSS: row, ALIVE8: Bp,
+    // Who moves and the optimizer counters per trajectory: only with full-update drop (step.wat.ts `skips`).
+    ACT: job.skips ? row : 0, FIRST: job.skips ? row : 0, CNT: job.skips ? row : 0, BCV1: job.skips ? row : 0, BCV2: job.skips ? row : 0,
     WORDS: 4 * nblk * Bp * 4, SKIPW: 4 * Bp * 4,
     HD: d * 8, XS: d * 8, H: surface.kind === 'quadratic' ? d * d * 8 : 0,
     HIST: rec.stats.bandSteps.length * HIST_BINS * 4, HLO: rec.stats.bandSteps.length * 4, HHI: rec.stats.bandSteps.length * 4,

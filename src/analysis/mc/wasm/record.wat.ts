@@ -73,7 +73,7 @@ function recordFixedD(d: number): string {
   const k = [...Array(d).keys()];
   const sums = [...k.map(String), 'l'];
   const src = (q: string, pair: string) => (q === 'l' ? vload(add(g('LOSS'), pair)) : row('X', `(i32.const 0)`, add(pair, `(i32.mul (i32.const ${q}) ${g('ROW')})`)));
-  const pass = (term: (q: string, pair: string) => string) => `${sums.map((q) => `${ls(`a${q}`, ZERO)} ${ls(`b${q}`, ZERO)}`).join(' ')}
+  const pass = (term: (q: string, pair: string) => string, count: boolean) => `${sums.map((q) => `${ls(`a${q}`, ZERO)} ${ls(`b${q}`, ZERO)}`).join(' ')}
     ${forLoop(
       'p',
       '(i32.const 0)',
@@ -83,7 +83,7 @@ function recordFixedD(d: number): string {
       ${ls('m1', vload(add(add(g('ALIVE'), lg('p')), '(i32.const 16)')))}
       ${sums.map((q) => `${ls(`a${q}`, F('add', lg(`a${q}`), and(term(q, lg('p')), lg('m0'))))}
       ${ls(`b${q}`, F('add', lg(`b${q}`), and(term(q, add(lg('p'), '(i32.const 16)')), lg('m1'))))}`).join('\n      ')}
-      ${term === mean ? ls('n', add(add(lg('n'), popcount(lg('m0'))), popcount(lg('m1')))) : ''}`,
+      ${count ? ls('n', add(add(lg('n'), popcount(lg('m0'))), popcount(lg('m1')))) : ''}`,
     )}`;
   const comb = (q: string) => `(f64.add (f64.add (f64x2.extract_lane 0 (local.get $a${q})) (f64x2.extract_lane 1 (local.get $a${q})))
         (f64.add (f64x2.extract_lane 0 (local.get $b${q})) (f64x2.extract_lane 1 (local.get $b${q}))))`;
@@ -94,7 +94,7 @@ function recordFixedD(d: number): string {
   (func $record (param $slot i32) (param $withCov i32)
     ${LOCALS} (local $m0 v128) (local $m1 v128)
     ${sums.map((q) => `(local $a${q} v128) (local $b${q} v128) (local $c${q} v128)`).join(' ')}
-    ${pass(mean)}
+    ${pass(mean, true)}
     (local.set $nf (f64.convert_i32_s (local.get $n)))
     (f64.store ${out('ON', lg('slot'))} (local.get $nf))
     (if (i32.eqz (local.get $n)) (then (return)))
@@ -102,7 +102,7 @@ function recordFixedD(d: number): string {
     ${ls(`c${i}`, meanOf(`(i32.const ${i})`))}`).join('\n    ')}
     (local.set $lm (f64.div ${comb('l')} (local.get $nf)))
     ${ls('cl', '(f64x2.splat (local.get $lm))')}
-    ${pass(centred)}
+    ${pass(centred, false)}
     ${k.map((i) => `(f64.store ${slotOut('OMEAN', i)} (f64.load ${out('MEANV', `(i32.const ${i})`)}))
     (f64.store ${slotOut('OM2', i)} ${comb(String(i))})`).join('\n    ')}
     (if (local.get $withCov) (then
