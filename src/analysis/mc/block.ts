@@ -7,7 +7,7 @@ import { ConstantSchedule, DEFAULT_LR } from '../../optimizers/index.ts';
 import type { QuadraticSurface } from '../../surfaces/index.ts';
 import type { BandSink } from './bands.ts';
 import { runGeneralBlock } from './general.ts';
-import { type FastOptimizer, type FastSurface, runFastBlock } from './kernels.ts';
+import { type FastOptimizer, type FastSurface, type StepTables, runFastBlock } from './kernels.ts';
 import { runWasmBlock, wasmReady } from './wasm/kernel.ts';
 import { BLOCK_SIZE, type SimulationSpec, bandStepList } from './spec.ts';
 import { BlockRecorder, type BlockStats } from './stats.ts';
@@ -56,6 +56,9 @@ export interface BlockContext {
   spec: SimulationSpec;
   problem: Problem;
   fast: ReturnType<typeof fastPathOf>;
+  bandSteps: number[];
+  /** The fused kernels' per-step tables, built on first use (once per job and thread, not per block). */
+  tables: StepTables | null;
 }
 
 /** Which implementation runs a block: the WebAssembly kernel, the JavaScript kernel, or the general path. */
@@ -65,7 +68,7 @@ export function kernelName(ctx: BlockContext): 'wasm' | 'js' | 'general' {
 
 export function blockContext(spec: SimulationSpec): BlockContext {
   const problem = buildProblem(spec.problem);
-  return { spec, problem, fast: spec.general ? 'general path requested' : fastPathOf(problem) };
+  return { spec, problem, fast: spec.general ? 'general path requested' : fastPathOf(problem), bandSteps: bandStepList(spec), tables: null };
 }
 
 /**
@@ -77,7 +80,7 @@ export function runBlock(ctx: BlockContext, index: number, sink: BandSink): Bloc
   const start = index * BLOCK_SIZE;
   const B = Math.min(BLOCK_SIZE, spec.samples - start);
   const keep = Math.max(0, Math.min(B, (spec.keepPaths ?? 0) - start));
-  const rec = new BlockRecorder(problem.surface.dim, spec.steps, bandStepList(spec), spec.perStepCov ?? false, keep, sink);
+  const rec = new BlockRecorder(problem.surface.dim, spec.steps, ctx.bandSteps, spec.perStepCov ?? false, keep, sink);
   const first = (spec.firstTrajectory ?? 0) + start;
   try {
     runKernel(ctx, rec, first, B);
@@ -88,19 +91,31 @@ export function runBlock(ctx: BlockContext, index: number, sink: BandSink): Bloc
   return rec.done();
 }
 
+/** The schedules' values at steps 0 … T − 1 (learning rate, per-coordinate drop rates, full-update drop rate). */
+function stepTables(problem: Problem, steps: number): StepTables {
+  const lrSpec = problem.optimizer.lr ?? DEFAULT_LR[problem.optimizer.name];
+  const lr = typeof lrSpec === 'number' ? new ConstantSchedule(lrSpec) : lrSpec;
+  const d = problem.surface.dim;
+  const tables = { eta: new Float64Array(steps), rates: new Float64Array(steps * d), skipRates: new Float64Array(steps) };
+  for (let t = 0; t < steps; t++) {
+    const desc = problem.chain.describeDrop!(t, d)!;
+    tables.eta[t] = lr.at(t);
+    tables.rates.set(desc.rates, t * d);
+    tables.skipRates[t] = desc.skipRate;
+  }
+  return tables;
+}
+
 /** The block's steps on the fused kernel (WebAssembly or JavaScript) or on the general path. */
 function runKernel(ctx: BlockContext, rec: BlockRecorder, first: number, B: number): void {
   const { spec, problem } = ctx;
   if (typeof ctx.fast !== 'string') {
-    const lrSpec = problem.optimizer.lr ?? DEFAULT_LR[problem.optimizer.name];
-    const lr = typeof lrSpec === 'number' ? new ConstantSchedule(lrSpec) : lrSpec;
-    const d = problem.surface.dim;
     const kernel = wasmReady() ? runWasmBlock : runFastBlock;
+    ctx.tables ??= stepTables(problem, spec.steps);
     kernel(
       {
         ...ctx.fast,
-        lr: (t) => lr.at(t),
-        drop: (t) => problem.chain.describeDrop!(t, d)!,
+        tables: ctx.tables,
         skips: problem.drop.fullUpdateDrop !== undefined,
         x0: problem.x0,
         steps: spec.steps,

@@ -7,7 +7,6 @@
  */
 import { philox4x32 as philox } from '../../rng/philox.ts';
 import { STREAM_MASK, STREAM_SKIP, maskSteps, threshold } from '../../rng/keyed.ts';
-import type { DropDescription } from '../../optimizers/index.ts';
 import type { BlockRange } from './general.ts';
 import type { BlockRecorder } from './stats.ts';
 
@@ -20,11 +19,18 @@ export type FastOptimizer =
   | { kind: 'adam'; b1: number; b2: number; eps: number; weightDecay: number; decoupled: boolean }
   | { kind: 'lion'; b1: number; b2: number; weightDecay: number };
 
+/** Per step t < T: learning rate eta[t], drop rates rates[t·d + i], full-update drop rate skipRates[t]. */
+export interface StepTables {
+  eta: Float64Array;
+  rates: Float64Array;
+  skipRates: Float64Array;
+}
+
 export interface FastJob extends BlockRange {
   surface: FastSurface;
   optimizer: FastOptimizer;
-  lr: (t: number) => number;
-  drop: (t: number) => DropDescription;
+  /** The schedule's per-step values, the same for every block of a job (block.ts builds them once). */
+  tables: StepTables;
   /** Whether the chain has full-update drop (some steps may be skipped); without, every alive trajectory moves. */
   skips: boolean;
 }
@@ -106,11 +112,11 @@ export function runFastBlock(job: FastJob, rec: BlockRecorder): void {
   }
   rec.record(0, x, loss, alive, B);
   for (let t = 0; t < steps; t++) {
-    const eta = job.lr(t);
-    const desc = job.drop(t);
-    const p = desc.rates;
+    const eta = job.tables.eta[t];
+    const p = job.tables.rates.subarray(t * d, (t + 1) * d);
+    const skipRate = job.tables.skipRates[t];
     for (let i = 0; i < d; i++) thr[i] = threshold(p[i]);
-    const skipThr = threshold(desc.skipRate);
+    const skipThr = threshold(skipRate);
     const isLast = t === steps - 1;
     // Mask words (src/rng/keyed.ts): counter step ⌊t/S⌋, word index f = (t mod S)·d + i.
     const tMask = Math.floor(t / S);
@@ -121,7 +127,7 @@ export function runFastBlock(job: FastJob, rec: BlockRecorder): void {
       if (!alive[b]) continue;
       const traj = first + b;
       const o = b * d;
-      if (desc.skipRate > 0) {
+      if (skipRate > 0) {
         philox(0, t, traj, STREAM_SKIP, k0, k1, skipWord);
         if (skipWord[0] < skipThr) {
           if (isLast) for (let i = 0; i < d; i++) last[o + i] = 0;

@@ -44,26 +44,35 @@ export interface BlockStats {
 
 export function emptyStats(d: number, steps: number, bandSteps: number[], perStepCov: boolean): BlockStats {
   const T1 = steps + 1;
+  // One buffer for all fixed-size arrays: a worker hands a block's statistics over by transferring it alone.
+  const sizes = [T1, T1 * d, T1 * d, perStepCov ? T1 * d * d : 0, T1, T1, T1, d * d, d, d * d];
+  const buf = new Float64Array(sizes.reduce((a, b) => a + b, 0));
+  let at = 0;
+  const take = (k: number) => buf.subarray(at, (at += k));
+  const [n, mean, m2, cov, lossMean, lossM2, diverged, finalM2, updMean, updM2] = sizes.map(take);
   return {
     d,
     steps,
-    n: new Float64Array(T1),
-    mean: new Float64Array(T1 * d),
-    m2: new Float64Array(T1 * d),
-    cov: perStepCov ? new Float64Array(T1 * d * d) : null,
-    lossMean: new Float64Array(T1),
-    lossM2: new Float64Array(T1),
-    diverged: new Float64Array(T1),
+    n,
+    mean,
+    m2,
+    cov: perStepCov ? cov : null,
+    lossMean,
+    lossM2,
+    diverged,
     bandSteps,
     hist: emptyBands(bandSteps.length),
-    finalM2: new Float64Array(d * d),
+    finalM2,
     updN: 0,
-    updMean: new Float64Array(d),
-    updM2: new Float64Array(d * d),
+    updMean,
+    updM2,
     paths: new Float64Array(0),
     pathCount: 0,
   };
 }
+
+/** The buffers that carry a block's statistics (to transfer to another thread). */
+export const statsBuffers = (s: BlockStats): ArrayBuffer[] => [...new Set([s.n.buffer, s.paths.buffer] as ArrayBuffer[])];
 
 /** This thread's full-size scratch histograms for the JavaScript paths (zero outside a block; see packBands). */
 let scratch = new Uint32Array(0);
@@ -341,22 +350,42 @@ export function mergeMoments(
   }
 }
 
+/**
+ * mergeMoments without cross-products, for Float64Arrays at the same offset: the same operations in the same order
+ * (so the same bits), monomorphic and allocation-free — it runs (T + 1) × 2 times per merged block.
+ */
+function mergeStep(na: number, nb: number, ma: Float64Array, mb: Float64Array, m2a: Float64Array, m2b: Float64Array, off: number, k: number): void {
+  if (nb === 0) return;
+  if (na === 0) {
+    for (let i = off; i < off + k; i++) {
+      ma[i] = mb[i];
+      m2a[i] = m2b[i];
+    }
+    return;
+  }
+  const n = na + nb;
+  const f = (na * nb) / n;
+  for (let i = off; i < off + k; i++) {
+    const delta = mb[i] - ma[i];
+    m2a[i] += m2b[i] + delta * delta * f;
+    ma[i] += (delta * nb) / n;
+  }
+}
+
 /** Merges block b into the running total a (a is modified). Call in block order. */
 export function mergeStats(a: BlockStats, b: BlockStats): BlockStats {
   const d = a.d;
   const T1 = a.steps + 1;
-  const none: Outer[] = [];
   for (let t = 0; t < T1; t++) {
     const na = a.n[t];
     const nb = b.n[t];
-    let outers = none;
     if ((a.cov && b.cov) || t === T1 - 1) {
-      outers = [];
+      const outers: Outer[] = [];
       if (a.cov && b.cov) outers.push([a.cov, b.cov, t * d * d]);
       if (t === T1 - 1) outers.push([a.finalM2, b.finalM2, 0]);
-    }
-    mergeMoments(na, nb, a.mean, b.mean, a.m2, b.m2, t * d, d, outers);
-    mergeMoments(na, nb, a.lossMean, b.lossMean, a.lossM2, b.lossM2, t, 1);
+      mergeMoments(na, nb, a.mean, b.mean, a.m2, b.m2, t * d, d, outers);
+    } else mergeStep(na, nb, a.mean, b.mean, a.m2, b.m2, t * d, d);
+    mergeStep(na, nb, a.lossMean, b.lossMean, a.lossM2, b.lossM2, t, 1);
     a.n[t] = na + nb;
     a.diverged[t] += b.diverged[t];
   }

@@ -6,6 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import { type BlockContext, blockContext, kernelName, runBlock } from './block.ts';
 import { BandSink } from './bands.ts';
 import { type SimulationSpec, bandStepList } from './spec.ts';
+import { statsBuffers } from './stats.ts';
 import { prepareWasm } from './wasm/kernel.ts';
 
 await prepareWasm();
@@ -32,10 +33,7 @@ parentPort!.on('message', (msg: Message) => {
     if (!sink) sinks.set(job, (sink = new BandSink(bandStepList(spec).length)));
     indices.forEach((index, k) => {
       const stats = runBlock(ctx, index, sink);
-      const buffers = [stats.n, stats.mean, stats.m2, stats.cov, stats.lossMean, stats.lossM2, stats.diverged, stats.finalM2, stats.updMean, stats.updM2, stats.paths]
-        .filter((a): a is Float64Array => a !== null)
-        .map((a) => a.buffer as ArrayBuffer);
-      parentPort!.postMessage({ job, index, stats, kernel: kernelName(ctx), last: k === indices.length - 1 }, buffers);
+      parentPort!.postMessage({ job, index, stats, kernel: kernelName(ctx), last: k === indices.length - 1 }, statsBuffers(stats));
     });
   } catch (e) {
     sinks.delete(job);

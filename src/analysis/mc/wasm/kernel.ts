@@ -16,7 +16,9 @@ import { recordWat } from './record.wat.ts';
 import { HIST_WAT } from './hist.wat.ts';
 import type { BandHolder, BandSink } from '../bands.ts';
 import { HIST_BINS, packBands } from '../histogram.ts';
-import { FIXED_MAX_D, type StepVariant, stepWat } from './step.wat.ts';
+import { foldWat } from './fold.ts';
+import { BLOCK_SIZE } from '../spec.ts';
+import { FIXED_MAX_D, type StepVariant, stepWat, verdictPair } from './step.wat.ts';
 
 interface Wabt {
   parseWat(name: string, text: string, features?: Record<string, boolean>): { toBinary(o: object): { buffer: Uint8Array<ArrayBuffer> }; destroy(): void };
@@ -46,15 +48,24 @@ export function prepareWasm(): Promise<boolean> {
 export const wasmReady = () => wabt !== null && !process.env.DROPGRAD_NO_WASM;
 
 /**
- * Byte offsets of the arrays in memory (set per block). The band histograms come first, so that their place
- * depends on the number of bands only: they accumulate over all of a job's blocks (see `takeOver`).
+ * Byte offsets of the arrays in memory. Rows (one coordinate of the block's trajectories) are ROW = 8·ROW_LANES
+ * bytes apart whatever the block's size, and the per-step tables hold a whole chunk, so the arrays up to the band
+ * histograms are placed by the kernel's variant and d alone: kernels generated per d address them with
+ * constant offsets (fold.ts). The band histograms follow, so that their place depends on the variant and d only:
+ * they accumulate over all of a job's blocks (see `takeOver`); Adam's bias-correction tables (O(T)) come last.
  */
 const ARRAYS = [
-  'HIST', 'HLO', 'HHI', 'X', 'M1', 'M2', 'G', 'E', 'LAST', 'ACC', 'ALIVE', 'ACT', 'FIRST', 'CNT', 'LOSS', 'BCV1', 'BCV2', 'ALIVE8', 'WORDS', 'SKIPW',
-  'HD', 'XS', 'H', 'BC1', 'BC2', 'ETA', 'THR', 'QT', 'SKT', 'FLAG', 'ON', 'OMEAN', 'OM2', 'OLM', 'OL2', 'ODIV', 'COV', 'MEANV',
+  'X', 'M1', 'M2', 'G', 'E', 'LAST', 'ACC', 'ALIVE', 'ACT', 'FIRST', 'CNT', 'LOSS', 'BCV1', 'BCV2', 'ALIVE8', 'WORDS', 'SKIPW',
+  'HD', 'XS', 'H', 'PIN', 'ETA', 'THR', 'QT', 'SKT', 'FLAG', 'ON', 'OMEAN', 'OM2', 'OLM', 'OL2', 'ODIV', 'COV', 'MEANV',
+  'HIST', 'HLO', 'HHI', 'BC1', 'BC2',
 ] as const;
-/** Integer parameters of a block. */
-const INTS = ['ROW', 'd', 'Bp', 'NBLK', 'MS', 'FIRSTTRAJ', 'K0', 'K1', 'T', 'USESKIP'] as const;
+type ArrayName = (typeof ARRAYS)[number];
+/** The arrays placed by the variant and d alone. */
+const PLACED = ARRAYS.slice(0, ARRAYS.indexOf('HIST'));
+/** Lanes per row: a whole block, rounded up to Philox's eight trajectories per iteration. */
+const ROW_LANES = (BLOCK_SIZE + 7) & ~7;
+/** Integer parameters of a block (ROWN: the bytes of each row the block's lanes use). */
+const INTS = ['ROW', 'ROWN', 'd', 'Bp', 'NBLK', 'MS', 'FIRSTTRAJ', 'K0', 'K1', 'T', 'USESKIP'] as const;
 const F64S = ['ra', 'rb', 'qc', 'limit'] as const;
 
 function variantOf(job: FastJob): StepVariant {
@@ -117,9 +128,14 @@ function runWat(v: StepVariant): string {
       (call $update (local.get $slot) (i32.eq (local.get $t) (i32.sub (global.get $T) (i32.const 1)))
         (i32.add (global.get $WORDS) (i32.mul (i32.mul (local.get $phase) (global.get $d)) (i32.shr_u (global.get $ROW) (i32.const 1))))
         (local.get $t))
-      (i32.store (i32.add (global.get $ODIV) (i32.shl (local.get $slot) (i32.const 2))) (call $value (local.get $slot)))
       (local.set $flag (i32.load (i32.add (global.get $FLAG) (i32.shl (local.get $slot) (i32.const 2)))))
-      (call $record (local.get $slot) (i32.and (local.get $flag) (i32.const 2)))
+      ${
+        verdictPair(v)
+          ? `(i32.store (i32.add (global.get $ODIV) (i32.shl (local.get $slot) (i32.const 2)))
+        (call $valueRecord (local.get $slot) (i32.and (local.get $flag) (i32.const 2))))`
+          : `(i32.store (i32.add (global.get $ODIV) (i32.shl (local.get $slot) (i32.const 2))) (call $value (local.get $slot)))
+      (call $record (local.get $slot) (i32.and (local.get $flag) (i32.const 2)))`
+      }
       (if (i32.and (local.get $flag) (i32.const 4)) (then (call $hist (i32.shr_u (local.get $flag) (i32.const 8)))))
       (local.set $t (i32.add (local.get $t) (i32.const 1)))
       (br $steps))))
@@ -128,9 +144,10 @@ function runWat(v: StepVariant): string {
 
 interface Kernel {
   ex: Exports;
-  /** The job whose band counts the histogram area holds, and how many bands it has. */
+  /** The job whose band counts the histogram area holds, how many bands it has, and where the area starts. */
   owner: BandSink | null;
   bands: number;
+  histAt: number;
   /** Bytes at the start of the histogram area known to be zero outside the owner's touched ranges. */
   clean: number;
   holder: BandHolder;
@@ -138,29 +155,74 @@ interface Kernel {
 
 const align16 = (bytes: number) => (bytes + 15) & ~15;
 
-/** Histogram area of a kernel with `bands` bands: counts, then per band the touched range [lo, hi). */
-function histViews(k: Kernel, bands: number) {
+/** Steps per call of $run: the per-step tables and outputs are O(chunk · d). */
+const chunkSteps = (d: number) => Math.max(1, Math.min(1024, Math.floor(65536 / d)));
+
+/** Memory layout (bytes, 16-aligned) of a block of variant v in dimension d with `bands` bands and T = steps. */
+function layout(v: StepVariant, d: number, bands: number, steps: number) {
+  const row = ROW_LANES * 8;
+  const C = chunkSteps(d);
+  const adam = v.optimizer.kind === 'adam';
+  const skips = v.skips ? row : 0; // who moves and the optimizer counters: only with full-update drop (step.wat.ts)
+  const nblk = (maskSteps(d) * d + 3) >> 2; // Philox blocks per counter step of mask words
+  const sizes: Record<ArrayName, number> = {
+    X: row * d, M1: row * d, M2: adam ? row * d : 0, G: v.surface === 'diagonal' ? 0 : row * d,
+    E: v.surface === 'quadratic' ? row * d : 0, LAST: row * d,
+    ACC: row, ALIVE: row, LOSS: row, ALIVE8: ROW_LANES,
+    ACT: skips, FIRST: skips, CNT: skips, BCV1: skips, BCV2: skips,
+    WORDS: 4 * nblk * ROW_LANES * 4, SKIPW: 4 * ROW_LANES * 4,
+    HD: d * 8, XS: d * 8, H: v.surface === 'quadratic' ? d * d * 8 : 0, PIN: 16,
+    ETA: C * 8, THR: C * d * 8, QT: C * d * 8, SKT: C * 8, FLAG: C * 4,
+    ON: C * 8, OMEAN: C * d * 8, OM2: C * d * 8, OLM: C * 8, OL2: C * 8, ODIV: C * 4, COV: d * d * 8, MEANV: d * 8,
+    HIST: bands * HIST_BINS * 4, HLO: bands * 4, HHI: bands * 4,
+    BC1: adam ? (steps + 2) * 8 : 0, BC2: adam ? (steps + 2) * 8 : 0,
+  };
+  const off = {} as Record<ArrayName, number>;
+  let top = 16;
+  for (const a of ARRAYS) {
+    off[a] = top;
+    top += align16(sizes[a]);
+  }
+  return { sizes, off, top, row, C, nblk };
+}
+
+/** Histogram area of a kernel with `bands` bands at `at`: counts, then per band the touched range [lo, hi). */
+function histViews(k: Kernel, bands: number, at: number) {
   const buf = k.ex.mem.buffer;
   const n = bands * HIST_BINS;
-  const lo = 16 + align16(4 * n); // the layout of runWasmBlock: HIST, HLO, HHI first
-  return { hist: new Uint32Array(buf, 16, n), lo: new Int32Array(buf, lo, bands), hi: new Int32Array(buf, lo + align16(4 * bands), bands) };
+  const lo = at + align16(4 * n); // the layout: HIST, HLO, HHI
+  return { hist: new Uint32Array(buf, at, n), lo: new Int32Array(buf, lo, bands), hi: new Int32Array(buf, lo + align16(4 * bands), bands) };
 }
 
 /**
- * Makes `sink` the owner of the kernel's histogram area (a no-op when it already is): the previous owner takes
- * its counts first, then the area is cleared where needed and its ranges reset.
+ * Makes `sink` the owner of the kernel's histogram area, at byte `at` (a no-op when it already is): the previous
+ * owner takes its counts first, then the area is cleared where needed and its ranges reset. Call before the block
+ * writes to memory (a new layout may overlap the previous owner's area).
  */
-function takeOver(k: Kernel, sink: BandSink): void {
+function takeOver(k: Kernel, sink: BandSink, at: number): void {
   if (k.owner === sink) return;
   k.owner?.release(k.holder);
-  const v = histViews(k, sink.bands);
+  if (at !== k.histAt) k.clean = 0;
+  const v = histViews(k, sink.bands, at);
   if (4 * v.hist.length > k.clean) v.hist.fill(0);
   k.clean = 4 * v.hist.length;
   v.lo.fill(HIST_BINS);
   v.hi.fill(0);
   k.owner = sink;
   k.bands = sink.bands;
+  k.histAt = at;
   sink.hold(k.holder);
+}
+
+/**
+ * A kernel generated per d places its arrays at constant offsets: their globals, ROW and d become constants
+ * (then folded into the loads' and stores' offsets by foldWat, before the remaining globals are hoisted).
+ */
+function placeConstants(v: StepVariant, text: string): string {
+  if (v.fixedD === null) return text;
+  const { off, row } = layout(v, v.fixedD, 0, 0);
+  const constants = new Map<string, number>([...PLACED.map((a) => [a, off[a]] as const), ['ROW', row], ['d', v.fixedD]]);
+  return text.replace(/\(global\.get \$(\w+)\)/g, (m, name: string) => (constants.has(name) ? `(i32.const ${constants.get(name)})` : m));
 }
 
 function kernelFor(v: StepVariant): Kernel {
@@ -172,12 +234,12 @@ function kernelFor(v: StepVariant): Kernel {
   ${[...ARRAYS, ...INTS].map((g) => `(global $${g} (export "${g}") (mut i32) (i32.const 0))`).join('\n  ')}
   ${F64S.map((g) => `(global $${g} (export "${g}") (mut f64) (f64.const 0))`).join('\n  ')}
   ${PHILOX_WAT}
-  ${[...stepWat(v), recordWat(v.fixedD), HIST_WAT, runWat(v)].map(hoistGlobals).join('\n')}
+  ${[...stepWat(v), recordWat(v.fixedD, verdictPair(v)), HIST_WAT, runWat(v)].map((f) => hoistGlobals(placeConstants(v, f))).join('\n')}
   (export "record" (func $record))
   (export "hist" (func $hist))
   (export "recordUpdate" (func $recordUpdate))
   (export "run" (func $run)))`;
-  const parsed = wabt!.parseWat('kernel.wat', text, { simd: true, mutable_globals: true });
+  const parsed = wabt!.parseWat('kernel.wat', foldWat(text), { simd: true, mutable_globals: true });
   let mod: WebAssembly.Module;
   try {
     mod = new WebAssembly.Module(parsed.toBinary({ write_debug_names: true }).buffer);
@@ -188,10 +250,11 @@ function kernelFor(v: StepVariant): Kernel {
     ex: new WebAssembly.Instance(mod, {}).exports as unknown as Exports,
     owner: null,
     bands: 0,
+    histAt: 0,
     clean: 0,
     holder: {
       drain: () => {
-        const v = histViews(k, k.bands);
+        const v = histViews(k, k.bands, k.histAt);
         const packed = packBands(v.hist, v.lo, v.hi);
         v.lo.fill(HIST_BINS);
         v.hi.fill(0);
@@ -213,57 +276,34 @@ interface Exports {
   [g: string]: unknown;
 }
 
-/** Steps per call of $run: the per-step tables and outputs are O(chunk · d). */
-const chunkSteps = (d: number) => Math.max(1, Math.min(1024, Math.floor(65536 / d)));
-
 /** Runs a fused job in WebAssembly; same contract and results as `runFastBlock`. */
 export function runWasmBlock(job: FastJob, rec: BlockRecorder): void {
-  const { surface, x0, steps, seed, first, B } = job;
+  const { surface, x0, steps, seed, first, B, tables } = job;
   const d = surface.d;
   const Bp = (B + 7) & ~7; // Philox runs eight trajectories per iteration
   const ms = maskSteps(d);
-  const nblk = (ms * d + 3) >> 2; // Philox blocks per counter step of mask words
-  const C = Math.min(chunkSteps(d), Math.max(1, steps));
-  const kernel = kernelFor(variantOf(job));
+  const variant = variantOf(job);
+  const kernel = kernelFor(variant);
   const ex = kernel.ex;
-  const row = Bp * 8;
-  // Memory layout (bytes, 16-aligned).
-  const sizes: Record<(typeof ARRAYS)[number], number> = {
-    X: row * d, M1: row * d, M2: job.optimizer.kind === 'adam' ? row * d : 0, G: surface.kind === 'quadratic' && surface.diag ? 0 : row * d,
-    E: surface.kind === 'quadratic' && !surface.diag ? row * d : 0, LAST: row * d,
-    ACC: row, ALIVE: row, LOSS: row, ALIVE8: Bp,
-    // Who moves and the optimizer counters per trajectory: only with full-update drop (step.wat.ts `skips`).
-    ACT: job.skips ? row : 0, FIRST: job.skips ? row : 0, CNT: job.skips ? row : 0, BCV1: job.skips ? row : 0, BCV2: job.skips ? row : 0,
-    WORDS: 4 * nblk * Bp * 4, SKIPW: 4 * Bp * 4,
-    HD: d * 8, XS: d * 8, H: surface.kind === 'quadratic' ? d * d * 8 : 0,
-    HIST: rec.stats.bandSteps.length * HIST_BINS * 4, HLO: rec.stats.bandSteps.length * 4, HHI: rec.stats.bandSteps.length * 4,
-    BC1: job.optimizer.kind === 'adam' ? (steps + 2) * 8 : 0, BC2: job.optimizer.kind === 'adam' ? (steps + 2) * 8 : 0,
-    ETA: C * 8, THR: C * d * 8, QT: C * d * 8, SKT: C * 8, FLAG: C * 4,
-    ON: C * 8, OMEAN: C * d * 8, OM2: C * d * 8, OLM: C * 8, OL2: C * 8, ODIV: C * 4, COV: d * d * 8, MEANV: d * 8,
-  };
-  const off = {} as Record<(typeof ARRAYS)[number], number>;
-  let top = 16;
-  for (const a of ARRAYS) {
-    off[a] = top;
-    top += align16(sizes[a]);
-  }
+  const { sizes, off, top, row, nblk } = layout(variant, d, rec.stats.bandSteps.length, steps);
+  const C = Math.min(chunkSteps(d), Math.max(1, steps));
   const pages = Math.ceil(top / 65536);
   const have = ex.mem.buffer.byteLength / 65536;
   if (pages > have) ex.mem.grow(pages - have);
   for (const a of ARRAYS) (ex[a] as WebAssembly.Global).value = off[a];
   const ints: Record<(typeof INTS)[number], number> = {
-    ROW: row, d, Bp, NBLK: nblk, MS: ms, FIRSTTRAJ: first, K0: seed >>> 0, K1: Math.floor(seed / 4294967296) >>> 0, T: steps, USESKIP: 0,
+    ROW: row, ROWN: Bp * 8, d, Bp, NBLK: nblk, MS: ms, FIRSTTRAJ: first, K0: seed >>> 0, K1: Math.floor(seed / 4294967296) >>> 0, T: steps, USESKIP: 0,
   };
   for (const k of INTS) (ex[k] as WebAssembly.Global).value = ints[k] | 0;
   (ex.limit as WebAssembly.Global).value = job.divergenceLoss;
   const buf = ex.mem.buffer;
-  const f64 = (a: (typeof ARRAYS)[number], n = sizes[a] / 8) => new Float64Array(buf, off[a], n);
-  const i32 = (a: (typeof ARRAYS)[number], n = sizes[a] / 4) => new Int32Array(buf, off[a], n);
+  const f64 = (a: ArrayName, n = sizes[a] / 8) => new Float64Array(buf, off[a], n);
+  const i32 = (a: ArrayName, n = sizes[a] / 4) => new Int32Array(buf, off[a], n);
   const X = f64('X');
   const LOSS = f64('LOSS');
   const alive = new Uint8Array(buf, off.ALIVE8, Bp);
   // The band counts stay in the histogram area across the job's blocks; the sink packs them once.
-  takeOver(kernel, rec.sink);
+  takeOver(kernel, rec.sink, off.HIST);
   const aliveMask = i32('ALIVE');
   if (surface.kind === 'rosenbrock') {
     (ex.ra as WebAssembly.Global).value = surface.a;
@@ -289,7 +329,7 @@ export function runWasmBlock(job: FastJob, rec: BlockRecorder): void {
   // Block state: every lane from x0; padding lanes (b ≥ B) are never alive.
   const e = new Float64Array(d);
   const l0 = value(surface, x0, 0, e);
-  for (let i = 0; i < d; i++) X.fill(x0[i], i * Bp, (i + 1) * Bp);
+  for (let i = 0; i < d; i++) X.fill(x0[i], i * ROW_LANES, i * ROW_LANES + Bp);
   LOSS.fill(l0);
   aliveMask.fill(0).fill(-1, 0, 2 * B);
   alive.fill(0).fill(1, 0, B);
@@ -304,7 +344,7 @@ export function runWasmBlock(job: FastJob, rec: BlockRecorder): void {
   // After step t's statistics (slot): what needs JavaScript — covariances, kept paths.
   const visit = (t: number, slot: number) => {
     if (rec.needsCov(t) && ON[slot] > 0) rec.recordComputed(t, ON[slot], OMEAN, OM2, slot * d, OLM[slot], OL2[slot], COV);
-    if (rec.keepPaths > 0) rec.storePaths(t, alive, B, X, 1, Bp);
+    if (rec.keepPaths > 0) rec.storePaths(t, alive, B, X, 1, ROW_LANES);
   };
   const flag = (t: number) => {
     const band = rec.band(t);
@@ -313,7 +353,7 @@ export function runWasmBlock(job: FastJob, rec: BlockRecorder): void {
   // Step 0.
   ex.record(0, rec.needsCov(0) ? 1 : 0);
   rec.recordComputed(0, ON[0], OMEAN, OM2, 0, OLM[0], OL2[0], rec.needsCov(0) ? COV : null);
-  if (rec.keepPaths > 0) rec.storePaths(0, alive, B, X, 1, Bp);
+  if (rec.keepPaths > 0) rec.storePaths(0, alive, B, X, 1, ROW_LANES);
   if (rec.band(0) >= 0) ex.hist(rec.band(0));
   const ETA = f64('ETA');
   const THR = f64('THR');
@@ -325,14 +365,13 @@ export function runWasmBlock(job: FastJob, rec: BlockRecorder): void {
     let useSkip = 0;
     for (let t = t0; t < t1; t++) {
       const k = t - t0;
-      ETA[k] = job.lr(t);
-      const desc = job.drop(t);
+      ETA[k] = tables.eta[t];
       for (let i = 0; i < d; i++) {
-        THR[k * d + i] = threshold(desc.rates[i]);
-        QT[k * d + i] = 1 - desc.rates[i];
+        THR[k * d + i] = threshold(tables.rates[t * d + i]);
+        QT[k * d + i] = 1 - tables.rates[t * d + i];
       }
-      SKT[k] = threshold(desc.skipRate);
-      if (desc.skipRate > 0) useSkip = 1;
+      SKT[k] = threshold(tables.skipRates[t]);
+      if (tables.skipRates[t] > 0) useSkip = 1;
       FLAG[k] = flag(t + 1);
     }
     (ex.USESKIP as WebAssembly.Global).value = useSkip;

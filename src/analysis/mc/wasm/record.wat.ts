@@ -17,7 +17,7 @@ const quads = (term: (pair: string, alive: string) => string) => `${ls('s01', ZE
       ${forLoop(
         'p',
         '(i32.const 0)',
-        g('ROW'),
+        g('ROWN'),
         '(i32.const 32)',
         `${ls('s01', F('add', lg('s01'), and(term(lg('p'), vload(add(g('ALIVE'), lg('p')))), vload(add(g('ALIVE'), lg('p'))))))}
         ${ls('s23', F('add', lg('s23'), and(term(add(lg('p'), '(i32.const 16)'), vload(add(add(g('ALIVE'), lg('p')), '(i32.const 16)'))), vload(add(add(g('ALIVE'), lg('p')), '(i32.const 16)')))))}`,
@@ -30,7 +30,7 @@ const meanOf = (i: string) => `(f64x2.splat (f64.load ${out('MEANV', i)}))`;
 
 /** The number of alive trajectories into $n and $nf. */
 const countAlive = `
-    ${forLoop('p', '(i32.const 0)', g('ROW'), '(i32.const 16)', ls('n', add(lg('n'), popcount(vload(add(g('ALIVE'), lg('p')))))))}
+    ${forLoop('p', '(i32.const 0)', g('ROWN'), '(i32.const 16)', ls('n', add(lg('n'), popcount(vload(add(g('ALIVE'), lg('p')))))))}
     (local.set $nf (f64.convert_i32_s (local.get $n)))`;
 const rowMeans = (src: string) => forRows(`${quads((pair) => row(src, lg('ri'), pair))}
       (f64.store ${out('MEANV', lg('i'))} (f64.div ${combined} (local.get $nf)))`);
@@ -68,21 +68,29 @@ const recordAnyD = `
  * A fixed small d: the same sums, but all rows and the loss in one pass each (the count with the means), with
  * accumulators per row: every sum still adds the same terms in the same order, so the bits are the same; the
  * independent chains overlap instead of each pass waiting on its own additions (≈ 2.5× faster for d = 2).
+ * When every lane of the block is alive (n = Bp, the usual case) the centred pass skips the masks, which leaves
+ * the same sums (a mask of all ones changes nothing).
+ *
+ * `verdict`: the step's loss verdict for the pair at $p (step.wat.ts `verdictPair`), run for each pair just
+ * before the first pass reads its alive flags: $valueRecord = $value then $record in one pass over the block,
+ * returning $value's count of new divergences.
  */
-function recordFixedD(d: number): string {
+function recordFixedD(d: number, verdict?: { pair: string; locals: string; init: string }): string {
   const k = [...Array(d).keys()];
   const sums = [...k.map(String), 'l'];
   const src = (q: string, pair: string) => (q === 'l' ? vload(add(g('LOSS'), pair)) : row('X', `(i32.const 0)`, add(pair, `(i32.mul (i32.const ${q}) ${g('ROW')})`)));
-  const pass = (term: (q: string, pair: string) => string, count: boolean) => `${sums.map((q) => `${ls(`a${q}`, ZERO)} ${ls(`b${q}`, ZERO)}`).join(' ')}
+  const masked = (v: string, m: string | null) => (m ? and(v, lg(m)) : v);
+  const pass = (term: (q: string, pair: string) => string, count: boolean, mask: boolean, pre = '') => `${sums.map((q) => `${ls(`a${q}`, ZERO)} ${ls(`b${q}`, ZERO)}`).join(' ')}
     ${forLoop(
       'p',
       '(i32.const 0)',
-      g('ROW'),
+      g('ROWN'),
       '(i32.const 32)',
-      `${ls('m0', vload(add(g('ALIVE'), lg('p'))))}
-      ${ls('m1', vload(add(add(g('ALIVE'), lg('p')), '(i32.const 16)')))}
-      ${sums.map((q) => `${ls(`a${q}`, F('add', lg(`a${q}`), and(term(q, lg('p')), lg('m0'))))}
-      ${ls(`b${q}`, F('add', lg(`b${q}`), and(term(q, add(lg('p'), '(i32.const 16)')), lg('m1'))))}`).join('\n      ')}
+      `${pre}
+      ${mask ? `${ls('m0', vload(add(g('ALIVE'), lg('p'))))}
+      ${ls('m1', vload(add(add(g('ALIVE'), lg('p')), '(i32.const 16)')))}` : ''}
+      ${sums.map((q) => `${ls(`a${q}`, F('add', lg(`a${q}`), masked(term(q, lg('p')), mask ? 'm0' : null)))}
+      ${ls(`b${q}`, F('add', lg(`b${q}`), masked(term(q, add(lg('p'), '(i32.const 16)')), mask ? 'm1' : null)))}`).join('\n      ')}
       ${count ? ls('n', add(add(lg('n'), popcount(lg('m0'))), popcount(lg('m1')))) : ''}`,
     )}`;
   const comb = (q: string) => `(f64.add (f64.add (f64x2.extract_lane 0 (local.get $a${q})) (f64x2.extract_lane 1 (local.get $a${q})))
@@ -90,30 +98,45 @@ function recordFixedD(d: number): string {
   const mean = (q: string, pair: string) => src(q, pair);
   const centred = (q: string, pair: string) => `(f64x2.mul ${F('sub', src(q, pair), lg(`c${q}`))} ${F('sub', src(q, pair), lg(`c${q}`))})`;
   const slotOut = (name: string, i: number) => out(name, add(`(i32.mul ${lg('slot')} ${g('d')})`, `(i32.const ${i})`));
+  const pre = verdict
+    ? `${verdict.pair}
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      ${verdict.pair}
+      (local.set $p (i32.sub (local.get $p) (i32.const 16)))`
+    : '';
+  const result = verdict ? '(local.get $count)' : '';
   return `
-  (func $record (param $slot i32) (param $withCov i32)
-    ${LOCALS} (local $m0 v128) (local $m1 v128)
+  (func ${verdict ? '$valueRecord' : '$record'} (param $slot i32) (param $withCov i32) ${verdict ? '(result i32)' : ''}
+    ${LOCALS} (local $m0 v128) (local $m1 v128) ${verdict?.locals ?? ''}
     ${sums.map((q) => `(local $a${q} v128) (local $b${q} v128) (local $c${q} v128)`).join(' ')}
-    ${pass(mean, true)}
+    ${verdict?.init ?? ''}
+    ${pass(mean, true, true, pre)}
     (local.set $nf (f64.convert_i32_s (local.get $n)))
     (f64.store ${out('ON', lg('slot'))} (local.get $nf))
-    (if (i32.eqz (local.get $n)) (then (return)))
+    (if (i32.eqz (local.get $n)) (then (return ${result})))
     ${k.map((i) => `(f64.store ${out('MEANV', `(i32.const ${i})`)} (f64.div ${comb(String(i))} (local.get $nf)))
     ${ls(`c${i}`, meanOf(`(i32.const ${i})`))}`).join('\n    ')}
     (local.set $lm (f64.div ${comb('l')} (local.get $nf)))
     ${ls('cl', '(f64x2.splat (local.get $lm))')}
-    ${pass(centred, false)}
+    (if (i32.eq (local.get $n) (i32.shr_u ${g('ROWN')} (i32.const 3)))
+      (then ${pass(centred, false, false)})
+      (else ${pass(centred, false, true)}))
     ${k.map((i) => `(f64.store ${slotOut('OMEAN', i)} (f64.load ${out('MEANV', `(i32.const ${i})`)}))
     (f64.store ${slotOut('OM2', i)} ${comb(String(i))})`).join('\n    ')}
     (if (local.get $withCov) (then
       ${crossProducts('X')}))
     (f64.store ${out('OLM', lg('slot'))} (local.get $lm))
-    (f64.store ${out('OL2', lg('slot'))} ${comb('l')}))
+    (f64.store ${out('OL2', lg('slot'))} ${comb('l')})
+    ${result})
 `;
 }
 
-/** `fixedD`: d when the kernel is generated per d (step.wat.ts FIXED_MAX_D), else null. */
-export const recordWat = (fixedD: number | null) => `${fixedD !== null ? recordFixedD(fixedD) : recordAnyD}
+/**
+ * `fixedD`: d when the kernel is generated per d (step.wat.ts FIXED_MAX_D), else null. `verdict`: also generate
+ * $valueRecord (fixed d only).
+ */
+export const recordWat = (fixedD: number | null, verdict?: { pair: string; locals: string; init: string }) => `${fixedD !== null ? recordFixedD(fixedD) : recordAnyD}
+${fixedD !== null && verdict ? recordFixedD(fixedD, verdict) : ''}
 
   ;; Moments of the last update (LAST) over the trajectories alive at the end: returns n, means in MEANV, COV.
   (func $recordUpdate (result i32)

@@ -7,7 +7,7 @@
  * Generated per (surface, optimizer, options) so that the optimizer's constants are literals.
  */
 import type { FastOptimizer, FastSurface } from '../kernels.ts';
-import { F, ONES, ZERO, add, and, at, atB, forCols, forPairs, forRows, g, lg, ls, popcount, sel, splat, splatOf, vload, vstore } from './wat.ts';
+import { F, ONES, ZERO, add, and, at, atB, forCols, forPairs, forRows, g, lg, ls, pin, popcount, sel, splat, splatOf, vload, vstore } from './wat.ts';
 
 export interface StepVariant {
   surface: FastSurface['kind'] | 'diagonal';
@@ -29,6 +29,9 @@ const actOf = (v: StepVariant) => vload(atB(v.skips ? 'ACT' : 'ALIVE'));
  * update are all masked by the alive flags), so they take the new value without a select.
  */
 const moved = (v: StepVariant, now: string, before: string) => (v.skips ? sel(now, before, lg('act')) : now);
+
+/** Byte offset of row i (a constant once the kernel's layout is: see fold.ts). */
+const rowAt = (i: number) => `(i32.mul (i32.const ${i}) ${g('ROW')})`;
 
 /** Largest d whose kernels are generated per d. */
 export const FIXED_MAX_D = 4;
@@ -78,25 +81,25 @@ function rosenbrockGradFixed(d: number): string {
   const k = [...Array(d).keys()];
   const xr = (i: number) => lg(`x${i}`);
   const terms = k.slice(0, d - 1).map((i) => `${ls('r', F('sub', xr(i + 1), F('mul', xr(i), xr(i))))}
-      ${ls(`a${i}`, F('sub', F('mul', F('mul', lg('c4b'), xr(i)), lg('r')), F('mul', splat(2), F('sub', lg('ra'), xr(i)))))}
+      ${ls(`a${i}`, F('sub', F('mul', F('mul', lg('c4b'), xr(i)), lg('r')), F('mul', lg('two'), F('sub', lg('ra'), xr(i)))))}
       ${ls(`b${i}`, F('mul', lg('c2b'), lg('r')))}`);
   const gi = (i: number) => {
-    let v = ZERO;
+    let v = lg('zero');
     if (i > 0) v = F('add', v, lg(`b${i - 1}`));
     if (i < d - 1) v = F('add', v, lg(`a${i}`));
     return v;
   };
   return `
   (func $grad
-    (local $p i32) ${LOCALS_V(['r', 'c4b', 'c2b', 'ra', ...k.map((i) => `x${i}`), ...k.map((i) => `a${i}`), ...k.map((i) => `b${i}`)])}
-    ${k.map((i) => `(local $o${i} i32)`).join(' ')}
-    ${ls('c4b', splatOf(`(f64.mul (f64.const -4) ${g('rb')})`))}
-    ${ls('c2b', splatOf(`(f64.mul (f64.const 2) ${g('rb')})`))}
-    ${ls('ra', splatOf(g('ra')))}
-    ${k.map((i) => ls(`o${i}`, `(i32.mul (i32.const ${i}) ${g('ROW')})`)).join('\n    ')}
-    ${forPairs(`${k.map((i) => ls(`x${i}`, vload(at('X', lg(`o${i}`))))).join('\n      ')}
+    (local $p i32) ${LOCALS_V(['r', 'c4b', 'c2b', 'ra', 'two', 'zero', ...k.map((i) => `x${i}`), ...k.map((i) => `a${i}`), ...k.map((i) => `b${i}`)])}
+    ${pin('c4b', splatOf(`(f64.mul (f64.const -4) ${g('rb')})`))}
+    ${pin('c2b', splatOf(`(f64.mul (f64.const 2) ${g('rb')})`))}
+    ${pin('ra', splatOf(g('ra')))}
+    ${pin('two', splat(2))}
+    ${pin('zero', ZERO)}
+    ${forPairs(`${k.map((i) => ls(`x${i}`, vload(at('X', rowAt(i))))).join('\n      ')}
       ${terms.join('\n      ')}
-      ${k.map((i) => vstore(at('G', lg(`o${i}`)), gi(i))).join('\n      ')}`)})`;
+      ${k.map((i) => vstore(at('G', rowAt(i)), gi(i))).join('\n      ')}`)})`;
 }
 
 /** Surface gradient at X into G (not generated for diagonal quadratics, whose update computes it inline). */
@@ -107,9 +110,9 @@ function grad(v: StepVariant): string {
     return `
   (func $grad
     (local $i i32) (local $ri i32) (local $p i32) (local $rn i32) ${LOCALS_V(['xi', 'r', 'c4b', 'c2b', 'ra'])}
-    ${ls('c4b', splatOf(`(f64.mul (f64.const -4) ${g('rb')})`))}
-    ${ls('c2b', splatOf(`(f64.mul (f64.const 2) ${g('rb')})`))}
-    ${ls('ra', splatOf(g('ra')))}
+    ${pin('c4b', splatOf(`(f64.mul (f64.const -4) ${g('rb')})`))}
+    ${pin('c2b', splatOf(`(f64.mul (f64.const 2) ${g('rb')})`))}
+    ${pin('ra', splatOf(g('ra')))}
     ${forRows(forPairs(vstore(at('G'), ZERO)))}
     ${forRows(
       `${ls('rn', add(lg('ri'), g('ROW')))}
@@ -137,16 +140,22 @@ function hx(): string {
         ${forPairs(vstore(at('G'), F('add', vload(at('G')), F('mul', lg('v'), vload(at('E', lg('rj')))))))}`)}`)}`;
 }
 
-/** The optimizer's direction u from the masked gradient gi at x (state rows M1, M2 updated where $act). */
-function direction(v: StepVariant): string {
+/**
+ * The optimizer's direction u from the masked gradient gi at x (state rows M1, M2 updated where $act).
+ * `firstStep`: whether this is the trajectories' first step (known per step without full-update drop), or null
+ * (per trajectory: FIRST).
+ */
+function direction(v: StepVariant, firstStep: boolean | null): string {
   const o = v.optimizer;
   const m1 = vload(at('M1'));
   if (o.kind === 'sgd') {
     const wd = o.weightDecay !== 0 ? ls('gi', F('add', lg('gi'), F('mul', splat(o.weightDecay), lg('x')))) : '';
     if (o.momentum === 0 && !o.nesterov) return `${wd}\n        ${ls('u', lg('gi'))}`;
+    // Momentum's buffer starts as the first gradient it sees (torch.optim.SGD), then b ← μ·b + (1 − τ)·g.
+    const later = F('add', F('mul', splat(o.momentum), lg('m')), o.dampening === 0 ? lg('gi') : F('mul', splat(1 - o.dampening), lg('gi')));
     return `${wd}
         ${ls('m', m1)}
-        ${ls('buf', sel(lg('gi'), F('add', F('mul', splat(o.momentum), lg('m')), o.dampening === 0 ? lg('gi') : F('mul', splat(1 - o.dampening), lg('gi'))), v.skips ? vload(atB('FIRST')) : lg('first')))}
+        ${ls('buf', firstStep === null ? sel(lg('gi'), later, vload(atB('FIRST'))) : firstStep ? lg('gi') : later)}
         ${vstore(at('M1'), moved(v, lg('buf'), lg('m')))}
         ${ls('u', o.nesterov ? F('add', lg('gi'), F('mul', splat(o.momentum), lg('buf'))) : lg('buf'))}`;
   }
@@ -199,38 +208,56 @@ const fused = (s: StepVariant['surface']) => s !== 'quadratic';
 /** Mask, optimizer, x += −η·u for the trajectories that move (and, fused, the new loss's terms). */
 function update(v: StepVariant): string {
   const diag = v.surface === 'diagonal';
-  const pairs = (withTerm: boolean, firstTerm = false) =>
-    forPairs(`${ls('act', actOf(v))}
+  const pass = (withTerm: boolean, firstTerm: boolean, last: boolean, firstStep: boolean | null) =>
+    forPairs(`${last || v.skips ? ls('act', actOf(v)) : ''}
         ${ls('x', vload(at('X')))}
         ${ls('gi', diag ? F('mul', lg('hd'), F('sub', lg('x'), lg('xs'))) : vload(at('G')))}
         ${ls('gi', and(F('div', lg('gi'), lg('q')), wordMask('ge_u', wordsAt(lg('wrow'), lg('ri')), lg('thr'))))}
-        ${direction(v)}
+        ${direction(v, firstStep)}
         ${ls('step', F('mul', lg('negEta'), lg('u')))}
-        (if ${lg('isLast')} (then ${vstore(at('LAST'), and(lg('step'), lg('act')))}))
+        ${last ? vstore(at('LAST'), and(lg('step'), lg('act'))) : ''}
         ${ls('xn', moved(v, F('add', lg('x'), lg('step')), lg('x')))}
         ${vstore(at('X'), lg('xn'))}
         ${lossTerm(v.surface, withTerm, firstTerm)}`);
-  const body =
-    v.surface === 'rosenbrock'
-      ? `(if (i32.eqz ${lg('i')}) (then ${pairs(false)}) (else (if (i32.eq ${lg('i')} (i32.const 1)) (then ${pairs(true, true)}) (else ${pairs(true)}))))`
-      : pairs(false);
+  // The last step also keeps the update, and momentum's first step differs: copies of the loop, rather than
+  // tests or selects in every iteration.
+  const o = v.optimizer;
+  const firstMatters = !v.skips && o.kind === 'sgd' && (o.momentum !== 0 || o.nesterov);
+  const lastOrNot = (withTerm: boolean, firstTerm: boolean, firstStep: boolean | null) =>
+    `(if ${lg('isLast')} (then ${pass(withTerm, firstTerm, true, firstStep)}) (else ${pass(withTerm, firstTerm, false, firstStep)}))`;
+  const pairs = (withTerm: boolean, firstTerm = false) =>
+    firstMatters
+      ? `(if (i32.eqz ${lg('t')}) (then ${lastOrNot(withTerm, firstTerm, true)}) (else ${lastOrNot(withTerm, firstTerm, false)}))`
+      : lastOrNot(withTerm, firstTerm, v.skips ? null : false);
+  const head = `${ls('k', add(`(i32.mul ${lg('slot')} ${g('d')})`, lg('i')))}
+      ${ls('thr', thresholdOf('THR', lg('k')))}
+      ${ls('q', splatOf(scalarAt('QT', lg('k'))))}
+      ${diag ? `${ls('hd', splatOf(scalarAt('HD', lg('i'))))}
+      ${ls('xs', splatOf(scalarAt('XS', lg('i'))))}` : ''}`;
+  // A fixed d unrolls the rows with constant row offsets (folded into the loads' offsets, fold.ts).
+  const rows =
+    v.fixedD !== null
+      ? [...Array(v.fixedD).keys()]
+          .map((i) =>
+            `${head}
+      ${v.surface === 'rosenbrock' ? pairs(i > 0, i === 1) : pairs(false)}`
+              .replaceAll(lg('ri'), rowAt(i))
+              .replaceAll(lg('i'), `(i32.const ${i})`),
+          )
+          .join('\n    ')
+      : forRows(`${head}
+      ${v.surface === 'rosenbrock' ? `(if (i32.eqz ${lg('i')}) (then ${pairs(false)}) (else (if (i32.eq ${lg('i')} (i32.const 1)) (then ${pairs(true, true)}) (else ${pairs(true)}))))` : pairs(false)}`);
   return `
   (func $update (param $slot i32) (param $isLast i32) (param $wrow i32) (param $t i32)
     (local $i i32) (local $ri i32) (local $p i32) (local $k i32)
-    ${LOCALS_V(['negEta', 'thr', 'q', 'hd', 'xs', 'x', 'xn', 'xp', 'r', 'ax', 'ra', 'rb', 'gi', 'act', 'm', 'n', 'mu', 'nu', 'buf', 'u', 'step', 'first', 'bc1', 'bc2'])}
+    ${LOCALS_V(['negEta', 'thr', 'q', 'hd', 'xs', 'x', 'xn', 'xp', 'r', 'ax', 'ra', 'rb', 'gi', 'act', 'm', 'n', 'mu', 'nu', 'buf', 'u', 'step', 'bc1', 'bc2'])}
     ${ls('negEta', splatOf(`(f64.neg ${scalarAt('ETA', lg('slot'))})`))}
-    ${v.skips ? '' : `${ls('first', `(if (result v128) (i32.eqz ${lg('t')}) (then ${ONES}) (else ${ZERO}))`)}
-    ${v.optimizer.kind === 'adam' ? `${ls('bc1', splatOf(scalarAt('BC1', `(i32.add ${lg('t')} (i32.const 1))`)))}
+    ${v.skips ? '' : `${v.optimizer.kind === 'adam' ? `${ls('bc1', splatOf(scalarAt('BC1', `(i32.add ${lg('t')} (i32.const 1))`)))}
     ${ls('bc2', splatOf(scalarAt('BC2', `(i32.add ${lg('t')} (i32.const 1))`)))}` : ''}`}
     ${v.surface === 'rosenbrock' ? `${ls('ra', splatOf(g('ra')))}
     ${ls('rb', splatOf(g('rb')))}` : ''}
     ${v.surface === 'diagonal' ? forPairs(vstore(atB('ACC'), ZERO)) : ''}
-    ${forRows(`${ls('k', add(`(i32.mul ${lg('slot')} ${g('d')})`, lg('i')))}
-      ${ls('thr', thresholdOf('THR', lg('k')))}
-      ${ls('q', splatOf(scalarAt('QT', lg('k'))))}
-      ${diag ? `${ls('hd', splatOf(scalarAt('HD', lg('i'))))}
-      ${ls('xs', splatOf(scalarAt('XS', lg('i'))))}` : ''}
-      ${body}`)})`;
+    ${rows})`;
 }
 
 /**
@@ -239,7 +266,8 @@ function update(v: StepVariant): string {
  */
 const verdict = (withFin: boolean) => {
   const finiteLoss = F('eq', F('sub', lg('acc'), lg('acc')), ZERO);
-  return `${ls('ok', and(withFin ? and(lg('fin'), finiteLoss) : finiteLoss, `(v128.not ${F('gt', lg('acc'), splatOf(g('limit')))})`))}
+  // ℓ ≤ limit, which equals ¬(ℓ > limit) wherever ℓ is finite (only NaN tells them apart).
+  return `${ls('ok', and(withFin ? and(lg('fin'), finiteLoss) : finiteLoss, F('le', lg('acc'), lg('limit'))))}
         ${ls('div', `(v128.andnot ${lg('act')} ${lg('ok')})`)}
         ${vstore(atB('LOSS'), sel(lg('acc'), vload(atB('LOSS')), and(lg('act'), lg('ok'))))}
         (if (v128.any_true ${lg('div')}) (then
@@ -250,21 +278,35 @@ const verdict = (withFin: boolean) => {
           (if (i32.and ${lg('bits')} (i32.const 2)) (then (i32.store8 ${add(g('ALIVE8'), `(i32.add (i32.shr_u ${lg('p')} (i32.const 3)) (i32.const 1))`)} (i32.const 0))))))`;
 };
 
+/**
+ * The verdict on the pair at $p of a fused-loss surface, whose $update accumulated the loss terms in ACC. A pair
+ * where no lane moved needs no test: its masks are all zero, so it keeps its loss and flags whatever ACC holds.
+ */
+const fusedVerdict = (v: StepVariant) => `${ls('act', actOf(v))}
+      ${ls('acc', vload(atB('ACC')))}
+      ${v.surface === 'diagonal' ? ls('acc', F('add', F('mul', splat(0.5), lg('acc')), splatOf(g('qc')))) : ''}
+      ${verdict(false)}`;
+const VALUE_LOCALS = `(local $bits i32) (local $count i32) ${LOCALS_V(['act', 'acc', 'ok', 'div', 'limit'])}`;
+const VALUE_INIT = pin('limit', splatOf(g('limit')));
+
+/**
+ * The per-pair verdict for $valueRecord (record.wat.ts), which fuses $value into the statistics' first pass: only
+ * for kernels with a fixed d and a fused loss.
+ */
+export const verdictPair = (v: StepVariant) => (v.fixedD !== null && fused(v.surface) ? { pair: fusedVerdict(v), locals: VALUE_LOCALS, init: VALUE_INIT } : undefined);
+
 /** Loss at the new X for the trajectories that moved, divergence (non-finite, or above the limit). */
 function value(v: StepVariant): string {
   const s = v.surface;
   const head = `
   (func $value (param $slot i32) (result i32)
     (local $i i32) (local $ri i32) (local $p i32) (local $j i32) (local $rj i32) (local $bits i32) (local $count i32)
-    ${LOCALS_V(['act', 'acc', 'fin', 'ok', 'div', 'x', 'v'])}`;
+    ${LOCALS_V(['act', 'acc', 'fin', 'ok', 'div', 'x', 'v', 'limit'])}
+    ${VALUE_INIT}`;
   if (fused(s)) {
     // The terms were accumulated by $update.
     return `${head}
-    ${forPairs(`${ls('act', actOf(v))}
-      (if (v128.any_true ${lg('act')}) (then
-        ${ls('acc', vload(atB('ACC')))}
-        ${s === 'diagonal' ? ls('acc', F('add', F('mul', splat(0.5), lg('acc')), splatOf(g('qc')))) : ''}
-        ${verdict(false)}))`)}
+    ${forPairs(fusedVerdict(v))}
     ${lg('count')})`;
   }
   return `${head}

@@ -53,5 +53,12 @@ export const forCols = (body: string) =>
   forLoop('j', '(i32.const 0)', g('d'), '(i32.const 1)', `(local.set $rj (i32.mul (local.get $j) ${g('ROW')}))
         ${body}`);
 
-/** Pairs of trajectories: $p = 0, 16, … < row bytes. */
-export const forPairs = (body: string) => forLoop('p', '(i32.const 0)', g('ROW'), '(i32.const 16)', body);
+/** Pairs of trajectories: $p = 0, 16, … < ROWN (the bytes of a row that the block's lanes use; rows are ROW apart). */
+export const forPairs = (body: string) => forLoop('p', '(i32.const 0)', g('ROWN'), '(i32.const 16)', body);
+
+/**
+ * Sets local `name` to the v128 `v` through memory (PIN, 16 bytes): TurboFan may otherwise recompute a splat or a
+ * constant inside the loop that uses it, at every iteration (measured in $grad: 4 instructions for splat(2)); a
+ * value loaded from memory stays in its register.
+ */
+export const pin = (name: string, v: string) => `(v128.store ${g('PIN')} ${v}) ${ls(name, vload(g('PIN')))}`;
