@@ -9,6 +9,7 @@ import type { BandSink } from './bands.ts';
 import { runGeneralBlock } from './general.ts';
 import { type FastOptimizer, type FastSurface, type StepTables, runFastBlock } from './kernels.ts';
 import { runWasmBlock, wasmReady } from './wasm/kernel.ts';
+import { threshold } from '../../rng/keyed.ts';
 import { BLOCK_SIZE, type SimulationSpec, bandStepList } from './spec.ts';
 import { BlockRecorder, type BlockStats } from './stats.ts';
 
@@ -96,12 +97,25 @@ function stepTables(problem: Problem, steps: number): StepTables {
   const lrSpec = problem.optimizer.lr ?? DEFAULT_LR[problem.optimizer.name];
   const lr = typeof lrSpec === 'number' ? new ConstantSchedule(lrSpec) : lrSpec;
   const d = problem.surface.dim;
-  const tables = { eta: new Float64Array(steps), rates: new Float64Array(steps * d), skipRates: new Float64Array(steps) };
+  const n = steps * d;
+  const tables = {
+    eta: new Float64Array(steps),
+    rates: new Float64Array(n),
+    thr: new Float64Array(n),
+    keep: new Float64Array(n),
+    skipRates: new Float64Array(steps),
+    skipThr: new Float64Array(steps),
+  };
   for (let t = 0; t < steps; t++) {
     const desc = problem.chain.describeDrop!(t, d)!;
     tables.eta[t] = lr.at(t);
     tables.rates.set(desc.rates, t * d);
     tables.skipRates[t] = desc.skipRate;
+    tables.skipThr[t] = threshold(desc.skipRate);
+  }
+  for (let k = 0; k < n; k++) {
+    tables.thr[k] = threshold(tables.rates[k]);
+    tables.keep[k] = 1 - tables.rates[k];
   }
   return tables;
 }

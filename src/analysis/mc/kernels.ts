@@ -6,7 +6,7 @@
  * test/analysis/engine.test.ts checks that for every case. Struct-of-arrays over the block's trajectories.
  */
 import { philox4x32 as philox } from '../../rng/philox.ts';
-import { STREAM_MASK, STREAM_SKIP, maskSteps, threshold } from '../../rng/keyed.ts';
+import { STREAM_MASK, STREAM_SKIP, maskSteps } from '../../rng/keyed.ts';
 import type { BlockRange } from './general.ts';
 import type { BlockRecorder } from './stats.ts';
 
@@ -19,11 +19,18 @@ export type FastOptimizer =
   | { kind: 'adam'; b1: number; b2: number; eps: number; weightDecay: number; decoupled: boolean }
   | { kind: 'lion'; b1: number; b2: number; weightDecay: number };
 
-/** Per step t < T: learning rate eta[t], drop rates rates[t·d + i], full-update drop rate skipRates[t]. */
+/**
+ * Per step t < T: learning rate eta[t], drop rates rates[t·d + i] with their integer thresholds thr[t·d + i]
+ * (rng/keyed.ts `threshold`) and keep probabilities keep[t·d + i] = 1 − p, full-update drop rate skipRates[t] and
+ * its threshold skipThr[t].
+ */
 export interface StepTables {
   eta: Float64Array;
   rates: Float64Array;
+  thr: Float64Array;
+  keep: Float64Array;
   skipRates: Float64Array;
+  skipThr: Float64Array;
 }
 
 export interface FastJob extends BlockRange {
@@ -115,8 +122,8 @@ export function runFastBlock(job: FastJob, rec: BlockRecorder): void {
     const eta = job.tables.eta[t];
     const p = job.tables.rates.subarray(t * d, (t + 1) * d);
     const skipRate = job.tables.skipRates[t];
-    for (let i = 0; i < d; i++) thr[i] = threshold(p[i]);
-    const skipThr = threshold(skipRate);
+    for (let i = 0; i < d; i++) thr[i] = job.tables.thr[t * d + i];
+    const skipThr = job.tables.skipThr[t];
     const isLast = t === steps - 1;
     // Mask words (src/rng/keyed.ts): counter step ⌊t/S⌋, word index f = (t mod S)·d + i.
     const tMask = Math.floor(t / S);

@@ -8,7 +8,7 @@
  */
 import { createRequire } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
-import { STREAM_MASK, STREAM_SKIP, maskSteps, threshold } from '../../../rng/keyed.ts';
+import { STREAM_MASK, STREAM_SKIP, maskSteps } from '../../../rng/keyed.ts';
 import { type FastJob, value } from '../kernels.ts';
 import type { BlockRecorder } from '../stats.ts';
 import { PHILOX_WAT } from './philox.wat.ts';
@@ -363,16 +363,13 @@ export function runWasmBlock(job: FastJob, rec: BlockRecorder): void {
   for (let t0 = 0; t0 < steps; t0 += C) {
     const t1 = Math.min(steps, t0 + C);
     let useSkip = 0;
+    ETA.set(tables.eta.subarray(t0, t1));
+    THR.set(tables.thr.subarray(t0 * d, t1 * d));
+    QT.set(tables.keep.subarray(t0 * d, t1 * d));
+    SKT.set(tables.skipThr.subarray(t0, t1));
     for (let t = t0; t < t1; t++) {
-      const k = t - t0;
-      ETA[k] = tables.eta[t];
-      for (let i = 0; i < d; i++) {
-        THR[k * d + i] = threshold(tables.rates[t * d + i]);
-        QT[k * d + i] = 1 - tables.rates[t * d + i];
-      }
-      SKT[k] = threshold(tables.skipRates[t]);
       if (tables.skipRates[t] > 0) useSkip = 1;
-      FLAG[k] = flag(t + 1);
+      FLAG[t - t0] = flag(t + 1);
     }
     (ex.USESKIP as WebAssembly.Global).value = useSkip;
     // Run up to and including each step that needs JavaScript (FLAG bit 1), then visit it.
@@ -383,12 +380,16 @@ export function runWasmBlock(job: FastJob, rec: BlockRecorder): void {
       if (FLAG[b - t0] & 1) visit(b + 1, b - t0);
       a = b + 1;
     }
-    for (let t = t0; t < t1; t++) {
-      const k = t - t0;
-      rec.stats.diverged[t + 1] += ODIV[k];
-      // Flagged steps with covariances were copied in by visit; the rest here.
-      if (!(FLAG[k] & 2)) rec.recordComputed(t + 1, ON[k], OMEAN, OM2, k * d, OLM[k], OL2[k], null);
-    }
+    // The chunk's statistics of x_{t0+1} … x_{t1} (a slot where no trajectory is alive holds zeros, as an empty
+    // step's statistics are); visit copied the covariances of the flagged steps.
+    const s = rec.stats;
+    const k = t1 - t0;
+    s.n.set(ON.subarray(0, k), t0 + 1);
+    s.mean.set(OMEAN.subarray(0, k * d), (t0 + 1) * d);
+    s.m2.set(OM2.subarray(0, k * d), (t0 + 1) * d);
+    s.lossMean.set(OLM.subarray(0, k), t0 + 1);
+    s.lossM2.set(OL2.subarray(0, k), t0 + 1);
+    for (let j = 0; j < k; j++) s.diverged[t0 + 1 + j] += ODIV[j];
   }
   if (steps > 0) rec.recordUpdateComputed(ex.recordUpdate(), f64('MEANV'), COV);
 }

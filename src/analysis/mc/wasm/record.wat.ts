@@ -39,6 +39,13 @@ const crossProducts = (src: string) => forRows(`${ls('mi', meanOf(lg('i')))}
         ${forCols(`${ls('mj', meanOf(lg('j')))}
           ${quads((pair) => F('mul', F('sub', row(src, lg('ri'), pair), lg('mi')), F('sub', row(src, lg('rj'), pair), lg('mj'))))}
           (f64.store ${out('COV', add(`(i32.mul ${lg('i')} ${g('d')})`, lg('j')))} ${combined})`)}`);
+/** No trajectory alive: the slot's outputs are zeros (JavaScript copies a chunk's outputs as they are). */
+const noneAlive = (result: string) => `(if (i32.eqz (local.get $n)) (then
+      ${forRows(`(f64.store ${out('OMEAN', add(`(i32.mul ${lg('slot')} ${g('d')})`, lg('i')))} (f64.const 0))
+        (f64.store ${out('OM2', add(`(i32.mul ${lg('slot')} ${g('d')})`, lg('i')))} (f64.const 0))`)}
+      (f64.store ${out('OLM', lg('slot'))} (f64.const 0))
+      (f64.store ${out('OL2', lg('slot'))} (f64.const 0))
+      (return ${result})))`;
 const LOCALS = `(local $i i32) (local $ri i32) (local $j i32) (local $rj i32) (local $p i32) (local $n i32) (local $nf f64)
     (local $lm f64) (local $s01 v128) (local $s23 v128) (local $mi v128) (local $mj v128)`;
 
@@ -48,7 +55,7 @@ const recordAnyD = `
     ${LOCALS}
     ${countAlive}
     (f64.store ${out('ON', lg('slot'))} (local.get $nf))
-    (if (i32.eqz (local.get $n)) (then (return)))
+    ${noneAlive('')}
     ${rowMeans('X')}
     ${quads((pair) => vload(add(g('LOSS'), pair)))}
     (local.set $lm (f64.div ${combined} (local.get $nf)))
@@ -113,7 +120,7 @@ function recordFixedD(d: number, verdict?: { pair: string; locals: string; init:
     ${pass(mean, true, true, pre)}
     (local.set $nf (f64.convert_i32_s (local.get $n)))
     (f64.store ${out('ON', lg('slot'))} (local.get $nf))
-    (if (i32.eqz (local.get $n)) (then (return ${result})))
+    ${noneAlive(result)}
     ${k.map((i) => `(f64.store ${out('MEANV', `(i32.const ${i})`)} (f64.div ${comb(String(i))} (local.get $nf)))
     ${ls(`c${i}`, meanOf(`(i32.const ${i})`))}`).join('\n    ')}
     (local.set $lm (f64.div ${comb('l')} (local.get $nf)))
