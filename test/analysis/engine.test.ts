@@ -31,6 +31,7 @@ const fastCases: [string, ProblemConfig][] = [
   ['AdamW on a dense quadratic with full-update drop', { surface: { kind: 'valley', angle: 0.5, condition: 30 }, optimizer: { name: 'adamw', lr: 0.05, betas: [0.8, 0.99] }, drop: { rate: 0.3, fullUpdateDrop: 0.1 } }],
   ['Lion on Rosenbrock with decay', { surface: { kind: 'rosenbrock' }, optimizer: { name: 'lion', lr: 0.01, weightDecay: 0.1 }, drop: { rate: 0.4 } }],
   ['SGD diverging on Rosenbrock', { surface: { kind: 'rosenbrock' }, optimizer: { name: 'sgd', lr: 1e-3, momentum: 0.9 }, drop: { rate: 0.3 } }],
+  ['SGD with full-update drop diverging on Rosenbrock (skipped lanes keep their loss)', { surface: { kind: 'rosenbrock' }, optimizer: { name: 'sgd', lr: 1e-3, momentum: 0.9 }, drop: { rate: 0.3, fullUpdateDrop: 0.2 } }],
   ['SGD overflowing on a diagonal quadratic (non-finite points and losses)', { surface: { kind: 'quadratic', dim: 3, condition: 100 }, x0: [1, -1, 2], optimizer: { name: 'sgd', lr: 1e13 }, drop: { rate: 0.5 } }],
   ['Adam on a 3-D diagonal quadratic with full-update drop', { surface: { kind: 'quadratic', dim: 3, condition: 20 }, x0: [1, -1, 2], optimizer: { name: 'adam', lr: 0.05 }, drop: { rate: 0.3, fullUpdateDrop: 0.15 } }],
   ['Lion with decay, per-group rates on a 4-D diagonal quadratic', { surface: { kind: 'quadratic', dim: 4, condition: 10 }, x0: [1, 1, -1, 0.5], optimizer: { name: 'lion', lr: 0.01, weightDecay: 0.1 }, drop: { rate: 0.2, groups: { tail: { indices: [2, 3], rate: 0.5 } } } }],

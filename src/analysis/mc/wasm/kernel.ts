@@ -18,7 +18,7 @@ import type { BandHolder, BandSink } from '../bands.ts';
 import { HIST_BINS, packBands } from '../histogram.ts';
 import { foldWat } from './fold.ts';
 import { BLOCK_SIZE } from '../spec.ts';
-import { FIXED_MAX_D, type StepVariant, stepWat, verdictPair } from './step.wat.ts';
+import { FIXED_MAX_D, type StepVariant, stepWat, verdictQuad } from './step.wat.ts';
 
 interface Wabt {
   parseWat(name: string, text: string, features?: Record<string, boolean>): { toBinary(o: object): { buffer: Uint8Array<ArrayBuffer> }; destroy(): void };
@@ -56,7 +56,7 @@ export const wasmReady = () => wabt !== null && !process.env.DROPGRAD_NO_WASM;
  */
 const ARRAYS = [
   'X', 'M1', 'M2', 'G', 'E', 'LAST', 'ACC', 'ALIVE', 'ACT', 'FIRST', 'CNT', 'LOSS', 'BCV1', 'BCV2', 'ALIVE8', 'WORDS', 'SKIPW',
-  'HD', 'XS', 'H', 'PIN', 'ETA', 'THR', 'QT', 'SKT', 'FLAG', 'ON', 'OMEAN', 'OM2', 'OLM', 'OL2', 'ODIV', 'COV', 'MEANV',
+  'HD', 'XS', 'H', 'PIN', 'NALIVE', 'TRASH', 'ETA', 'THR', 'QT', 'SKT', 'FLAG', 'ON', 'OMEAN', 'OM2', 'OLM', 'OL2', 'ODIV', 'COV', 'MEANV',
   'HIST', 'HLO', 'HHI', 'BC1', 'BC2',
 ] as const;
 type ArrayName = (typeof ARRAYS)[number];
@@ -130,7 +130,7 @@ function runWat(v: StepVariant): string {
         (local.get $t))
       (local.set $flag (i32.load (i32.add (global.get $FLAG) (i32.shl (local.get $slot) (i32.const 2)))))
       ${
-        verdictPair(v)
+        verdictQuad(v)
           ? `(i32.store (i32.add (global.get $ODIV) (i32.shl (local.get $slot) (i32.const 2)))
         (call $valueRecord (local.get $slot) (i32.and (local.get $flag) (i32.const 2))))`
           : `(i32.store (i32.add (global.get $ODIV) (i32.shl (local.get $slot) (i32.const 2))) (call $value (local.get $slot)))
@@ -171,7 +171,7 @@ function layout(v: StepVariant, d: number, bands: number, steps: number) {
     ACC: row, ALIVE: row, LOSS: row, ALIVE8: ROW_LANES,
     ACT: skips, FIRST: skips, CNT: skips, BCV1: skips, BCV2: skips,
     WORDS: 4 * nblk * ROW_LANES * 4, SKIPW: 4 * ROW_LANES * 4,
-    HD: d * 8, XS: d * 8, H: v.surface === 'quadratic' ? d * d * 8 : 0, PIN: 16,
+    HD: d * 8, XS: d * 8, H: v.surface === 'quadratic' ? d * d * 8 : 0, PIN: 16, NALIVE: 16, TRASH: 16,
     ETA: C * 8, THR: C * d * 8, QT: C * d * 8, SKT: C * 8, FLAG: C * 4,
     ON: C * 8, OMEAN: C * d * 8, OM2: C * d * 8, OLM: C * 8, OL2: C * 8, ODIV: C * 4, COV: d * d * 8, MEANV: d * 8,
     HIST: bands * HIST_BINS * 4, HLO: bands * 4, HHI: bands * 4,
@@ -234,7 +234,7 @@ function kernelFor(v: StepVariant): Kernel {
   ${[...ARRAYS, ...INTS].map((g) => `(global $${g} (export "${g}") (mut i32) (i32.const 0))`).join('\n  ')}
   ${F64S.map((g) => `(global $${g} (export "${g}") (mut f64) (f64.const 0))`).join('\n  ')}
   ${PHILOX_WAT}
-  ${[...stepWat(v), recordWat(v.fixedD, verdictPair(v)), HIST_WAT, runWat(v)].map((f) => hoistGlobals(placeConstants(v, f))).join('\n')}
+  ${[...stepWat(v), recordWat(v.fixedD, verdictQuad(v)), HIST_WAT, runWat(v)].map((f) => hoistGlobals(placeConstants(v, f))).join('\n')}
   (export "record" (func $record))
   (export "hist" (func $hist))
   (export "recordUpdate" (func $recordUpdate))

@@ -54,6 +54,7 @@ const recordAnyD = `
   (func $record (param $slot i32) (param $withCov i32)
     ${LOCALS}
     ${countAlive}
+    (i32.store ${g('NALIVE')} (local.get $n))
     (f64.store ${out('ON', lg('slot'))} (local.get $nf))
     ${noneAlive('')}
     ${rowMeans('X')}
@@ -78,11 +79,18 @@ const recordAnyD = `
  * When every lane of the block is alive (n = Bp, the usual case) the centred pass skips the masks, which leaves
  * the same sums (a mask of all ones changes nothing).
  *
- * `verdict`: the step's loss verdict for the pair at $p (step.wat.ts `verdictPair`), run for each pair just
- * before the first pass reads its alive flags: $valueRecord = $value then $record in one pass over the block,
- * returning $value's count of new divergences.
+ * `verdict`: the step's loss verdict for the quad at $p (step.wat.ts `verdictQuad`), run for each quad before the
+ * first pass adds it: $valueRecord = $value then $record in one pass over the block, returning $value's count of
+ * new divergences. The quad leaves its new alive masks and losses in registers; the count of alive lanes is the
+ * previous step's (NALIVE, which every $record stores) less the new divergences.
  */
-function recordFixedD(d: number, verdict?: { pair: string; locals: string; init: string }): string {
+export interface Verdict {
+  quad: string;
+  locals: string;
+  init: string;
+}
+
+function recordFixedD(d: number, verdict?: Verdict): string {
   const k = [...Array(d).keys()];
   const sums = [...k.map(String), 'l'];
   const src = (q: string, pair: string) => (q === 'l' ? vload(add(g('LOSS'), pair)) : row('X', `(i32.const 0)`, add(pair, `(i32.mul (i32.const ${q}) ${g('ROW')})`)));
@@ -94,7 +102,7 @@ function recordFixedD(d: number, verdict?: { pair: string; locals: string; init:
       g('ROWN'),
       '(i32.const 32)',
       `${pre}
-      ${mask ? `${ls('m0', vload(add(g('ALIVE'), lg('p'))))}
+      ${mask && !pre ? `${ls('m0', vload(add(g('ALIVE'), lg('p'))))}
       ${ls('m1', vload(add(add(g('ALIVE'), lg('p')), '(i32.const 16)')))}` : ''}
       ${sums.map((q) => `${ls(`a${q}`, F('add', lg(`a${q}`), masked(term(q, lg('p')), mask ? 'm0' : null)))}
       ${ls(`b${q}`, F('add', lg(`b${q}`), masked(term(q, add(lg('p'), '(i32.const 16)')), mask ? 'm1' : null)))}`).join('\n      ')}
@@ -103,21 +111,20 @@ function recordFixedD(d: number, verdict?: { pair: string; locals: string; init:
   const comb = (q: string) => `(f64.add (f64.add (f64x2.extract_lane 0 (local.get $a${q})) (f64x2.extract_lane 1 (local.get $a${q})))
         (f64.add (f64x2.extract_lane 0 (local.get $b${q})) (f64x2.extract_lane 1 (local.get $b${q}))))`;
   const mean = (q: string, pair: string) => src(q, pair);
+  // With the verdict, the quad's losses are in $l0 (the pair at $p) and $l1 (at $p + 16).
+  const meanAfterVerdict = (q: string, pair: string) => (q === 'l' ? lg(pair === lg('p') ? 'l0' : 'l1') : src(q, pair));
   const centred = (q: string, pair: string) => `(f64x2.mul ${F('sub', src(q, pair), lg(`c${q}`))} ${F('sub', src(q, pair), lg(`c${q}`))})`;
   const slotOut = (name: string, i: number) => out(name, add(`(i32.mul ${lg('slot')} ${g('d')})`, `(i32.const ${i})`));
-  const pre = verdict
-    ? `${verdict.pair}
-      (local.set $p (i32.add (local.get $p) (i32.const 16)))
-      ${verdict.pair}
-      (local.set $p (i32.sub (local.get $p) (i32.const 16)))`
-    : '';
   const result = verdict ? '(local.get $count)' : '';
+  const nalive = `(i32.load ${g('NALIVE')})`;
   return `
   (func ${verdict ? '$valueRecord' : '$record'} (param $slot i32) (param $withCov i32) ${verdict ? '(result i32)' : ''}
     ${LOCALS} (local $m0 v128) (local $m1 v128) ${verdict?.locals ?? ''}
     ${sums.map((q) => `(local $a${q} v128) (local $b${q} v128) (local $c${q} v128)`).join(' ')}
-    ${verdict?.init ?? ''}
-    ${pass(mean, true, true, pre)}
+    ${verdict ? `${verdict.init}
+    ${pass(meanAfterVerdict, false, true, verdict.quad)}
+    (local.set $n (i32.sub ${nalive} (local.get $count)))` : pass(mean, true, true)}
+    (i32.store ${g('NALIVE')} (local.get $n))
     (local.set $nf (f64.convert_i32_s (local.get $n)))
     (f64.store ${out('ON', lg('slot'))} (local.get $nf))
     ${noneAlive(result)}
@@ -142,7 +149,7 @@ function recordFixedD(d: number, verdict?: { pair: string; locals: string; init:
  * `fixedD`: d when the kernel is generated per d (step.wat.ts FIXED_MAX_D), else null. `verdict`: also generate
  * $valueRecord (fixed d only).
  */
-export const recordWat = (fixedD: number | null, verdict?: { pair: string; locals: string; init: string }) => `${fixedD !== null ? recordFixedD(fixedD) : recordAnyD}
+export const recordWat = (fixedD: number | null, verdict?: Verdict) => `${fixedD !== null ? recordFixedD(fixedD) : recordAnyD}
 ${fixedD !== null && verdict ? recordFixedD(fixedD, verdict) : ''}
 
   ;; Moments of the last update (LAST) over the trajectories alive at the end: returns n, means in MEANV, COV.

@@ -286,14 +286,41 @@ const fusedVerdict = (v: StepVariant) => `${ls('act', actOf(v))}
       ${ls('acc', vload(atB('ACC')))}
       ${v.surface === 'diagonal' ? ls('acc', F('add', F('mul', splat(0.5), lg('acc')), splatOf(g('qc')))) : ''}
       ${verdict(false)}`;
-const VALUE_LOCALS = `(local $bits i32) (local $count i32) ${LOCALS_V(['act', 'acc', 'ok', 'div', 'limit'])}`;
 const VALUE_INIT = pin('limit', splatOf(g('limit')));
 
 /**
- * The per-pair verdict for $valueRecord (record.wat.ts), which fuses $value into the statistics' first pass: only
- * for kernels with a fixed d and a fused loss.
+ * The verdict on the two pairs of the quad at $p (fusedVerdict's decisions), for $valueRecord (record.wat.ts), which
+ * fuses $value into the statistics' first pass: it leaves the pairs' new alive masks in $m0, $m1 and their losses
+ * in $l0, $l1, and adds the new divergences to $count. Without full-update drop the lanes that move are the alive
+ * ones and a lane's loss is read only while it is alive, so LOSS takes the new loss without a select; the rare
+ * divergences are handled once per quad.
  */
-export const verdictPair = (v: StepVariant) => (v.fixedD !== null && fused(v.surface) ? { pair: fusedVerdict(v), locals: VALUE_LOCALS, init: VALUE_INIT } : undefined);
+function fusedVerdictQuad(v: StepVariant): string {
+  const pairAt = (name: string, k: number) => (k === 0 ? atB(name) : add(atB(name), '(i32.const 16)'));
+  const pair = (k: number) => `${ls(`mv${k}`, vload(pairAt(v.skips ? 'ACT' : 'ALIVE', k)))}
+      ${ls(`l${k}`, vload(pairAt('ACC', k)))}
+      ${v.surface === 'diagonal' ? ls(`l${k}`, F('add', F('mul', splat(0.5), lg(`l${k}`)), splatOf(g('qc')))) : ''}
+      ${ls(`ok${k}`, and(F('eq', F('sub', lg(`l${k}`), lg(`l${k}`)), ZERO), F('le', lg(`l${k}`), lg('limit'))))}
+      ${ls(`d${k}`, `(v128.andnot ${lg(`mv${k}`)} ${lg(`ok${k}`)})`)}
+      ${v.skips ? `${ls(`l${k}`, sel(lg(`l${k}`), vload(pairAt('LOSS', k)), and(lg(`mv${k}`), lg(`ok${k}`))))}
+      ${ls(`m${k}`, `(v128.andnot ${vload(pairAt('ALIVE', k))} ${lg(`d${k}`)})`)}` : ls(`m${k}`, and(lg(`mv${k}`), lg(`ok${k}`)))}
+      ${vstore(pairAt('LOSS', k), lg(`l${k}`))}`;
+  const diverged = (k: number) => `(if (v128.any_true ${lg(`d${k}`)}) (then
+          ${vstore(pairAt('ALIVE', k), `(v128.andnot ${vload(pairAt('ALIVE', k))} ${lg(`d${k}`)})`)}
+          ${ls('bits', `(i64x2.bitmask ${lg(`d${k}`)})`)}
+          ${ls('count', add(lg('count'), '(i32.popcnt (local.get $bits))'))}
+          (if (i32.and ${lg('bits')} (i32.const 1)) (then (i32.store8 ${add(g('ALIVE8'), `(i32.add (i32.shr_u ${lg('p')} (i32.const 3)) (i32.const ${2 * k}))`)} (i32.const 0))))
+          (if (i32.and ${lg('bits')} (i32.const 2)) (then (i32.store8 ${add(g('ALIVE8'), `(i32.add (i32.shr_u ${lg('p')} (i32.const 3)) (i32.const ${2 * k + 1}))`)} (i32.const 0))))))`;
+  return `${pair(0)}
+      ${pair(1)}
+      (if (v128.any_true (v128.or ${lg('d0')} ${lg('d1')})) (then
+        ${diverged(0)}
+        ${diverged(1)}))`;
+}
+const QUAD_LOCALS = `(local $bits i32) (local $count i32) ${LOCALS_V(['limit', 'mv0', 'mv1', 'l0', 'l1', 'ok0', 'ok1', 'd0', 'd1'])}`;
+
+/** The quad verdict for $valueRecord: only for kernels with a fixed d and a fused loss. */
+export const verdictQuad = (v: StepVariant) => (v.fixedD !== null && fused(v.surface) ? { quad: fusedVerdictQuad(v), locals: QUAD_LOCALS, init: VALUE_INIT } : undefined);
 
 /** Loss at the new X for the trajectories that moved, divergence (non-finite, or above the limit). */
 function value(v: StepVariant): string {
