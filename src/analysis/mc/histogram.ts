@@ -51,20 +51,23 @@ export function histogramQuantiles(counts: Uint32Array | Float64Array, off: numb
   return rangeQuantiles(counts, off, 0, HIST_BINS, qs);
 }
 
-/** Quantiles of a histogram whose bins lo … hi − 1 are counts[off …] (all other bins zero). */
-function rangeQuantiles(counts: ArrayLike<number>, off: number, lo: number, hi: number, qs: number[]): number[] {
+/**
+ * Quantiles of a histogram whose bins lo … hi − 1 are counts[off …] (all other bins zero): the bin where the
+ * cumulative count first exceeds q·(total − 1), for every q in one walk (levels in any order).
+ */
+function rangeQuantiles(counts: Uint32Array | Float64Array, off: number, lo: number, hi: number, qs: number[]): number[] {
   let total = 0;
   for (let i = 0; i < hi - lo; i++) total += counts[off + i];
   if (total === 0) return qs.map(() => Number.NaN);
-  return qs.map((q) => {
-    const target = q * (total - 1);
-    let cum = 0;
-    for (let i = 0; i < hi - lo; i++) {
-      cum += counts[off + i];
-      if (cum > target) return binValue(lo + i);
-    }
-    return binValue(hi - 1);
-  });
+  const order = qs.map((_, j) => j).sort((a, b) => qs[a] - qs[b]);
+  const out = new Array<number>(qs.length).fill(binValue(hi - 1));
+  let cum = 0;
+  let j = 0;
+  for (let i = 0; i < hi - lo && j < order.length; i++) {
+    cum += counts[off + i];
+    while (j < order.length && cum > qs[order[j]] * (total - 1)) out[order[j++]] = binValue(lo + i);
+  }
+  return out;
 }
 
 /**

@@ -37,7 +37,7 @@ export interface SimulationResult {
     lossStderr: number[];
     diverged: number[];
   };
-  /** Loss quantiles (2.5, 25, 50, 75, 97.5 %) at the band steps, from 1/64-decade histograms. */
+  /** Loss quantiles (2.5, 25, 50, 75, 97.5 %) at the band steps, from histograms of 32 bins per octave (histogram.ts). */
   bands: { steps: number[]; quantiles: number[]; values: number[][] };
   /** Kept trajectories: paths[k][t] = x_t (null after divergence). */
   paths?: (number[] | null)[][];
