@@ -23,8 +23,12 @@ interface Row {
   kernel: string;
 }
 
-/** Warm calls per configuration: successive calls on this machine vary by ±20% (other tenants, warm-up), so the median is printed. */
-const REPEATS = 5;
+/**
+ * Timed calls per configuration, after one untimed warm-up call (the workers' optimising compiler is still at work
+ * during the first calls after the pool starts): successive calls on this machine vary by ±20% (other tenants),
+ * so the median is printed, with the range.
+ */
+const REPEATS = 7;
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 
@@ -39,6 +43,7 @@ async function run(workload: string, problem: ProblemConfig, samples: number, st
     }
     const rates: number[] = [];
     let kernel = '';
+    await simulate(spec, { workers }); // warm-up, not timed
     for (let k = 0; k < repeats; k++) {
       const r = await simulate(spec, { workers });
       rates.push((samples * steps) / r.seconds);
@@ -46,7 +51,7 @@ async function run(workload: string, problem: ProblemConfig, samples: number, st
     }
     const perSecond = median(rates);
     const range = `${Math.min(...rates).toExponential(2)}–${Math.max(...rates).toExponential(2)}`;
-    console.log(`${workload.padEnd(26)} ${samples} × ${steps}: ${perSecond.toExponential(2)} trajectory-steps/s (median of ${repeats} warm calls, range ${range}; ${((samples * steps) / perSecond).toFixed(2)} s, ${kernel} kernel, ${workers} workers)`);
+    console.log(`${workload.padEnd(26)} ${samples} × ${steps}: ${perSecond.toExponential(2)} trajectory-steps/s (median of ${repeats} calls after a warm-up, range ${range}; ${((samples * steps) / perSecond).toFixed(2)} s, ${kernel} kernel, ${workers} workers)`);
     if (!best || perSecond > best.perSecond) best = { workload, perSecond, seconds: (samples * steps) / perSecond, kernel };
   }
   return best!;
@@ -90,7 +95,7 @@ export async function benchEngine(): Promise<void> {
     .split('\n')
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as { peer: string; workload?: string; dtype?: string; trajectorySteps_per_s?: number; error?: string });
-  console.log('\npeers (bench/peers.py, same workloads, median of 3 calls; ours: median of 5 warm calls):');
+  console.log(`\npeers (bench/peers.py, same workloads, median of 3 calls; ours: median of ${REPEATS} calls after a warm-up):`);
   for (const p of peers) {
     if (p.error) {
       console.log(`  ${p.peer}: ${p.error}`);
