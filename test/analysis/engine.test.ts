@@ -89,6 +89,18 @@ describe('determinism: the same seed gives the same bits for any worker count or
     // Sums of the band counts are the alive trajectories at each band step.
     rb.bands.steps.forEach((t, k) => expect(rb.bands.values[k].every(Number.isFinite), `band ${k}`).toBe(rb.perStep.n[t] > 0));
   });
+  it('jobs of different dimensions on one kernel (its band histograms move with the layout) keep their counts apart', async () => {
+    // Diagonal quadratics with d > 4 share one WebAssembly kernel, whose layout (and so the place of the band
+    // histograms it holds for a job) depends on d.
+    const quad = (dim: number): ProblemConfig => ({ surface: { kind: 'quadratic', dim, condition: 10 }, x0: Array(dim).fill(1), optimizer: { name: 'sgd', lr: 0.02 }, drop: { rate: 0.3 } });
+    const a: SimulationSpec = { problem: quad(5), samples: 20000, steps: 10, seed: 3, bandSteps: 4 };
+    const b: SimulationSpec = { problem: quad(9), samples: 16000, steps: 14, seed: 4, bandSteps: 7 };
+    await simulate(a, { workers: 2 }); // started workers, so that the two jobs' blocks alternate on them
+    const [ra, rb] = await Promise.all([simulate(a, { workers: 2 }), simulate(b, { workers: 2 })]);
+    expect(strip(ra)).toBe(strip(simulateSync(a)));
+    expect(strip(rb)).toBe(strip(simulateSync(b)));
+    expect(ra.kernel).toBe('wasm');
+  });
 });
 
 describe('divergence is counted and excluded, never a silent NaN', () => {
