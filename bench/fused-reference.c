@@ -14,25 +14,36 @@ static inline void philox(uint32_t c[4], uint32_t k0, uint32_t k1) {
     k0 += 0x9E3779B9u; k1 += 0xBB67AE85u;
   }
 }
+// DropGrad's decision (src/rng/keyed.ts): half j of the mask block against thr's high half; on a tie, the refine
+// stream's half j against its low half (W = H·2^16 + R >= thr).
+static inline int kept(uint32_t h, int j, uint32_t step, uint32_t traj, uint32_t thr) {
+  if (h != thr >> 16) return h > thr >> 16;
+  uint32_t c[4] = {0, step, traj, 3}; philox(c, 1, 0);
+  return ((c[j >> 1] >> ((j & 1) * 16)) & 0xffff) >= (thr & 0xffff);
+}
 int main(int argc, char** argv) {
   int N = 100000, T = 200, B = 1024; double lr = 1e-3, mu = 0.9, p = 0.1, q = 0.9; uint32_t thr = (uint32_t)(p * 4294967296.0);
   double *x0 = malloc(B * 8), *x1 = malloc(B * 8), *m0 = malloc(B * 8), *m1 = malloc(B * 8), *loss = malloc(B * 8);
-  uint32_t *spare0 = malloc(B * 4), *spare1 = malloc(B * 4);
+  uint32_t *spare = malloc(4 * B * 4);
   double acc = 0; struct timespec a, b; clock_gettime(CLOCK_MONOTONIC, &a);
   for (int blk = 0; blk < N / B + 1; blk++) {
     for (int i = 0; i < B; i++) { x0[i] = -1.5; x1[i] = 2; m0[i] = m1[i] = 0; }
     for (int t = 0; t < T; t++) {
       double s0 = 0, s1 = 0, sl = 0;
       for (int i = 0; i < B; i++) {
-        // The engine's mask stream for d = 2 (src/rng/keyed.ts): steps 2k and 2k + 1 share counter step k.
-        uint32_t w0, w1;
-        if ((t & 1) == 0) {
-          uint32_t c[4] = {0, (uint32_t)(t >> 1), (uint32_t)(blk * B + i), 0}; philox(c, 1, 0);
-          w0 = c[0]; w1 = c[1]; spare0[i] = c[2]; spare1[i] = c[3];
-        } else { w0 = spare0[i]; w1 = spare1[i]; }
+        // The engine's mask stream for d = 2 (src/rng/keyed.ts): steps 4k … 4k + 3 share counter step k, (t, coord)
+        // is half 2(t mod 4) + coord of its block.
+        uint32_t traj = (uint32_t)(blk * B + i);
+        if ((t & 3) == 0) {
+          uint32_t c[4] = {0, (uint32_t)(t >> 2), traj, 0}; philox(c, 1, 0);
+          for (int w = 0; w < 4; w++) spare[w * B + i] = c[w];
+        }
+        int j0 = 2 * (t & 3), j1 = j0 + 1;
+        uint32_t h0 = (spare[(j0 >> 1) * B + i] >> ((j0 & 1) * 16)) & 0xffff, h1 = (spare[(j1 >> 1) * B + i] >> ((j1 & 1) * 16)) & 0xffff;
+        int k0 = kept(h0, j0, (uint32_t)(t >> 2), traj, thr), k1 = kept(h1, j1, (uint32_t)(t >> 2), traj, thr);
         double xa = x0[i], xb = x1[i], r = xb - xa * xa;
         double g0 = -400 * xa * r - 2 * (1 - xa), g1 = 200 * r;
-        g0 = w0 >= thr ? g0 / q : 0; g1 = w1 >= thr ? g1 / q : 0;
+        g0 = k0 ? g0 / q : 0; g1 = k1 ? g1 / q : 0;
         double b0 = t == 0 ? g0 : mu * m0[i] + g0, b1 = t == 0 ? g1 : mu * m1[i] + g1;
         m0[i] = b0; m1[i] = b1; xa -= lr * b0; xb -= lr * b1; x0[i] = xa; x1[i] = xb;
         double rr = xb - xa * xa, qq = 1 - xa; double l = 100 * rr * rr + qq * qq; loss[i] = l;

@@ -16,7 +16,7 @@
  */
 import { HIST_BINS, KEY_MIN_F32, KEY_SHIFT_F32, SIDE } from '../analysis/mc/histogram.ts';
 import { PHILOX_WGSL } from './philox.wgsl.ts';
-import { maskSteps } from '../rng/keyed.ts';
+import { STREAM_REFINE, maskSteps } from '../rng/keyed.ts';
 
 export type GpuSurface = { kind: 'expr'; wgsl: string } | { kind: 'rosenbrock'; a: number; b: number } | { kind: 'quadratic'; c: number; diag: boolean } | { kind: 'rastrigin'; A: number } | { kind: 'ackley'; a: number; b: number; c: number } | { kind: 'beale' };
 
@@ -336,11 +336,21 @@ struct Rate { thr: u32, invq: f32, sigma: f32, zero: u32 };
 @group(0) @binding(8) var<storage, read> table: array<vec4<u32>>;
 
 var<private> g: array<f32, ${k.d}>;
-// The mask block of counter step maskFor − 1 (0: none yet), for d ≤ 2 (see advance).
+// The mask block of counter step maskFor − 1 (0: none yet), for d ≤ 4 (see advance).
 var<private> maskWords: vec4<u32>;
 var<private> maskFor: u32;
 
 ${PHILOX_WGSL}
+
+// DropGrad's decision for half f of the mask block \`words\` at counter step c (src/rng/keyed.ts): kept iff
+// H·2¹⁶ + R ≥ thr, where R (the refine stream's half) is computed only when H equals thr's high half.
+fn kept(words: vec4<u32>, f: u32, c: u32, traj: u32, key: vec2<u32>, thr: u32) -> bool {
+  let j = f & 7u;
+  let h = (words[j >> 1u] >> ((j & 1u) * 16u)) & 0xffffu;
+  if (h != (thr >> 16u)) { return h > (thr >> 16u); }
+  let r = (philox(vec4<u32>(f >> 3u, c, traj, ${STREAM_REFINE}u), key)[j >> 1u] >> ((j & 1u) * 16u)) & 0xffffu;
+  return r >= (thr & 0xffffu);
+}
 ${surfaceCode(k.surface, k.d)}
 
 fn finite(v: f32) -> bool { return v == v && abs(v) <= 3.4028234e38; }
@@ -393,17 +403,17 @@ fn advance(b: u32, t: u32) {
       let u2 = f32(words[j + 1u]) * 2.3283064365386963e-10;
       g[i] = g[i] * (1.0 + rt.sigma * sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2));
     }`
-      : `// Mask words (src/rng/keyed.ts): counter step t / MS, word f = (t % MS)·D + i.
+      : `// Mask halves (src/rng/keyed.ts): counter step t / MS, half f = (t % MS)·D + i.
     let f = (t % MS) * D + i;
     ${maskSteps(k.d) > 1
-      ? `// One block serves MS steps (d ≤ 2): computed once per counter step and kept in this invocation, so the
+      ? `// One block serves MS steps (d ≤ 4): computed once per counter step and kept in this invocation, so the
     // multi-step kernel does one Philox per MS steps; a fresh invocation (one dispatch per step) computes it.
     if (i == 0u) {
       if (maskFor != t / MS + 1u) { maskWords = philox(vec4<u32>(0u, t / MS, traj, 0u), key); maskFor = t / MS + 1u; }
       words = maskWords;
     }`
-      : 'if (i == 0u || (f & 3u) == 0u) { words = philox(vec4<u32>(f >> 2u, t / MS, traj, 0u), key); }'}
-    if (rt.zero == 0u) { if (words[f & 3u] >= rt.thr) { g[i] = g[i] * rt.invq; } else { g[i] = 0.0; } }`}
+      : 'if (i == 0u || (f & 7u) == 0u) { words = philox(vec4<u32>(f >> 3u, t / MS, traj, 0u), key); }'}
+    if (rt.zero == 0u) { if (kept(words, f, t / MS, traj, key, rt.thr)) { g[i] = g[i] * rt.invq; } else { g[i] = 0.0; } }`}
   }
   ${opt.pre}
   var ok = true;

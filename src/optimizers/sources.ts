@@ -1,7 +1,7 @@
 /**
  * Sources of DropGrad's random decisions (the `DropSource` of a step context).
  * - `randomSource(seed, trajectory)`: the keyed Philox stream of THEORY.md §6; coordinate i at step t is
- *   kept iff its mask word ≥ ⌊p·2³²⌋ (see src/rng/keyed.ts).
+ *   kept iff its decision word ≥ ⌊p·2³²⌋ (see src/rng/keyed.ts).
  * - `givenSource(...)`: decisions supplied by the caller, e.g. "every coordinate kept" or "every coordinate
  *   dropped", which is how the analysis reads a chain's two-point update (THEORY.md §1).
  */
@@ -11,7 +11,7 @@ import type { DropSource } from './transform.ts';
 export function randomSource(seed: number, trajectory = 0): DropSource {
   const rng = new KeyedRandom(seed, trajectory);
   return {
-    keep: (step, coord, p, dim) => p === 0 || rng.mask(step, coord, dim) >= threshold(p),
+    keep: (step, coord, p, dim) => p === 0 || rng.kept(step, coord, dim, threshold(p)),
     normal: (step, coord) => rng.normal(step, coord),
     skip: (step, r) => r > 0 && rng.word(step, 0, STREAM_SKIP) < threshold(r),
   };

@@ -3,9 +3,13 @@
  *
  * Every number is a word of
  *   Philox4x32-10(counter = (block, step, trajectory, stream), key = (seed mod 2³², ⌊seed / 2³²⌋)).
- * Mask words (`mask`) of a d-dimensional problem: S = maskSteps(d) consecutive steps share one counter step
- * (S = 4 for d = 1, 2 for d = 2, else 1, so that no word of a block is wasted on 1-D and 2-D problems): word
- * (step, coord) is word f mod 4 of block ⌊f/4⌋ at counter step ⌊step/S⌋, with f = (step mod S)·d + coord.
+ * DropGrad's keep/drop decision of (step, coord) compares a 32-bit word W with ⌊p·2³²⌋, W = H·2¹⁶ + R made of
+ * two 16-bit halves: H from the mask stream, R from the refine stream, at the same place (block, half) of the same
+ * counter. A block holds eight halves; S = maskSteps(d) consecutive steps share one counter step (S = ⌊8/d⌋ for
+ * d ≤ 8, else 1), and (step, coord) takes half f mod 8 of block ⌊f/8⌋ at counter step ⌊step/S⌋, with
+ * f = (step mod S)·d + coord; half j of a block is bits 16·(j mod 2) … of word ⌊j/2⌋. W is uniform on 32 bits
+ * like one Philox word, but R decides only when H equals the threshold's high half (probability 2⁻¹⁶), so a
+ * decision costs half a word of the mask stream and, almost always, nothing of the refine stream (`kept`).
  * Other streams (`word`): word coord mod 4 of block ⌊coord/4⌋ at counter step `step`.
  * Streams keep independent uses apart: the Bernoulli mask, the Gaussian multipliers and the
  * full-update skip never share a counter. Because every number is a pure function of its key,
@@ -18,6 +22,7 @@ import { ParameterError } from '../errors.ts';
 export const STREAM_MASK = 0;
 export const STREAM_NORMAL = 1;
 export const STREAM_SKIP = 2;
+export const STREAM_REFINE = 3;
 
 /** Largest seed accepted: seeds are split into two 32-bit key words, so they must be exact integers. */
 export const MAX_SEED = Number.MAX_SAFE_INTEGER;
@@ -44,10 +49,13 @@ export function boxMuller(w0: number, w1: number): number {
   return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
 }
 
-/** Steps that share one Philox counter step of mask words in a d-dimensional problem (see above). */
+/** Steps that share one Philox counter step of mask halves in a d-dimensional problem (see above). */
 export function maskSteps(d: number): number {
-  return d === 1 ? 4 : d === 2 ? 2 : 1;
+  return d <= 8 ? Math.floor(8 / d) : 1;
 }
+
+/** Half j (0–7) of a Philox block: the low (even j) or high (odd j) 16 bits of word ⌊j/2⌋. */
+export const halfOf = (block: ArrayLike<number>, j: number): number => (block[(j >> 1) & 3] >>> ((j & 1) << 4)) & 0xffff;
 
 /** The random words of one trajectory. Caches the last Philox block, so walking coordinates costs one call per four. */
 export class KeyedRandom {
@@ -83,11 +91,24 @@ export class KeyedRandom {
     return this.block(step, coord >>> 2, stream)[coord & 3];
   }
 
-  /** Mask word of (step, coordinate) in a d-dimensional problem. */
-  mask(step: number, coord: number, d: number): number {
+  /** The decision word W = H·2¹⁶ + R of (step, coordinate) in a d-dimensional problem (see above). */
+  maskWord(step: number, coord: number, d: number): number {
     const S = maskSteps(d);
     const f = (step % S) * d + coord;
-    return this.block(Math.floor(step / S), f >>> 2, STREAM_MASK)[f & 3];
+    const c = Math.floor(step / S);
+    const h = halfOf(this.block(c, f >>> 3, STREAM_MASK), f & 7);
+    return h * 65536 + halfOf(this.block(c, f >>> 3, STREAM_REFINE), f & 7);
+  }
+
+  /** Whether (step, coordinate) is kept at threshold thr = ⌊p·2³²⌋: W ≥ thr, reading R only when H decides nothing. */
+  kept(step: number, coord: number, d: number, thr: number): boolean {
+    const S = maskSteps(d);
+    const f = (step % S) * d + coord;
+    const c = Math.floor(step / S);
+    const h = halfOf(this.block(c, f >>> 3, STREAM_MASK), f & 7);
+    const hi = Math.floor(thr / 65536);
+    if (h !== hi) return h > hi;
+    return halfOf(this.block(c, f >>> 3, STREAM_REFINE), f & 7) >= thr % 65536;
   }
 
   /** Standard normal for (step, coordinate): Box–Muller on words (2k, 2k+1) of block ⌊coord/2⌋, k = coord mod 2. */

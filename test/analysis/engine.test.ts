@@ -13,6 +13,7 @@ import {
 } from '../../src/analysis/index.ts';
 import { type SimulationSpec, simulate, simulateSync } from '../../src/analysis/mc/index.ts';
 import { prepareWasm } from '../../src/analysis/mc/wasm/kernel.ts';
+import { KeyedRandom, threshold } from '../../src/rng/keyed.ts';
 import { type ProblemConfig, buildProblem } from '../../src/problem.ts';
 import { expectZ, stderrVariance } from '../helpers/stats.ts';
 
@@ -101,6 +102,35 @@ describe('determinism: the same seed gives the same bits for any worker count or
     expect(strip(rb)).toBe(strip(simulateSync(b)));
     expect(ra.kernel).toBe('wasm');
   });
+});
+
+describe('mask decisions whose high half ties with the threshold (the refine stream decides)', () => {
+  for (const dim of [2, 6]) {
+    it(`d = ${dim}: a drop rate chosen so that one trajectory's first decision is W = ⌊p·2³²⌋ exactly (kept), same bits on every path`, async () => {
+      const seed = 21;
+      const traj = 777;
+      const w = new KeyedRandom(seed, traj).maskWord(0, 0, dim);
+      const p = w / 2 ** 32;
+      expect(threshold(p)).toBe(w);
+      // Kept only because the refine half R reaches the threshold's low half: H alone ties.
+      expect(new KeyedRandom(seed, traj).kept(0, 0, dim, w)).toBe(true);
+      expect(new KeyedRandom(seed, traj).kept(0, 0, dim, w + 1)).toBe(false);
+      const problem: ProblemConfig = { surface: { kind: 'quadratic', dim, condition: 10 }, x0: Array(dim).fill(1), optimizer: { name: 'sgd', lr: 0.05, momentum: 0.5 }, drop: { rate: p } };
+      const spec: SimulationSpec = { problem, samples: 1024, steps: 9, seed, keepPaths: 1000 };
+      process.env.DROPGRAD_NO_WASM = '1';
+      const js = simulateSync(spec);
+      delete process.env.DROPGRAD_NO_WASM;
+      expect(await prepareWasm()).toBe(true);
+      const wasm = simulateSync(spec);
+      const general = simulateSync({ ...spec, general: true });
+      expect(strip(js)).toBe(strip(general));
+      expect(strip(wasm)).toBe(strip(general));
+      // Trajectory 777's first step kept coordinate 0: x₁ differs from x₀ there (both finite).
+      const path = general.paths![traj];
+      expect(path[0]?.[0]).toBe(1);
+      expect(path[1]?.[0]).not.toBe(1);
+    });
+  }
 });
 
 describe('divergence is counted and excluded, never a silent NaN', () => {

@@ -1,7 +1,7 @@
 /** Philox4x32-10 against the known-answer vectors published with Random123 (kat_vectors). */
 import { describe, expect, it } from 'vitest';
 import { philox4x32 } from '../../src/rng/philox.ts';
-import { KeyedRandom, STREAM_MASK, boxMuller, checkSeed, maskSteps } from '../../src/rng/keyed.ts';
+import { KeyedRandom, STREAM_MASK, STREAM_REFINE, boxMuller, checkSeed, maskSteps } from '../../src/rng/keyed.ts';
 
 const hex = (w: Uint32Array) => Array.from(w, (x) => x.toString(16).padStart(8, '0')).join(' ');
 
@@ -35,20 +35,28 @@ describe('keyed stream', () => {
     const block = philox4x32(1, 6, 11, STREAM_MASK, seed >>> 0, Math.floor(seed / 2 ** 32), new Uint32Array(4));
     expect(r.word(6, 6, STREAM_MASK)).toBe(block[2]);
   });
-  it('mask words: 1-D and 2-D problems share a block between 4 and 2 steps, others use one block per 4 coordinates per step', () => {
+  it('mask decisions: halves of the mask stream, S = ⌊8/d⌋ steps per counter step for d ≤ 8, refined by the refine stream', () => {
     const seed = 77;
     const r = new KeyedRandom(seed, 5);
-    const block = (b: number, step: number) => philox4x32(b, step, 5, STREAM_MASK, seed, 0, new Uint32Array(4));
-    // d = 1: step t is word t mod 4 of counter step ⌊t/4⌋.
-    expect([0, 1, 2, 3, 4, 9].map((t) => r.mask(t, 0, 1))).toEqual([...block(0, 0), block(0, 1)[0], block(0, 2)[1]]);
-    // d = 2: (t, i) is word 2(t mod 2) + i of counter step ⌊t/2⌋.
-    expect([r.mask(6, 0, 2), r.mask(6, 1, 2), r.mask(7, 0, 2), r.mask(7, 1, 2)]).toEqual([...block(0, 3)]);
-    // d = 3 and d = 6: word i mod 4 of block ⌊i/4⌋ at counter step t.
-    expect([0, 1, 2].map((i) => r.mask(4, i, 3))).toEqual([...block(0, 4)].slice(0, 3));
-    expect(r.mask(4, 5, 6)).toBe(block(1, 4)[1]);
-    expect(maskSteps(1)).toBe(4);
-    expect(maskSteps(2)).toBe(2);
-    expect(maskSteps(3)).toBe(1);
+    const block = (b: number, step: number, stream = STREAM_MASK) => philox4x32(b, step, 5, stream, seed, 0, new Uint32Array(4));
+    const half = (b: Uint32Array, j: number) => (j & 1 ? b[j >> 1] >>> 16 : b[j >> 1] & 0xffff);
+    const word = (b: number, step: number, j: number) => half(block(b, step), j) * 65536 + half(block(b, step, STREAM_REFINE), j);
+    // d = 1: step t is half t mod 8 of counter step ⌊t/8⌋.
+    expect([0, 1, 7, 8, 19].map((t) => r.maskWord(t, 0, 1))).toEqual([word(0, 0, 0), word(0, 0, 1), word(0, 0, 7), word(0, 1, 0), word(0, 2, 3)]);
+    // d = 2: (t, i) is half 2(t mod 4) + i of counter step ⌊t/4⌋.
+    expect([r.maskWord(13, 0, 2), r.maskWord(13, 1, 2), r.maskWord(15, 1, 2)]).toEqual([word(0, 3, 2), word(0, 3, 3), word(0, 3, 7)]);
+    // d = 3: two steps per counter step (halves 0–5); d = 6: one; d = 12: half i mod 8 of block ⌊i/8⌋.
+    expect([r.maskWord(5, 0, 3), r.maskWord(5, 2, 3)]).toEqual([word(0, 2, 3), word(0, 2, 5)]);
+    expect(r.maskWord(4, 5, 6)).toBe(word(0, 4, 5));
+    expect(r.maskWord(4, 10, 12)).toBe(word(1, 4, 2));
+    expect([1, 2, 3, 4, 5, 8, 9, 100].map(maskSteps)).toEqual([8, 4, 2, 2, 1, 1, 1, 1]);
+    // kept(thr) ⇔ W ≥ thr, including thresholds whose high half equals H (where R decides).
+    for (const [t, i, d] of [[0, 0, 1], [13, 1, 2], [5, 2, 3], [4, 10, 12]]) {
+      const w = r.maskWord(t, i, d);
+      for (const thr of [0, w, w + 1, w - 1, (Math.floor(w / 65536) << 16) >>> 0, Math.floor(w / 65536) * 65536 + 65535, 2 ** 32 - 1]) {
+        expect(r.kept(t, i, d, thr), `W = ${w}, thr = ${thr}`).toBe(w >= thr);
+      }
+    }
   });
   it('uniform words have the right mean and variance (1e5 samples, |z| < 4)', () => {
     const r = new KeyedRandom(1, 0);

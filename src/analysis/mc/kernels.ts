@@ -6,7 +6,7 @@
  * test/analysis/engine.test.ts checks that for every case. Struct-of-arrays over the block's trajectories.
  */
 import { philox4x32 as philox } from '../../rng/philox.ts';
-import { STREAM_MASK, STREAM_SKIP, maskSteps } from '../../rng/keyed.ts';
+import { STREAM_MASK, STREAM_REFINE, STREAM_SKIP, halfOf, maskSteps } from '../../rng/keyed.ts';
 import type { BlockRange } from './general.ts';
 import type { BlockRecorder } from './stats.ts';
 
@@ -110,6 +110,7 @@ export function runFastBlock(job: FastJob, rec: BlockRecorder): void {
   const g = new Float64Array(d);
   const e = new Float64Array(d);
   const words = new Uint32Array(4);
+  const refine = new Uint32Array(4);
   const skipWord = new Uint32Array(4);
   const thr = new Float64Array(d);
   const l0 = value(surface, x0, 0, e);
@@ -125,7 +126,7 @@ export function runFastBlock(job: FastJob, rec: BlockRecorder): void {
     for (let i = 0; i < d; i++) thr[i] = job.tables.thr[t * d + i];
     const skipThr = job.tables.skipThr[t];
     const isLast = t === steps - 1;
-    // Mask words (src/rng/keyed.ts): counter step ⌊t/S⌋, word index f = (t mod S)·d + i.
+    // Mask halves (src/rng/keyed.ts): counter step ⌊t/S⌋, half index f = (t mod S)·d + i.
     const tMask = Math.floor(t / S);
     const f0 = (t % S) * d;
     let bc1 = 0;
@@ -145,9 +146,17 @@ export function runFastBlock(job: FastJob, rec: BlockRecorder): void {
       // DropGrad: g̃_i = g_i/(1 − p_i) if kept, else 0.
       for (let i = 0; i < d; i++) {
         const f = f0 + i;
-        if (i === 0 || (f & 3) === 0) philox(f >>> 2, tMask, traj, STREAM_MASK, k0, k1, words);
+        if (i === 0 || (f & 7) === 0) philox(f >>> 3, tMask, traj, STREAM_MASK, k0, k1, words);
         const pi = p[i];
-        g[i] = pi === 0 || words[f & 3] >= thr[i] ? g[i] / (1 - pi) : 0;
+        // Kept iff H·2¹⁶ + R ≥ thr, R (the refine stream) read only when H equals thr's high half.
+        const h = halfOf(words, f & 7);
+        const hi = Math.floor(thr[i] / 65536);
+        let kept = h > hi;
+        if (h === hi) {
+          philox(f >>> 3, tMask, traj, STREAM_REFINE, k0, k1, refine);
+          kept = halfOf(refine, f & 7) >= thr[i] % 65536;
+        }
+        g[i] = pi === 0 || kept ? g[i] / (1 - pi) : 0;
       }
       if (opt.kind === 'sgd') {
         const { momentum: mu, dampening, nesterov, weightDecay: wd } = opt;

@@ -8,7 +8,7 @@
  */
 import { createRequire } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
-import { STREAM_MASK, STREAM_SKIP, maskSteps } from '../../../rng/keyed.ts';
+import { STREAM_SKIP, maskSteps } from '../../../rng/keyed.ts';
 import { type FastJob, value } from '../kernels.ts';
 import type { BlockRecorder } from '../stats.ts';
 import { PHILOX_WAT } from './philox.wat.ts';
@@ -56,7 +56,7 @@ export const wasmReady = () => wabt !== null && !process.env.DROPGRAD_NO_WASM;
  */
 const ARRAYS = [
   'X', 'M1', 'M2', 'G', 'E', 'LAST', 'ACC', 'ALIVE', 'ACT', 'FIRST', 'CNT', 'LOSS', 'BCV1', 'BCV2', 'ALIVE8', 'WORDS', 'SKIPW',
-  'HD', 'XS', 'H', 'PIN', 'NALIVE', 'TRASH', 'ETA', 'THR', 'QT', 'SKT', 'FLAG', 'ON', 'OMEAN', 'OM2', 'OLM', 'OL2', 'ODIV', 'COV', 'MEANV',
+  'HD', 'XS', 'H', 'PIN', 'NALIVE', 'TRASH', 'RSCR', 'ETA', 'THR', 'QT', 'SKT', 'FLAG', 'ON', 'OMEAN', 'OM2', 'OLM', 'OL2', 'ODIV', 'COV', 'MEANV',
   'HIST', 'HLO', 'HHI', 'BC1', 'BC2',
 ] as const;
 type ArrayName = (typeof ARRAYS)[number];
@@ -114,12 +114,14 @@ function runWat(v: StepVariant): string {
     (block $done (loop $steps
       (br_if $done (i32.ge_u (local.get $t) (local.get $t1)))
       (local.set $slot (i32.sub (local.get $t) (local.get $base)))
-      ;; Mask words (src/rng/keyed.ts): MS steps share counter step t / MS, computed at the first of them. WORDS
-      ;; keeps them between calls: a block starts at t = 0, and JavaScript never writes WORDS during a block.
+      ;; Keep masks (src/rng/keyed.ts): MS steps share counter step t / MS, computed at the first of them, with the
+      ;; thresholds of those steps (THR holds a whole chunk, and chunks start at multiples of MS). WORDS keeps
+      ;; them between calls: a block starts at t = 0, and JavaScript never writes WORDS during a block.
       (local.set $phase (i32.rem_u (local.get $t) (global.get $MS)))
       (if (i32.eqz (local.get $phase)) (then
-        (call $philoxPass (global.get $Bp) (global.get $NBLK) (i32.div_u (local.get $t) (global.get $MS)) (global.get $FIRSTTRAJ) (i32.const ${STREAM_MASK})
-          (global.get $K0) (global.get $K1) (global.get $WORDS) (i32.shr_u (global.get $ROW) (i32.const 1)))))
+        (call $maskPass (global.get $Bp) (global.get $NBLK) (i32.div_u (local.get $t) (global.get $MS)) (global.get $FIRSTTRAJ)
+          (global.get $K0) (global.get $K1) (global.get $WORDS) (i32.shr_u (global.get $ROW) (i32.const 1))
+          (i32.add (global.get $THR) (i32.shl (i32.mul (local.get $slot) (global.get $d)) (i32.const 2))))))
       (if (global.get $USESKIP) (then
         (call $philoxPass (global.get $Bp) (i32.const 1) (local.get $t) (global.get $FIRSTTRAJ) (i32.const ${STREAM_SKIP})
           (global.get $K0) (global.get $K1) (global.get $SKIPW) (i32.shr_u (global.get $ROW) (i32.const 1)))))
@@ -164,15 +166,15 @@ function layout(v: StepVariant, d: number, bands: number, steps: number) {
   const C = chunkSteps(d);
   const adam = v.optimizer.kind === 'adam';
   const skips = v.skips ? row : 0; // who moves and the optimizer counters: only with full-update drop (step.wat.ts)
-  const nblk = (maskSteps(d) * d + 3) >> 2; // Philox blocks per counter step of mask words
+  const nblk = (maskSteps(d) * d + 7) >> 3; // Philox blocks per counter step of mask halves
   const sizes: Record<ArrayName, number> = {
     X: row * d, M1: row * d, M2: adam ? row * d : 0, G: v.surface === 'diagonal' ? 0 : row * d,
     E: v.surface === 'quadratic' ? row * d : 0, LAST: row * d,
     ACC: row, ALIVE: row, LOSS: row, ALIVE8: ROW_LANES,
     ACT: skips, FIRST: skips, CNT: skips, BCV1: skips, BCV2: skips,
-    WORDS: 4 * nblk * ROW_LANES * 4, SKIPW: 4 * ROW_LANES * 4,
-    HD: d * 8, XS: d * 8, H: v.surface === 'quadratic' ? d * d * 8 : 0, PIN: 16, NALIVE: 16, TRASH: 16,
-    ETA: C * 8, THR: C * d * 8, QT: C * d * 8, SKT: C * 8, FLAG: C * 4,
+    WORDS: 8 * nblk * ROW_LANES * 4, SKIPW: 4 * ROW_LANES * 4,
+    HD: d * 8, XS: d * 8, H: v.surface === 'quadratic' ? d * d * 8 : 0, PIN: 16, NALIVE: 16, TRASH: 16, RSCR: 2 * 4 * nblk * 32,
+    ETA: C * 8, THR: C * d * 4, QT: C * d * 8, SKT: C * 8, FLAG: C * 4,
     ON: C * 8, OMEAN: C * d * 8, OM2: C * d * 8, OLM: C * 8, OL2: C * 8, ODIV: C * 4, COV: d * d * 8, MEANV: d * 8,
     HIST: bands * HIST_BINS * 4, HLO: bands * 4, HHI: bands * 4,
     BC1: adam ? (steps + 2) * 8 : 0, BC2: adam ? (steps + 2) * 8 : 0,
@@ -356,7 +358,7 @@ export function runWasmBlock(job: FastJob, rec: BlockRecorder): void {
   if (rec.keepPaths > 0) rec.storePaths(0, alive, B, X, 1, ROW_LANES);
   if (rec.band(0) >= 0) ex.hist(rec.band(0));
   const ETA = f64('ETA');
-  const THR = f64('THR');
+  const THR = new Uint32Array(buf, off.THR, sizes.THR / 4);
   const QT = f64('QT');
   const SKT = f64('SKT');
   const FLAG = i32('FLAG');
@@ -364,7 +366,7 @@ export function runWasmBlock(job: FastJob, rec: BlockRecorder): void {
     const t1 = Math.min(steps, t0 + C);
     let useSkip = 0;
     ETA.set(tables.eta.subarray(t0, t1));
-    THR.set(tables.thr.subarray(t0 * d, t1 * d));
+    THR.set(tables.thr.subarray(t0 * d, t1 * d)); // as u32
     QT.set(tables.keep.subarray(t0 * d, t1 * d));
     SKT.set(tables.skipThr.subarray(t0, t1));
     for (let t = t0; t < t1; t++) {

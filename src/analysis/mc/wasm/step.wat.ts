@@ -38,7 +38,7 @@ export const FIXED_MAX_D = 4;
 
 const LOCALS_V = (names: string[]) => names.map((n) => `(local $${n} v128)`).join(' ');
 const scalarAt = (base: string, index: string, shift = 3) => `(f64.load ${add(g(base), `(i32.shl ${index} (i32.const ${shift}))`)})`;
-/** Row of words (u32, half the f64 row bytes) from `base` at the current pair, as two f64 lanes. */
+/** Row of words (u32, half the f64 row bytes: mask words, −1 kept / 0 dropped, or raw words) from `base` at the current pair. */
 const wordsAt = (base: string, row: string) => `(v128.load64_zero ${add(add(base, `(i32.shr_u ${row} (i32.const 1))`), `(i32.shr_u ${lg('p')} (i32.const 1))`)})`;
 /**
  * Lane mask (two i64 lanes) of `word op threshold` for the pair's two u32 words: an unsigned integer compare, then
@@ -212,7 +212,7 @@ function update(v: StepVariant): string {
     forPairs(`${last || v.skips ? ls('act', actOf(v)) : ''}
         ${ls('x', vload(at('X')))}
         ${ls('gi', diag ? F('mul', lg('hd'), F('sub', lg('x'), lg('xs'))) : vload(at('G')))}
-        ${ls('gi', and(F('div', lg('gi'), lg('q')), wordMask('ge_u', wordsAt(lg('wrow'), lg('ri')), lg('thr'))))}
+        ${ls('gi', and(F('div', lg('gi'), lg('q')), `(i64x2.extend_low_i32x4_s ${wordsAt(lg('wrow'), lg('ri'))})`))}
         ${direction(v, firstStep)}
         ${ls('step', F('mul', lg('negEta'), lg('u')))}
         ${last ? vstore(at('LAST'), and(lg('step'), lg('act'))) : ''}
@@ -230,7 +230,6 @@ function update(v: StepVariant): string {
       ? `(if (i32.eqz ${lg('t')}) (then ${lastOrNot(withTerm, firstTerm, true)}) (else ${lastOrNot(withTerm, firstTerm, false)}))`
       : lastOrNot(withTerm, firstTerm, v.skips ? null : false);
   const head = `${ls('k', add(`(i32.mul ${lg('slot')} ${g('d')})`, lg('i')))}
-      ${ls('thr', thresholdOf('THR', lg('k')))}
       ${ls('q', splatOf(scalarAt('QT', lg('k'))))}
       ${diag ? `${ls('hd', splatOf(scalarAt('HD', lg('i'))))}
       ${ls('xs', splatOf(scalarAt('XS', lg('i'))))}` : ''}`;
