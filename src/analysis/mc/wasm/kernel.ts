@@ -1,6 +1,7 @@
 /**
  * WebAssembly (SIMD) build of the fused kernels. One module per variant (surface, optimizer and its constants)
- * runs whole stretches of steps of a block without returning: Philox over four trajectories per vector, the
+ * runs whole stretches of steps of a block without returning: Philox over four trajectories per vector (keep masks
+ * straight from its 16-bit halves, philox.wat.ts), the
  * step vectorised over two trajectories per f64x2 (step.wat.ts), the per-step statistics (record.wat.ts), and a
  * return to JavaScript only after steps that need it (kept paths, covariances). WAT is
  * assembled by wabt (the WebAssembly Binary Toolkit) once per variant and thread; until `prepareWasm()` has

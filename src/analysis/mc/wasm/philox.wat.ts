@@ -7,8 +7,9 @@
  *
  * $philoxPass(B, nblk, step, first, stream, k0, k1, out, row): for b < B (B a multiple of 8) and block < nblk,
  * writes word w of counter (block, step, first + b, stream) to out + (4·block + w)·row + 4·b bytes: one row of
- * B words per coordinate, the layout the vectorised update reads (lane j of state word w is already trajectory
- * b + j, so no transpose is needed).
+ * B words per word of a block (lane j of state word w is already trajectory b + j, so no transpose is needed).
+ * It serves the full-update-drop stream and $refineGroup. $maskPass runs the same rounds on the mask stream and
+ * writes DropGrad's keep masks instead, one row per mask half: the rows the vectorised update reads.
  */
 import { STREAM_MASK, STREAM_REFINE } from '../../../rng/keyed.ts';
 

@@ -38,11 +38,11 @@ export const FIXED_MAX_D = 4;
 
 const LOCALS_V = (names: string[]) => names.map((n) => `(local $${n} v128)`).join(' ');
 const scalarAt = (base: string, index: string, shift = 3) => `(f64.load ${add(g(base), `(i32.shl ${index} (i32.const ${shift}))`)})`;
-/** Row of words (u32, half the f64 row bytes: mask words, −1 kept / 0 dropped, or raw words) from `base` at the current pair. */
+/** The pair's entries of a row of u32 (half the f64 row bytes): keep masks (−1 kept, 0 dropped) or raw words. */
 const wordsAt = (base: string, row: string) => `(v128.load64_zero ${add(add(base, `(i32.shr_u ${row} (i32.const 1))`), `(i32.shr_u ${lg('p')} (i32.const 1))`)})`;
 /**
  * Lane mask (two i64 lanes) of `word op threshold` for the pair's two u32 words: an unsigned integer compare, then
- * widened (the decision of the JavaScript kernel's word ≥ ⌊p·2³²⌋, without converting the words to floats).
+ * widened (full-update drop's decision word < ⌊r·2³²⌋, without converting the words to floats).
  */
 const wordMask = (op: 'ge_u' | 'lt_u', words: string, thr: string) => `(i64x2.extend_low_i32x4_s (i32x4.${op} ${words} ${thr}))`;
 /** A threshold table entry (an integer stored as f64) splatted to four u32 lanes. */
