@@ -104,6 +104,18 @@ describe('determinism: the same seed gives the same bits for any worker count or
   });
 });
 
+describe('runs longer than a chunk of steps (1024 per WebAssembly call on small problems)', () => {
+  it('the same bits as the general path across chunk boundaries, with band steps in every chunk', async () => {
+    const problem: ProblemConfig = { surface: { kind: 'rosenbrock' }, optimizer: { name: 'sgd', lr: 2e-4, momentum: 0.9 }, drop: { rate: 0.3 } };
+    const spec: SimulationSpec = { problem, samples: 100, steps: 2100, seed: 9, bandSteps: 7 };
+    expect(await prepareWasm()).toBe(true);
+    const wasm = simulateSync(spec);
+    const general = simulateSync({ ...spec, general: true });
+    expect(wasm.kernel).toBe('wasm');
+    expect(strip(wasm)).toBe(strip(general));
+  });
+});
+
 describe('mask decisions whose high half ties with the threshold (the refine stream decides)', () => {
   for (const dim of [2, 6]) {
     it(`d = ${dim}: a drop rate chosen so that one trajectory's first decision is W = ⌊p·2³²⌋ exactly (kept), same bits on every path`, async () => {

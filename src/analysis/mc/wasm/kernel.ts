@@ -110,7 +110,7 @@ function runWat(v: StepVariant): string {
   const grad = v.surface === 'diagonal' ? '' : '(call $grad)';
   return `
   (func $run (param $t0 i32) (param $t1 i32) (param $base i32)
-    (local $t i32) (local $slot i32) (local $flag i32) (local $phase i32)
+    (local $t i32) (local $slot i32) (local $flag i32) (local $phase i32) (local $prev i32)
     (local.set $t (local.get $t0))
     (block $done (loop $steps
       (br_if $done (i32.ge_u (local.get $t) (local.get $t1)))
@@ -128,14 +128,18 @@ function runWat(v: StepVariant): string {
           (global.get $K0) (global.get $K1) (global.get $SKIPW) (i32.shr_u (global.get $ROW) (i32.const 1)))))
       ${v.skips ? '(call $prep (local.get $slot))' : ''}
       ${grad}
+      ;; prev: the previous step's slot, whose centred sums this step completes (record.wat.ts), or −1 on the first
+      ;; step of this call (the previous call's last step completed its own).
+      (local.set $prev (select (i32.sub (local.get $slot) (i32.const 1)) (i32.const -1) (i32.gt_u (local.get $t) (local.get $t0))))
       (call $update (local.get $slot) (i32.eq (local.get $t) (i32.sub (global.get $T) (i32.const 1)))
         (i32.add (global.get $WORDS) (i32.mul (i32.mul (local.get $phase) (global.get $d)) (i32.shr_u (global.get $ROW) (i32.const 1))))
-        (local.get $t))
+        (local.get $t) (local.get $prev))
       (local.set $flag (i32.load (i32.add (global.get $FLAG) (i32.shl (local.get $slot) (i32.const 2)))))
       ${
         verdictQuad(v)
           ? `(i32.store (i32.add (global.get $ODIV) (i32.shl (local.get $slot) (i32.const 2)))
-        (call $valueRecord (local.get $slot) (i32.and (local.get $flag) (i32.const 2))))`
+        (call $valueRecord (local.get $slot) (i32.and (local.get $flag) (i32.const 2)) (local.get $prev)
+          (i32.eq (local.get $t) (i32.sub (local.get $t1) (i32.const 1)))))`
           : `(i32.store (i32.add (global.get $ODIV) (i32.shl (local.get $slot) (i32.const 2))) (call $value (local.get $slot)))
       (call $record (local.get $slot) (i32.and (local.get $flag) (i32.const 2)))`
       }

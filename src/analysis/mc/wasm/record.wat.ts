@@ -82,10 +82,14 @@ const recordAnyD = `
  * `verdict`: the step's loss verdict for the quad at $p (step.wat.ts `verdictQuad`), run for each quad before the
  * first pass adds it: $valueRecord = $value then $record in one pass over the block, returning $value's count of
  * new divergences. The quad leaves its new alive masks and losses in registers; the count of alive lanes is the
- * previous step's (NALIVE, which every $record stores) less the new divergences.
+ * previous step's (NALIVE, which every $record stores) less the new divergences. $valueRecord(slot, withCov,
+ * prev, final) also completes the centred sums of the previous step (slot prev ≥ 0): its loss sum here, from the
+ * losses the verdict replaces, its coordinates' sums in $update (which reads them anyway); so the centred pass
+ * runs only on a `final` step (the last of a $run call, after which JavaScript reads the outputs). The terms and
+ * their order are those of the centred pass, so the bits are the same.
  */
 export interface Verdict {
-  quad: string;
+  quad: (withOld: boolean) => string;
   locals: string;
   init: string;
 }
@@ -117,13 +121,30 @@ function recordFixedD(d: number, verdict?: Verdict): string {
   const slotOut = (name: string, i: number) => out(name, add(`(i32.mul ${lg('slot')} ${g('d')})`, `(i32.const ${i})`));
   const result = verdict ? '(local.get $count)' : '';
   const nalive = `(i32.load ${g('NALIVE')})`;
+  // The previous step's loss centred sum, over its alive lanes, from the losses the verdict replaces.
+  const prevLoss = `${ls('pa', F('add', lg('pa'), and(`(f64x2.mul ${F('sub', lg('lo0'), lg('pl'))} ${F('sub', lg('lo0'), lg('pl'))})`, lg('ap0'))))}
+      ${ls('pb', F('add', lg('pb'), and(`(f64x2.mul ${F('sub', lg('lo1'), lg('pl'))} ${F('sub', lg('lo1'), lg('pl'))})`, lg('ap1'))))}`;
+  const first = verdict
+    ? `${verdict.init}
+    (if (i32.ge_s (local.get $prev) (i32.const 0))
+      (then
+        ${ls('pl', `(f64x2.splat (f64.load ${out('OLM', lg('prev'))}))`)}
+        ${ls('pa', ZERO)} ${ls('pb', ZERO)}
+        ${pass(meanAfterVerdict, false, true, `${verdict.quad(true)}
+      ${prevLoss}`)}
+        (f64.store ${out('OL2', lg('prev'))} (f64.add (f64.add (f64x2.extract_lane 0 (local.get $pa)) (f64x2.extract_lane 1 (local.get $pa)))
+          (f64.add (f64x2.extract_lane 0 (local.get $pb)) (f64x2.extract_lane 1 (local.get $pb))))))
+      (else ${pass(meanAfterVerdict, false, true, verdict.quad(false))}))
+    (local.set $n (i32.sub ${nalive} (local.get $count)))`
+    : pass(mean, true, true);
+  const centredPass = `(if (i32.eq (local.get $n) (i32.shr_u ${g('ROWN')} (i32.const 3)))
+      (then ${pass(centred, false, false)})
+      (else ${pass(centred, false, true)}))`;
   return `
-  (func ${verdict ? '$valueRecord' : '$record'} (param $slot i32) (param $withCov i32) ${verdict ? '(result i32)' : ''}
-    ${LOCALS} (local $m0 v128) (local $m1 v128) ${verdict?.locals ?? ''}
+  (func ${verdict ? '$valueRecord' : '$record'} (param $slot i32) (param $withCov i32) ${verdict ? '(param $prev i32) (param $final i32) (result i32)' : ''}
+    ${LOCALS} (local $m0 v128) (local $m1 v128) ${verdict ? `${verdict.locals} (local $pl v128) (local $pa v128) (local $pb v128)` : ''}
     ${sums.map((q) => `(local $a${q} v128) (local $b${q} v128) (local $c${q} v128)`).join(' ')}
-    ${verdict ? `${verdict.init}
-    ${pass(meanAfterVerdict, false, true, verdict.quad)}
-    (local.set $n (i32.sub ${nalive} (local.get $count)))` : pass(mean, true, true)}
+    ${first}
     (i32.store ${g('NALIVE')} (local.get $n))
     (local.set $nf (f64.convert_i32_s (local.get $n)))
     (f64.store ${out('ON', lg('slot'))} (local.get $nf))
@@ -132,14 +153,13 @@ function recordFixedD(d: number, verdict?: Verdict): string {
     ${ls(`c${i}`, meanOf(`(i32.const ${i})`))}`).join('\n    ')}
     (local.set $lm (f64.div ${comb('l')} (local.get $nf)))
     ${ls('cl', '(f64x2.splat (local.get $lm))')}
-    (if (i32.eq (local.get $n) (i32.shr_u ${g('ROWN')} (i32.const 3)))
-      (then ${pass(centred, false, false)})
-      (else ${pass(centred, false, true)}))
-    ${k.map((i) => `(f64.store ${slotOut('OMEAN', i)} (f64.load ${out('MEANV', `(i32.const ${i})`)}))
-    (f64.store ${slotOut('OM2', i)} ${comb(String(i))})`).join('\n    ')}
+    ${k.map((i) => `(f64.store ${slotOut('OMEAN', i)} (f64.load ${out('MEANV', `(i32.const ${i})`)}))`).join('\n    ')}
+    (f64.store ${out('OLM', lg('slot'))} (local.get $lm))
+    ${verdict ? '(if (i32.eqz (local.get $final)) (then (return (local.get $count))))' : ''}
+    ${centredPass}
+    ${k.map((i) => `(f64.store ${slotOut('OM2', i)} ${comb(String(i))})`).join('\n    ')}
     (if (local.get $withCov) (then
       ${crossProducts('X')}))
-    (f64.store ${out('OLM', lg('slot'))} (local.get $lm))
     (f64.store ${out('OL2', lg('slot'))} ${comb('l')})
     ${result})
 `;

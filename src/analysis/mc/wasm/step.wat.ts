@@ -7,7 +7,7 @@
  * Generated per (surface, optimizer, options) so that the optimizer's constants are literals.
  */
 import type { FastOptimizer, FastSurface } from '../kernels.ts';
-import { F, ONES, ZERO, add, and, at, atB, forCols, forPairs, forRows, g, lg, ls, pin, popcount, sel, splat, splatOf, vload, vstore } from './wat.ts';
+import { F, ONES, ZERO, add, and, at, atB, forCols, forLoop, forPairs, forRows, g, lg, ls, pin, popcount, sel, splat, splatOf, vload, vstore } from './wat.ts';
 
 export interface StepVariant {
   surface: FastSurface['kind'] | 'diagonal';
@@ -208,9 +208,10 @@ const fused = (s: StepVariant['surface']) => s !== 'quadratic';
 /** Mask, optimizer, x += −η·u for the trajectories that move (and, fused, the new loss's terms). */
 function update(v: StepVariant): string {
   const diag = v.surface === 'diagonal';
-  const pass = (withTerm: boolean, firstTerm: boolean, last: boolean, firstStep: boolean | null) =>
-    forPairs(`${last || v.skips ? ls('act', actOf(v)) : ''}
+  const body = (withTerm: boolean, firstTerm: boolean, last: boolean, firstStep: boolean | null, afterX = '') =>
+    `${last || v.skips ? ls('act', actOf(v)) : ''}
         ${ls('x', vload(at('X')))}
+        ${afterX}
         ${ls('gi', diag ? F('mul', lg('hd'), F('sub', lg('x'), lg('xs'))) : vload(at('G')))}
         ${ls('gi', and(F('div', lg('gi'), lg('q')), `(i64x2.extend_low_i32x4_s ${wordsAt(lg('wrow'), lg('ri'))})`))}
         ${direction(v, firstStep)}
@@ -218,17 +219,49 @@ function update(v: StepVariant): string {
         ${last ? vstore(at('LAST'), and(lg('step'), lg('act'))) : ''}
         ${ls('xn', moved(v, F('add', lg('x'), lg('step')), lg('x')))}
         ${vstore(at('X'), lg('xn'))}
-        ${lossTerm(v.surface, withTerm, firstTerm)}`);
+        ${lossTerm(v.surface, withTerm, firstTerm)}`;
+  // With `defer` (kernels with $valueRecord, from the second step of a $run call on), the row's pass also adds
+  // the previous step's centred sum Σ(x − m)² over its alive lanes (all of them: 'all'), two pairs per iteration
+  // into $sa and $sb as the centred pass of record.wat.ts does, and stores it in OM2[prev·d + i].
+  const pass = (withTerm: boolean, firstTerm: boolean, last: boolean, firstStep: boolean | null, defer: 'none' | 'all' | 'masked') => {
+    if (defer === 'none') return forPairs(body(withTerm, firstTerm, last, firstStep));
+    const sq = (pair: string) => {
+      const d2 = `(f64x2.mul ${F('sub', lg('x'), lg('cp'))} ${F('sub', lg('x'), lg('cp'))})`;
+      return defer === 'all' ? d2 : and(d2, vload(add(g('ALIVE'), pair)));
+    };
+    const second = (text: string) => text.replaceAll(lg('p'), `(i32.add ${lg('p')} (i32.const 16))`);
+    return `${ls('sa', ZERO)} ${ls('sb', ZERO)}
+      ${pin('cp', splatOf(`(f64.load ${add(g('OMEAN'), `(i32.shl ${add(`(i32.mul ${lg('prev')} ${g('d')})`, lg('i'))} (i32.const 3))`)})`))}
+      ${forLoop(
+        'p',
+        '(i32.const 0)',
+        g('ROWN'),
+        '(i32.const 32)',
+        `${body(withTerm, firstTerm, last, firstStep, ls('sa', F('add', lg('sa'), sq(lg('p')))))}
+        ${second(body(withTerm, firstTerm, last, firstStep, ls('sb', F('add', lg('sb'), sq(lg('p'))))))}`,
+      )}
+      (f64.store ${add(g('OM2'), `(i32.shl ${add(`(i32.mul ${lg('prev')} ${g('d')})`, lg('i'))} (i32.const 3))`)}
+        (f64.add (f64.add (f64x2.extract_lane 0 (local.get $sa)) (f64x2.extract_lane 1 (local.get $sa)))
+          (f64.add (f64x2.extract_lane 0 (local.get $sb)) (f64x2.extract_lane 1 (local.get $sb)))))`;
+  };
   // The last step also keeps the update, and momentum's first step differs: copies of the loop, rather than
   // tests or selects in every iteration.
   const o = v.optimizer;
   const firstMatters = !v.skips && o.kind === 'sgd' && (o.momentum !== 0 || o.nesterov);
-  const lastOrNot = (withTerm: boolean, firstTerm: boolean, firstStep: boolean | null) =>
-    `(if ${lg('isLast')} (then ${pass(withTerm, firstTerm, true, firstStep)}) (else ${pass(withTerm, firstTerm, false, firstStep)}))`;
+  const deferring = verdictQuad(v) !== undefined;
+  const lastOrNot = (withTerm: boolean, firstTerm: boolean, firstStep: boolean | null, defer: 'none' | 'all' | 'masked' = 'none') =>
+    `(if ${lg('isLast')} (then ${pass(withTerm, firstTerm, true, firstStep, defer)}) (else ${pass(withTerm, firstTerm, false, firstStep, defer)}))`;
+  const deferOrNot = (withTerm: boolean, firstTerm: boolean, firstStep: boolean | null) =>
+    deferring
+      ? `(if (i32.lt_s ${lg('prev')} (i32.const 0)) (then ${lastOrNot(withTerm, firstTerm, firstStep)})
+        (else (if (i32.eq (i32.load ${g('NALIVE')}) (i32.shr_u ${g('ROWN')} (i32.const 3)))
+          (then ${lastOrNot(withTerm, firstTerm, firstStep, 'all')}) (else ${lastOrNot(withTerm, firstTerm, firstStep, 'masked')}))))`
+      : lastOrNot(withTerm, firstTerm, firstStep);
+  // A first step (t = 0) is the first of its $run call, so it has no previous step to complete.
   const pairs = (withTerm: boolean, firstTerm = false) =>
     firstMatters
-      ? `(if (i32.eqz ${lg('t')}) (then ${lastOrNot(withTerm, firstTerm, true)}) (else ${lastOrNot(withTerm, firstTerm, false)}))`
-      : lastOrNot(withTerm, firstTerm, v.skips ? null : false);
+      ? `(if (i32.eqz ${lg('t')}) (then ${lastOrNot(withTerm, firstTerm, true)}) (else ${deferOrNot(withTerm, firstTerm, false)}))`
+      : deferOrNot(withTerm, firstTerm, v.skips ? null : false);
   const head = `${ls('k', add(`(i32.mul ${lg('slot')} ${g('d')})`, lg('i')))}
       ${ls('q', splatOf(scalarAt('QT', lg('k'))))}
       ${diag ? `${ls('hd', splatOf(scalarAt('HD', lg('i'))))}
@@ -247,9 +280,9 @@ function update(v: StepVariant): string {
       : forRows(`${head}
       ${v.surface === 'rosenbrock' ? `(if (i32.eqz ${lg('i')}) (then ${pairs(false)}) (else (if (i32.eq ${lg('i')} (i32.const 1)) (then ${pairs(true, true)}) (else ${pairs(true)}))))` : pairs(false)}`);
   return `
-  (func $update (param $slot i32) (param $isLast i32) (param $wrow i32) (param $t i32)
+  (func $update (param $slot i32) (param $isLast i32) (param $wrow i32) (param $t i32) (param $prev i32)
     (local $i i32) (local $ri i32) (local $p i32) (local $k i32)
-    ${LOCALS_V(['negEta', 'thr', 'q', 'hd', 'xs', 'x', 'xn', 'xp', 'r', 'ax', 'ra', 'rb', 'gi', 'act', 'm', 'n', 'mu', 'nu', 'buf', 'u', 'step', 'bc1', 'bc2'])}
+    ${LOCALS_V(['negEta', 'thr', 'q', 'hd', 'xs', 'x', 'xn', 'xp', 'r', 'ax', 'ra', 'rb', 'gi', 'act', 'm', 'n', 'mu', 'nu', 'buf', 'u', 'step', 'bc1', 'bc2', 'sa', 'sb', 'cp'])}
     ${ls('negEta', splatOf(`(f64.neg ${scalarAt('ETA', lg('slot'))})`))}
     ${v.skips ? '' : `${v.optimizer.kind === 'adam' ? `${ls('bc1', splatOf(scalarAt('BC1', `(i32.add ${lg('t')} (i32.const 1))`)))}
     ${ls('bc2', splatOf(scalarAt('BC2', `(i32.add ${lg('t')} (i32.const 1))`)))}` : ''}`}
@@ -294,15 +327,17 @@ const VALUE_INIT = pin('limit', splatOf(g('limit')));
  * ones and a lane's loss is read only while it is alive, so LOSS takes the new loss without a select; the rare
  * divergences are handled once per quad.
  */
-function fusedVerdictQuad(v: StepVariant): string {
+function fusedVerdictQuad(v: StepVariant, withOld: boolean): string {
   const pairAt = (name: string, k: number) => (k === 0 ? atB(name) : add(atB(name), '(i32.const 16)'));
   const pair = (k: number) => `${ls(`mv${k}`, vload(pairAt(v.skips ? 'ACT' : 'ALIVE', k)))}
+      ${v.skips || withOld ? ls(`lo${k}`, vload(pairAt('LOSS', k))) : ''}
+      ${v.skips ? ls(`ap${k}`, vload(pairAt('ALIVE', k))) : withOld ? ls(`ap${k}`, lg(`mv${k}`)) : ''}
       ${ls(`l${k}`, vload(pairAt('ACC', k)))}
       ${v.surface === 'diagonal' ? ls(`l${k}`, F('add', F('mul', splat(0.5), lg(`l${k}`)), splatOf(g('qc')))) : ''}
       ${ls(`ok${k}`, and(F('eq', F('sub', lg(`l${k}`), lg(`l${k}`)), ZERO), F('le', lg(`l${k}`), lg('limit'))))}
       ${ls(`d${k}`, `(v128.andnot ${lg(`mv${k}`)} ${lg(`ok${k}`)})`)}
-      ${v.skips ? `${ls(`l${k}`, sel(lg(`l${k}`), vload(pairAt('LOSS', k)), and(lg(`mv${k}`), lg(`ok${k}`))))}
-      ${ls(`m${k}`, `(v128.andnot ${vload(pairAt('ALIVE', k))} ${lg(`d${k}`)})`)}` : ls(`m${k}`, and(lg(`mv${k}`), lg(`ok${k}`)))}
+      ${v.skips ? `${ls(`l${k}`, sel(lg(`l${k}`), lg(`lo${k}`), and(lg(`mv${k}`), lg(`ok${k}`))))}
+      ${ls(`m${k}`, `(v128.andnot ${lg(`ap${k}`)} ${lg(`d${k}`)})`)}` : ls(`m${k}`, and(lg(`mv${k}`), lg(`ok${k}`)))}
       ${vstore(pairAt('LOSS', k), lg(`l${k}`))}`;
   const diverged = (k: number) => `(if (v128.any_true ${lg(`d${k}`)}) (then
           ${vstore(pairAt('ALIVE', k), `(v128.andnot ${vload(pairAt('ALIVE', k))} ${lg(`d${k}`)})`)}
@@ -316,10 +351,14 @@ function fusedVerdictQuad(v: StepVariant): string {
         ${diverged(0)}
         ${diverged(1)}))`;
 }
-const QUAD_LOCALS = `(local $bits i32) (local $count i32) ${LOCALS_V(['limit', 'mv0', 'mv1', 'l0', 'l1', 'ok0', 'ok1', 'd0', 'd1'])}`;
+const QUAD_LOCALS = `(local $bits i32) (local $count i32) ${LOCALS_V(['limit', 'mv0', 'mv1', 'l0', 'l1', 'lo0', 'lo1', 'ap0', 'ap1', 'ok0', 'ok1', 'd0', 'd1'])}`;
 
-/** The quad verdict for $valueRecord: only for kernels with a fixed d and a fused loss. */
-export const verdictQuad = (v: StepVariant) => (v.fixedD !== null && fused(v.surface) ? { quad: fusedVerdictQuad(v), locals: QUAD_LOCALS, init: VALUE_INIT } : undefined);
+/**
+ * The quad verdict for $valueRecord: only for kernels with a fixed d and a fused loss. `quad(withOld)` also leaves
+ * the pairs' previous losses in $lo0, $lo1 and previous alive masks in $ap0, $ap1.
+ */
+export const verdictQuad = (v: StepVariant) =>
+  v.fixedD !== null && fused(v.surface) ? { quad: (withOld: boolean) => fusedVerdictQuad(v, withOld), locals: QUAD_LOCALS, init: VALUE_INIT } : undefined;
 
 /** Loss at the new X for the trajectories that moved, divergence (non-finite, or above the limit). */
 function value(v: StepVariant): string {
