@@ -1,7 +1,7 @@
 /** Philox4x32-10 against the known-answer vectors published with Random123 (kat_vectors). */
 import { describe, expect, it } from 'vitest';
 import { philox4x32 } from '../../src/rng/philox.ts';
-import { KeyedRandom, STREAM_MASK, STREAM_REFINE, boxMuller, checkSeed, maskSteps } from '../../src/rng/keyed.ts';
+import { KeyedRandom, STREAM_MASK, STREAM_REFINE, boxMuller, checkSeed, maskSteps, threshold } from '../../src/rng/keyed.ts';
 
 const hex = (w: Uint32Array) => Array.from(w, (x) => x.toString(16).padStart(8, '0')).join(' ');
 
@@ -73,6 +73,33 @@ describe('keyed stream', () => {
     expect(Math.abs((mean - 0.5) / Math.sqrt(1 / 12 / n))).toBeLessThan(4);
     // Var of u² is 1/5 − 1/9 = 4/45; the sample variance's standard error is about √((1/80 − 1/144)/n).
     expect(Math.abs((variance - 1 / 12) / Math.sqrt((1 / 80 - 1 / 144) / n))).toBeLessThan(4);
+  });
+  it('keep decisions: frequency 1 − p, and the decisions that share a block are independent (|z| < 4)', () => {
+    // Trajectories × steps of a 2-D problem: (t, 0) and (t, 1) are halves of one word, t and t + 1 share a block.
+    for (const p of [0.1, 1 / 3, 0.5, 0.9]) {
+      const thr = threshold(p);
+      const q = 1 - thr / 2 ** 32;
+      let kept = 0;
+      let both = 0;
+      let next = 0;
+      let n = 0;
+      for (let traj = 0; traj < 500; traj++) {
+        const r = new KeyedRandom(4, traj);
+        for (let t = 0; t < 80; t += 2) {
+          const a = r.kept(t, 0, 2, thr);
+          const b = r.kept(t, 1, 2, thr);
+          const c = r.kept(t + 1, 0, 2, thr);
+          kept += Number(a) + Number(b);
+          both += Number(a && b);
+          next += Number(a && c);
+          n++;
+        }
+      }
+      const z = (hits: number, trials: number, prob: number) => (hits / trials - prob) / Math.sqrt((prob * (1 - prob)) / trials);
+      expect(Math.abs(z(kept, 2 * n, q)), `keep frequency, p = ${p}`).toBeLessThan(4);
+      expect(Math.abs(z(both, n, q * q)), `coordinates 0 and 1 together, p = ${p}`).toBeLessThan(4);
+      expect(Math.abs(z(next, n, q * q)), `steps t and t + 1 together, p = ${p}`).toBeLessThan(4);
+    }
   });
   it('Box–Muller normals have mean 0, variance 1, fourth moment 3 (|z| < 4)', () => {
     const r = new KeyedRandom(9, 3);
