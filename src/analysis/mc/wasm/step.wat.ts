@@ -282,7 +282,7 @@ function update(v: StepVariant): string {
   return `
   (func $update (param $slot i32) (param $isLast i32) (param $wrow i32) (param $t i32) (param $prev i32)
     (local $i i32) (local $ri i32) (local $p i32) (local $k i32)
-    ${LOCALS_V(['negEta', 'thr', 'q', 'hd', 'xs', 'x', 'xn', 'xp', 'r', 'ax', 'ra', 'rb', 'gi', 'act', 'm', 'n', 'mu', 'nu', 'buf', 'u', 'step', 'bc1', 'bc2', 'sa', 'sb', 'cp'])}
+    ${LOCALS_V(['negEta', 'q', 'hd', 'xs', 'x', 'xn', 'xp', 'r', 'ax', 'ra', 'rb', 'gi', 'act', 'm', 'n', 'mu', 'nu', 'buf', 'u', 'step', 'bc1', 'bc2', 'sa', 'sb', 'cp'])}
     ${ls('negEta', splatOf(`(f64.neg ${scalarAt('ETA', lg('slot'))})`))}
     ${v.skips ? '' : `${v.optimizer.kind === 'adam' ? `${ls('bc1', splatOf(scalarAt('BC1', `(i32.add ${lg('t')} (i32.const 1))`)))}
     ${ls('bc2', splatOf(scalarAt('BC2', `(i32.add ${lg('t')} (i32.const 1))`)))}` : ''}`}
