@@ -344,12 +344,11 @@ ${PHILOX_WGSL}
 
 // DropGrad's decision for half f of the mask block \`words\` at counter step c (src/rng/keyed.ts): kept iff
 // H·2¹⁶ + R ≥ thr, where R (the refine stream's half) is computed only when H equals thr's high half.
+fn halfOf(words: vec4<u32>, j: u32) -> u32 { return (words[j >> 1u] >> ((j & 1u) * 16u)) & 0xffffu; }
 fn kept(words: vec4<u32>, f: u32, c: u32, traj: u32, key: vec2<u32>, thr: u32) -> bool {
-  let j = f & 7u;
-  let h = (words[j >> 1u] >> ((j & 1u) * 16u)) & 0xffffu;
+  let h = halfOf(words, f & 7u);
   if (h != (thr >> 16u)) { return h > (thr >> 16u); }
-  let r = (philox(vec4<u32>(f >> 3u, c, traj, ${STREAM_REFINE}u), key)[j >> 1u] >> ((j & 1u) * 16u)) & 0xffffu;
-  return r >= (thr & 0xffffu);
+  return halfOf(philox(vec4<u32>(f >> 3u, c, traj, ${STREAM_REFINE}u), key), f & 7u) >= (thr & 0xffffu);
 }
 ${surfaceCode(k.surface, k.d)}
 

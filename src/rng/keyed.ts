@@ -93,22 +93,22 @@ export class KeyedRandom {
 
   /** The decision word W = H·2¹⁶ + R of (step, coordinate) in a d-dimensional problem (see above). */
   maskWord(step: number, coord: number, d: number): number {
-    const S = maskSteps(d);
-    const f = (step % S) * d + coord;
-    const c = Math.floor(step / S);
-    const h = halfOf(this.block(c, f >>> 3, STREAM_MASK), f & 7);
-    return h * 65536 + halfOf(this.block(c, f >>> 3, STREAM_REFINE), f & 7);
+    return this.half(step, coord, d, STREAM_MASK) * 65536 + this.half(step, coord, d, STREAM_REFINE);
   }
 
   /** Whether (step, coordinate) is kept at threshold thr = ⌊p·2³²⌋: W ≥ thr, reading R only when H decides nothing. */
   kept(step: number, coord: number, d: number, thr: number): boolean {
-    const S = maskSteps(d);
-    const f = (step % S) * d + coord;
-    const c = Math.floor(step / S);
-    const h = halfOf(this.block(c, f >>> 3, STREAM_MASK), f & 7);
+    const h = this.half(step, coord, d, STREAM_MASK);
     const hi = Math.floor(thr / 65536);
     if (h !== hi) return h > hi;
-    return halfOf(this.block(c, f >>> 3, STREAM_REFINE), f & 7) >= thr % 65536;
+    return this.half(step, coord, d, STREAM_REFINE) >= thr % 65536;
+  }
+
+  /** The 16-bit half of (step, coordinate) in the mask or refine stream: half f mod 8 of block ⌊f/8⌋ (see above). */
+  private half(step: number, coord: number, d: number, stream: number): number {
+    const S = maskSteps(d);
+    const f = (step % S) * d + coord;
+    return halfOf(this.block(Math.floor(step / S), f >>> 3, stream), f & 7);
   }
 
   /** Standard normal for (step, coordinate): Box–Muller on words (2k, 2k+1) of block ⌊coord/2⌋, k = coord mod 2. */

@@ -40,19 +40,24 @@ const fastCases: [string, ProblemConfig][] = [
   ['Nesterov with L2 decay and a drop-rate schedule on 4-D Rosenbrock', { surface: { kind: 'rosenbrock', dim: 4 }, optimizer: { name: 'sgd', lr: 2e-4, momentum: 0.8, nesterov: true, weightDecay: 0.01 }, drop: { rate: 'cosine:0.4,0.1,25' } }],
 ];
 
+/** The spec on the JavaScript kernel, the WebAssembly kernel and the general path. */
+async function threePaths(spec: SimulationSpec) {
+  process.env.DROPGRAD_NO_WASM = '1';
+  const js = simulateSync(spec);
+  delete process.env.DROPGRAD_NO_WASM;
+  expect(await prepareWasm()).toBe(true);
+  const wasm = simulateSync(spec);
+  const general = simulateSync({ ...spec, general: true });
+  return { js, wasm, general };
+}
+
 describe('fused kernels (JavaScript and WebAssembly) reproduce the general path bit for bit', () => {
   for (const [name, problem] of fastCases) {
     it(name, async () => {
       // With per-step covariances and kept paths the WebAssembly kernel returns to JavaScript after every step;
       // without, it runs all steps in one call (mask words shared by steps on 1-D and 2-D problems, reused within it).
       for (const visits of [{ perStepCov: true, keepPaths: 3 }, {}]) {
-        const spec: SimulationSpec = { problem, samples: 1500, steps: 25, seed: 5, bandSteps: 5, ...visits };
-        process.env.DROPGRAD_NO_WASM = '1';
-        const js = simulateSync(spec);
-        delete process.env.DROPGRAD_NO_WASM;
-        expect(await prepareWasm()).toBe(true);
-        const wasm = simulateSync(spec);
-        const general = simulateSync({ ...spec, general: true });
+        const { js, wasm, general } = await threePaths({ problem, samples: 1500, steps: 25, seed: 5, bandSteps: 5, ...visits });
         expect([js.kernel, wasm.kernel, general.kernel]).toEqual(['js', 'wasm', 'general']);
         expect(strip(js), JSON.stringify(visits)).toBe(strip(general));
         expect(strip(wasm), JSON.stringify(visits)).toBe(strip(general));
@@ -128,13 +133,7 @@ describe('mask decisions whose high half ties with the threshold (the refine str
       expect(new KeyedRandom(seed, traj).kept(0, 0, dim, w)).toBe(true);
       expect(new KeyedRandom(seed, traj).kept(0, 0, dim, w + 1)).toBe(false);
       const problem: ProblemConfig = { surface: { kind: 'quadratic', dim, condition: 10 }, x0: Array(dim).fill(1), optimizer: { name: 'sgd', lr: 0.05, momentum: 0.5 }, drop: { rate: p } };
-      const spec: SimulationSpec = { problem, samples: 1024, steps: 9, seed, keepPaths: 1000 };
-      process.env.DROPGRAD_NO_WASM = '1';
-      const js = simulateSync(spec);
-      delete process.env.DROPGRAD_NO_WASM;
-      expect(await prepareWasm()).toBe(true);
-      const wasm = simulateSync(spec);
-      const general = simulateSync({ ...spec, general: true });
+      const { js, wasm, general } = await threePaths({ problem, samples: 1024, steps: 9, seed, keepPaths: 1000 });
       expect(strip(js)).toBe(strip(general));
       expect(strip(wasm)).toBe(strip(general));
       // Trajectory 777's first step kept coordinate 0: x₁ differs from x₀ there (both finite).

@@ -62,6 +62,23 @@ const halfMasks = (x: string, lane: string) =>
     )
     .join('');
 
+/**
+ * Both chains' blocks at counter (block $blk, step $step, trajectory $first + $b + lane, `stream`), key ($k0, $k1):
+ * the counters, then the ten rounds; the words are left in $a0 … $a3 and $b0 … $b3.
+ */
+const blocks = (stream: string) => `
+        (local.set $a0 (i32x4.splat (local.get $blk)))
+        (local.set $a1 (i32x4.splat (local.get $step)))
+        (local.set $a2 (i32x4.add (i32x4.splat (i32.add (local.get $first) (local.get $b))) (v128.const i32x4 0 1 2 3)))
+        (local.set $a3 (i32x4.splat ${stream}))
+        (local.set $b0 (local.get $a0))
+        (local.set $b1 (local.get $a1))
+        (local.set $b2 (i32x4.add (local.get $a2) (v128.const i32x4 4 4 4 4)))
+        (local.set $b3 (local.get $a3))
+        (local.set $k0v (i32x4.splat (local.get $k0)))
+        (local.set $k1v (i32x4.splat (local.get $k1)))
+${ROUNDS}`;
+
 export const PHILOX_WAT = `
   (func $philoxPass (param $B i32) (param $nblk i32) (param $step i32) (param $first i32) (param $stream i32)
                     (param $k0 i32) (param $k1 i32) (param $out i32) (param $row i32)
@@ -73,17 +90,7 @@ export const PHILOX_WAT = `
       (local.set $blk (i32.const 0))
       (block $kdone (loop $kloop
         (br_if $kdone (i32.ge_u (local.get $blk) (local.get $nblk)))
-        (local.set $a0 (i32x4.splat (local.get $blk)))
-        (local.set $a1 (i32x4.splat (local.get $step)))
-        (local.set $a2 (i32x4.add (i32x4.splat (i32.add (local.get $first) (local.get $b))) (v128.const i32x4 0 1 2 3)))
-        (local.set $a3 (i32x4.splat (local.get $stream)))
-        (local.set $b0 (local.get $a0))
-        (local.set $b1 (local.get $a1))
-        (local.set $b2 (i32x4.add (local.get $a2) (v128.const i32x4 4 4 4 4)))
-        (local.set $b3 (local.get $a3))
-        (local.set $k0v (i32x4.splat (local.get $k0)))
-        (local.set $k1v (i32x4.splat (local.get $k1)))
-${ROUNDS}
+${blocks('(local.get $stream)')}
 ${store('a', '0')}
 ${store('b', '4')}
         (local.set $blk (i32.add (local.get $blk) (i32.const 1)))
@@ -109,17 +116,7 @@ ${store('b', '4')}
       (local.set $b (i32.const 0))
       (block $bdone (loop $bloop
         (br_if $bdone (i32.ge_u (local.get $b) (local.get $B)))
-        (local.set $a0 (i32x4.splat (local.get $blk)))
-        (local.set $a1 (i32x4.splat (local.get $step)))
-        (local.set $a2 (i32x4.add (i32x4.splat (i32.add (local.get $first) (local.get $b))) (v128.const i32x4 0 1 2 3)))
-        (local.set $a3 (i32x4.splat (i32.const ${STREAM_MASK})))
-        (local.set $b0 (local.get $a0))
-        (local.set $b1 (local.get $a1))
-        (local.set $b2 (i32x4.add (local.get $a2) (v128.const i32x4 4 4 4 4)))
-        (local.set $b3 (local.get $a3))
-        (local.set $k0v (i32x4.splat (local.get $k0)))
-        (local.set $k1v (i32x4.splat (local.get $k1)))
-${ROUNDS}
+${blocks(`(i32.const ${STREAM_MASK})`)}
         (local.set $maddr (i32.add (i32.add (local.get $out) (i32.shl (local.get $b) (i32.const 2)))
           (i32.mul (i32.shl (local.get $blk) (i32.const 3)) (local.get $row))))
         (local.set $eq (v128.const i32x4 0 0 0 0))

@@ -310,20 +310,14 @@ const verdict = (withFin: boolean) => {
           (if (i32.and ${lg('bits')} (i32.const 2)) (then (i32.store8 ${add(g('ALIVE8'), `(i32.add (i32.shr_u ${lg('p')} (i32.const 3)) (i32.const 1))`)} (i32.const 0))))))`;
 };
 
-/**
- * The verdict on the pair at $p of a fused-loss surface, whose $update accumulated the loss terms in ACC. A pair
- * where no lane moved needs no test: its masks are all zero, so it keeps its loss and flags whatever ACC holds.
- */
-const fusedVerdict = (v: StepVariant) => `${ls('act', actOf(v))}
-      ${ls('acc', vload(atB('ACC')))}
-      ${v.surface === 'diagonal' ? ls('acc', F('add', F('mul', splat(0.5), lg('acc')), splatOf(g('qc')))) : ''}
-      ${verdict(false)}`;
 const VALUE_INIT = pin('limit', splatOf(g('limit')));
 
 /**
- * The verdict on the two pairs of the quad at $p (fusedVerdict's decisions), for $valueRecord (record.wat.ts), which
- * fuses $value into the statistics' first pass: it leaves the pairs' new alive masks in $m0, $m1 and their losses
- * in $l0, $l1, and adds the new divergences to $count. Without full-update drop the lanes that move are the alive
+ * The verdict on the two pairs of the quad at $p of a fused-loss surface, whose $update accumulated the loss terms
+ * in ACC (verdict's decisions; a pair where no lane moved needs no test: its masks are all zero, so it keeps its
+ * loss and flags whatever ACC holds). For $value, and for $valueRecord (record.wat.ts), which fuses $value into the
+ * statistics' first pass: it leaves the pairs' new alive masks in $m0, $m1 and their losses in $l0, $l1, and adds
+ * the new divergences to $count. Without full-update drop the lanes that move are the alive
  * ones and a lane's loss is read only while it is alive, so LOSS takes the new loss without a select; the rare
  * divergences are handled once per quad.
  */
@@ -370,8 +364,11 @@ function value(v: StepVariant): string {
     ${VALUE_INIT}`;
   if (fused(s)) {
     // The terms were accumulated by $update.
-    return `${head}
-    ${forPairs(fusedVerdict(v))}
+    return `
+  (func $value (param $slot i32) (result i32)
+    (local $p i32) (local $m0 v128) (local $m1 v128) ${QUAD_LOCALS}
+    ${VALUE_INIT}
+    ${forLoop('p', '(i32.const 0)', g('ROWN'), '(i32.const 32)', fusedVerdictQuad(v, false))}
     ${lg('count')})`;
   }
   return `${head}
