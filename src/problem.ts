@@ -12,12 +12,14 @@ import {
   OPTIMIZER_NAMES,
   type OptimizerName,
   type OptimizerSpec,
+  type ResolvedOptimizer,
   type Schedule,
   type ScheduleLike,
   StepSchedule,
   TriangularSchedule,
   type WithDropGradOptions,
   makeOptimizer,
+  resolveOptimizer,
   withDropGrad,
 } from './optimizers/index.ts';
 import {
@@ -69,6 +71,8 @@ export interface Problem {
   surface: Surface;
   x0: Float64Array;
   optimizer: OptimizerSpec;
+  /** The optimizer with every option given (its defaults filled in from the factories' table). */
+  resolved: ResolvedOptimizer;
   drop: WithDropGradOptions;
   /** The optimizer with DropGrad in front (and full-update drop around it when asked). */
   chain: AnyTransformation;
@@ -168,6 +172,7 @@ export function buildProblem(config: ProblemConfig): Problem {
       ? Object.fromEntries(Object.entries(d.groups).map(([k, g]) => [k, { indices: g.indices, rate: parseSchedule(`groups.${k}.rate`, g.rate) }]))
       : undefined,
   };
+  const resolved = resolveOptimizer(optimizer);
   const chain = withDropGrad(makeOptimizer(optimizer), drop);
-  return { config, surface, x0, optimizer, drop, chain };
+  return { config, surface, x0, optimizer, resolved, drop, chain };
 }

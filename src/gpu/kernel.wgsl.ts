@@ -1,6 +1,6 @@
 /**
- * WGSL for the Monte-Carlo engine on the GPU, generated per problem from the same description the CPU fused
- * kernels use (surface, optimizer and its options), so there is one description and two back ends; the agreement
+ * WGSL for the Monte-Carlo engine on the GPU, generated per problem; the optimizer's update is lowered from the same
+ * rule (src/optimizers/rules) that the CPU kernels are generated from; the agreement
  * matrix in test/gpu/ checks every optimizer × surface against the CPU engine. Arithmetic is f32 (WGSL has no
  * f64); the random words are the CPU's bit for bit, so the mask decisions are identical.
  *
@@ -16,42 +16,29 @@
  */
 import { HIST_BINS, KEY_MIN_F32, KEY_SHIFT_F32, SIDE } from '../analysis/mc/histogram.ts';
 import { PHILOX_WGSL } from './philox.wgsl.ts';
+import type { UpdateRule } from '../optimizers/rules/index.ts';
+import { ruleWgsl, stateSlots, wgslFloat } from './rule.wgsl.ts';
 import { STREAM_REFINE, maskSteps } from '../rng/keyed.ts';
 
 export type GpuSurface = { kind: 'expr'; wgsl: string } | { kind: 'rosenbrock'; a: number; b: number } | { kind: 'quadratic'; c: number; diag: boolean } | { kind: 'rastrigin'; A: number } | { kind: 'ackley'; a: number; b: number; c: number } | { kind: 'beale' };
 
-export type GpuOptimizer =
-  | { kind: 'sgd'; momentum: number; dampening: number; nesterov: boolean; weightDecay: number }
-  | { kind: 'adam'; b1: number; b2: number; eps: number; weightDecay: number; decoupled: boolean }
-  | { kind: 'adagrad'; lrDecay: number; eps: number; weightDecay: number; initial: number }
-  | { kind: 'rmsprop'; alpha: number; eps: number; weightDecay: number; momentum: number; centered: boolean }
-  | { kind: 'adadelta'; rho: number; eps: number; weightDecay: number }
-  | { kind: 'lion'; b1: number; b2: number; weightDecay: number };
-
 export interface KernelSpec {
   d: number;
   surface: GpuSurface;
-  optimizer: GpuOptimizer;
+  /** The optimizer's update rule (src/optimizers/rules), lowered by rule.wgsl.ts. */
+  rule: UpdateRule;
   gaussian: boolean;
   /** Full centred cross-products of the iterate in every step's record (spec.perStepCov). */
   perStepCov: boolean;
 }
 
 export const WG = 64;
-/** Per-trajectory optimizer state slots (s0, s1, s2) per coordinate. */
-export function stateSlots(o: GpuOptimizer): number {
-  return { sgd: 1, adam: 2, adagrad: 1, rmsprop: 3, adadelta: 2, lion: 1 }[o.kind];
-}
 /** Floats per workgroup record of a step's statistics: n, mean[d], m2[d], loss mean, loss m2[, cross-products d×d]. */
 export const recordSize = (d: number, perStepCov = false) => 3 + 2 * d + (perStepCov ? d * d : 0);
 /** Extra floats at the last step: cross-products of x (d²), then update n, mean[d], cross-products (d²). */
 export const finalSize = (d: number) => 2 * d * d + 1 + d;
 
-const f = (v: number) => {
-  if (!Number.isFinite(v)) throw new Error(`non-finite constant ${v}`);
-  const s = String(v);
-  return /[.eE]/.test(s) ? (s.includes('e') && !s.includes('.') ? s.replace('e', '.0e') : s) : `${s}.0`;
-};
+const f = wgslFloat;
 
 function surfaceCode(s: GpuSurface, d: number): string {
   // The surfaces' functions take the trajectory index o (coordinate-major x: x[i·n + o]).
@@ -118,64 +105,6 @@ fn value(o: u32) -> f32 {
   let u = ${X('0u')}; let y = ${X('1u')}; let a = 1.5 - u + u * y; let b = 2.25 - u + u * y * y; let c = 2.625 - u + u * y * y * y;
   return a * a + b * b + c * c;
 }`;
-  }
-}
-
-/** Per-coordinate optimizer update: reads g[i] (the DropGrad gradient), x and state; yields u (before −lr). */
-function optimizerCode(o: GpuOptimizer): { pre: string; body: string } {
-  const S = (k: number) => `state[(i * NS + ${k}u) * st.n + b]`;
-  const l2 = (wd: number) => (wd !== 0 ? `gi = gi + ${f(wd)} * x[i * st.n + b];` : '');
-  switch (o.kind) {
-    case 'sgd': {
-      const mom = o.momentum !== 0 || o.nesterov;
-      return {
-        pre: 'let first = tmeta[st.n + b] == 0u; tmeta[st.n + b] = 1u;',
-        body: `${l2(o.weightDecay)}
-      var u = gi;
-      ${mom ? `var buf = gi; if (!first) { buf = ${f(o.momentum)} * ${S(0)} + ${f(1 - o.dampening)} * gi; } ${S(0)} = buf; u = ${o.nesterov ? `gi + ${f(o.momentum)} * buf` : 'buf'};` : ''}`,
-      };
-    }
-    case 'adam':
-      return {
-        pre: `let c = tmeta[st.n + b] + 1u; tmeta[st.n + b] = c; let bc1 = 1.0 - pow(${f(o.b1)}, f32(c)); let bc2 = sqrt(1.0 - pow(${f(o.b2)}, f32(c)));`,
-        body: `${o.decoupled ? '' : l2(o.weightDecay)}
-      let mu = ${f(o.b1)} * ${S(0)} + ${f(1 - o.b1)} * gi; let nu = ${f(o.b2)} * ${S(1)} + ${f(1 - o.b2)} * gi * gi;
-      ${S(0)} = mu; ${S(1)} = nu;
-      var u = mu / bc1 / (sqrt(nu) / bc2 + ${f(o.eps)});
-      ${o.decoupled && o.weightDecay !== 0 ? `u = u + ${f(o.weightDecay)} * x[i * st.n + b];` : ''}`,
-      };
-    case 'adagrad':
-      return {
-        pre: `let c = tmeta[st.n + b] + 1u; tmeta[st.n + b] = c; let decay = 1.0 + f32(c - 1u) * ${f(o.lrDecay)};`,
-        body: `${l2(o.weightDecay)}
-      let acc = ${S(0)} + gi * gi; ${S(0)} = acc;
-      let u = gi / (sqrt(acc) + ${f(o.eps)}) / decay;`,
-      };
-    case 'rmsprop':
-      return {
-        pre: '',
-        body: `${l2(o.weightDecay)}
-      let sa = ${f(o.alpha)} * ${S(0)} + ${f(1 - o.alpha)} * gi * gi; ${S(0)} = sa;
-      ${o.centered ? `let ga = ${f(o.alpha)} * ${S(1)} + ${f(1 - o.alpha)} * gi; ${S(1)} = ga; let denom = sqrt(sa - ga * ga) + ${f(o.eps)};` : `let denom = sqrt(sa) + ${f(o.eps)};`}
-      var u = gi / denom;
-      ${o.momentum !== 0 ? `let buf = ${f(o.momentum)} * ${S(2)} + u; ${S(2)} = buf; u = buf;` : ''}`,
-      };
-    case 'adadelta':
-      return {
-        pre: '',
-        body: `${l2(o.weightDecay)}
-      let sa = ${f(o.rho)} * ${S(0)} + ${f(1 - o.rho)} * gi * gi; ${S(0)} = sa;
-      let delta = sqrt(${S(1)} + ${f(o.eps)}) / sqrt(sa + ${f(o.eps)}) * gi;
-      ${S(1)} = ${f(o.rho)} * ${S(1)} + ${f(1 - o.rho)} * delta * delta;
-      let u = delta;`,
-      };
-    case 'lion':
-      return {
-        pre: '',
-        body: `var u = sign(${f(o.b1)} * ${S(0)} + ${f(1 - o.b1)} * gi);
-      ${S(0)} = ${f(o.b2)} * ${S(0)} + ${f(1 - o.b2)} * gi;
-      ${o.weightDecay !== 0 ? `u = u + ${f(o.weightDecay)} * x[i * st.n + b];` : ''}`,
-      };
   }
 }
 
@@ -307,8 +236,8 @@ fn runSteps(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invoca
 
 /** The module for a kernel; `multiStep` adds the `runSteps` entry (d ≤ MULTI_STEP_MAX_D only). */
 export function kernelWgsl(k: KernelSpec, multiStep = false): string {
-  const NS = stateSlots(k.optimizer);
-  const opt = optimizerCode(k.optimizer);
+  const NS = stateSlots(k.rule);
+  const opt = ruleWgsl(k.rule);
   const R = recordSize(k.d, k.perStepCov);
   const perStepCovCode = perStepCovCodeOf();
   const finalCode = finalCodeOf(k);

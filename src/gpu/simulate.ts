@@ -13,12 +13,13 @@ import { type SimulationSpec, bandStepList, checkSpec } from '../analysis/mc/spe
 import { HIST_BINS, addBands, packBands, touchedRanges } from '../analysis/mc/histogram.ts';
 import { type SimulationResult, toResult } from '../analysis/mc/result.ts';
 import { type BlockStats, type Outer, emptyStats, mergeMoments } from '../analysis/mc/stats.ts';
-import { ConstantSchedule, DEFAULT_LR } from '../optimizers/index.ts';
+import { ConstantSchedule } from '../optimizers/index.ts';
 import { type Problem, buildProblem } from '../problem.ts';
 import { threshold } from '../rng/keyed.ts';
 import { Buffer } from 'node:buffer';
 import type { GpuPlan } from './execute.ts';
-import { type KernelSpec, MULTI_STEP_MAX_D, WG, finalSize, kernelWgsl, recordSize, stateSlots } from './kernel.wgsl.ts';
+import { type KernelSpec, MULTI_STEP_MAX_D, WG, finalSize, kernelWgsl, recordSize } from './kernel.wgsl.ts';
+import { stateSlots } from './rule.wgsl.ts';
 import { isSoftwareAdapter } from './device.ts';
 import { gpuKernelSpec } from './spec.ts';
 
@@ -116,7 +117,7 @@ export async function simulateGpuBatch(specs: SimulationSpec[], gpu: GpuRunner, 
   }
   const d = ks.d;
   const T = first.steps;
-  const NS = stateSlots(ks.optimizer);
+  const NS = stateSlots(ks.rule);
   const R = recordSize(d, ks.perStepCov);
   const F = finalSize(d);
   const bands = cells[0].stats.bandSteps;
@@ -160,7 +161,7 @@ export async function simulateGpuBatch(specs: SimulationSpec[], gpu: GpuRunner, 
     const rates = new ArrayBuffer(Math.max(16, planCells.length * T * d * 16));
     planCells.forEach((ci, li) => {
       const p = cells[ci].problem;
-      const lrSpec = p.optimizer.lr ?? DEFAULT_LR[p.optimizer.name];
+      const lrSpec = p.resolved.lr;
       const lr = typeof lrSpec === 'number' ? new ConstantSchedule(lrSpec) : lrSpec;
       for (let t = 0; t < T; t++) {
         const desc = p.chain.describeDrop!(t, d)!;
@@ -194,9 +195,15 @@ export async function simulateGpuBatch(specs: SimulationSpec[], gpu: GpuRunner, 
         aux[b] = f0;
       }
     });
-    if (ks.optimizer.kind === 'adagrad') st.fill(ks.optimizer.initial);
+    ks.rule.stateInit.forEach((v0, k) => {
+      for (let i = 0; i < d; i++) st.fill(v0, (i * NS + k) * n, (i * NS + k + 1) * n);
+    });
+    const stateZero = ks.rule.stateInit.every((v0) => v0 === 0);
     const q = cells[0].problem.surface as { H?: { to1DArray(): number[] }; xStar?: Float64Array };
-    const consts = new Float32Array(Math.max(4, d * d + d));
+    // H and x* (quadratics), then the rule's count tables (rule.wgsl.ts): T + 2 entries each.
+    const countTables = ks.rule.countTable(T + 1);
+    const consts = new Float32Array(Math.max(4, d * d + d + countTables.length * (T + 2)));
+    countTables.forEach((values, k) => consts.set(values, d * d + d + k * (T + 2)));
     if (q.H && q.xStar) {
       consts.set(q.H.to1DArray());
       consts.set(q.xStar, d * d);
@@ -225,7 +232,7 @@ export async function simulateGpuBatch(specs: SimulationSpec[], gpu: GpuRunner, 
       // counters are zeros (1,000,000 × 100: 57 MB of aux would otherwise be encoded, sent and written).
       buffers: [uni, rates, x, st, meta, aux, counters, consts, table].map((a, i) => {
         const bytes = a instanceof ArrayBuffer ? new Uint8Array(a) : new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-        const used = a === aux ? 4 * n : a === counters || (a === st && ks.optimizer.kind !== 'adagrad') ? 0 : bytes.byteLength;
+        const used = a === aux ? 4 * n : a === counters || (a === st && stateZero) ? 0 : bytes.byteLength;
         return { size: bytes.byteLength, ...(used > 0 ? { data: b64(bytes.subarray(0, used)) } : {}), uniform: i === 0 };
       }),
       bindings: [

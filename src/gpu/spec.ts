@@ -8,7 +8,8 @@ import type { Problem } from '../problem.ts';
 import type { ExpressionSurface, QuadraticSurface } from '../surfaces/index.ts';
 import { expressionWgsl } from './expr.wgsl.ts';
 import type { SimulationSpec } from '../analysis/mc/spec.ts';
-import type { GpuOptimizer, GpuSurface, KernelSpec } from './kernel.wgsl.ts';
+import type { GpuSurface, KernelSpec } from './kernel.wgsl.ts';
+import { ruleOf } from '../optimizers/rules/index.ts';
 
 export function gpuKernelSpec(problem: Problem, spec: SimulationSpec): KernelSpec | string {
   const kind = problem.config.surface.kind;
@@ -26,29 +27,5 @@ export function gpuKernelSpec(problem: Problem, spec: SimulationSpec): KernelSpe
   else return `the WebGPU path has no kernel for surface ${kind}`;
   if (spec.keepPaths) return 'kept paths (keepPaths) are recorded by the CPU engine only';
   if (problem.surface.dim > 128) return `dimension ${problem.surface.dim} > 128: the WebGPU kernel keeps one gradient per thread in registers`;
-  const o = problem.optimizer;
-  const wd = o.weightDecay;
-  let optimizer: GpuOptimizer;
-  switch (o.name) {
-    case 'sgd':
-      optimizer = { kind: 'sgd', momentum: o.momentum ?? 0, dampening: o.dampening ?? 0, nesterov: o.nesterov ?? false, weightDecay: wd ?? 0 };
-      break;
-    case 'adam':
-    case 'adamw':
-      optimizer = { kind: 'adam', b1: o.betas?.[0] ?? 0.9, b2: o.betas?.[1] ?? 0.999, eps: o.eps ?? 1e-8, weightDecay: wd ?? (o.name === 'adamw' ? 1e-2 : 0), decoupled: o.name === 'adamw' };
-      break;
-    case 'adagrad':
-      optimizer = { kind: 'adagrad', lrDecay: o.lrDecay ?? 0, eps: o.eps ?? 1e-10, weightDecay: wd ?? 0, initial: o.initialAccumulatorValue ?? 0 };
-      break;
-    case 'rmsprop':
-      optimizer = { kind: 'rmsprop', alpha: o.alpha ?? 0.99, eps: o.eps ?? 1e-8, weightDecay: wd ?? 0, momentum: o.momentum ?? 0, centered: o.centered ?? false };
-      break;
-    case 'adadelta':
-      optimizer = { kind: 'adadelta', rho: o.rho ?? 0.9, eps: o.eps ?? 1e-6, weightDecay: wd ?? 0 };
-      break;
-    case 'lion':
-      optimizer = { kind: 'lion', b1: o.betas?.[0] ?? 0.9, b2: o.betas?.[1] ?? 0.99, weightDecay: wd ?? 0 };
-      break;
-  }
-  return { d: problem.surface.dim, surface, optimizer, gaussian: problem.drop.variant === 'gaussian', perStepCov: spec.perStepCov ?? false };
+  return { d: problem.surface.dim, surface, rule: ruleOf(problem.resolved), gaussian: problem.drop.variant === 'gaussian', perStepCov: spec.perStepCov ?? false };
 }

@@ -9,4 +9,5 @@ export * from './adagrad.ts';
 export * from './rmsprop.ts';
 export * from './adadelta.ts';
 export * from './lion.ts';
+export * from './nadam.ts';
 export * from './optimizers.ts';

@@ -7,6 +7,7 @@ import { ParameterError } from '../errors.ts';
 import { scaleByAdadelta } from './adadelta.ts';
 import { scaleByAdagrad } from './adagrad.ts';
 import { scaleByAdam } from './adam.ts';
+import { scaleByNadam } from './nadam.ts';
 import { scaleByLion } from './lion.ts';
 import { trace } from './momentum.ts';
 import { scaleByRms } from './rmsprop.ts';
@@ -14,11 +15,8 @@ import { addDecayedWeights, addWeightDecay, scaleByLearningRate } from './scale.
 import type { ScheduleLike } from './schedules.ts';
 import { type AnyTransformation, chain } from './transform.ts';
 
-export const OPTIMIZER_NAMES = ['sgd', 'adam', 'adamw', 'adagrad', 'rmsprop', 'adadelta', 'lion'] as const;
+export const OPTIMIZER_NAMES = ['sgd', 'adam', 'adamw', 'nadam', 'adagrad', 'rmsprop', 'adadelta', 'lion'] as const;
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
-
-/** PyTorch's default learning rates (SGD: 1e-3 since PyTorch 2.2; Lion: the paper's suggestion of 3–10× below AdamW's). */
-export const DEFAULT_LR: Record<OptimizerName, number> = { sgd: 1e-3, adam: 1e-3, adamw: 1e-3, adagrad: 1e-2, rmsprop: 1e-2, adadelta: 1.0, lion: 1e-4 };
 
 export interface SgdOptions {
   lr?: ScheduleLike;
@@ -28,29 +26,22 @@ export interface SgdOptions {
   weightDecay?: number;
 }
 
-/** SGD: d = g + λx;  b = μb + (1 − τ)d (b₁ = d);  x ← x − η·(Nesterov ? d + μb : b). Default lr 1e-3 (PyTorch ≥ 2.2). */
-export function sgd({ lr = DEFAULT_LR.sgd, momentum = 0, dampening = 0, nesterov = false, weightDecay = 0 }: SgdOptions): AnyTransformation {
-  const links: AnyTransformation[] = [addWeightDecay(weightDecay)];
-  if (momentum !== 0 || nesterov) links.push(trace({ momentum, dampening, nesterov }));
-  links.push(scaleByLearningRate(lr));
-  return chain(...links);
-}
-
 export interface AdamOptions {
   lr?: ScheduleLike;
   betas?: [number, number];
   eps?: number;
   weightDecay?: number;
+  /** AMSGrad (Reddi et al. 2018): the denominator uses the running maximum of v. */
+  amsgrad?: boolean;
 }
 
-/** Adam with L2 weight decay added to the gradient (PyTorch `Adam`): defaults lr 1e-3, β (0.9, 0.999), ε 1e-8. */
-export function adam({ lr = DEFAULT_LR.adam, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0 }: AdamOptions = {}): AnyTransformation {
-  return chain(addWeightDecay(weightDecay), scaleByAdam(betas[0], betas[1], eps), scaleByLearningRate(lr));
-}
-
-/** AdamW, decoupled decay x ← x − ηλx (PyTorch `AdamW`): defaults lr 1e-3, β (0.9, 0.999), ε 1e-8, λ 1e-2. */
-export function adamw({ lr = DEFAULT_LR.adamw, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 1e-2 }: AdamOptions = {}): AnyTransformation {
-  return chain(scaleByAdam(betas[0], betas[1], eps), addDecayedWeights(weightDecay), scaleByLearningRate(lr));
+export interface NadamOptions {
+  lr?: ScheduleLike;
+  betas?: [number, number];
+  eps?: number;
+  weightDecay?: number;
+  /** ψ of Dozat's momentum schedule μ_t = β₁(1 − ½·0.96^(tψ)). */
+  momentumDecay?: number;
 }
 
 export interface AdagradOptions {
@@ -59,11 +50,6 @@ export interface AdagradOptions {
   weightDecay?: number;
   initialAccumulatorValue?: number;
   eps?: number;
-}
-
-/** Adagrad (PyTorch `Adagrad`): defaults lr 1e-2, lr_decay 0, initial accumulator 0, ε 1e-10. */
-export function adagrad({ lr = DEFAULT_LR.adagrad, lrDecay = 0, weightDecay = 0, initialAccumulatorValue = 0, eps = 1e-10 }: AdagradOptions = {}): AnyTransformation {
-  return chain(addWeightDecay(weightDecay), scaleByAdagrad({ lrDecay, initialAccumulatorValue, eps }), scaleByLearningRate(lr));
 }
 
 export interface RmspropOptions {
@@ -75,24 +61,11 @@ export interface RmspropOptions {
   centered?: boolean;
 }
 
-/** RMSprop (PyTorch `RMSprop`): defaults lr 1e-2, α 0.99, ε 1e-8; momentum buffer starts at zero. */
-export function rmsprop({ lr = DEFAULT_LR.rmsprop, alpha = 0.99, eps = 1e-8, weightDecay = 0, momentum = 0, centered = false }: RmspropOptions = {}): AnyTransformation {
-  const links: AnyTransformation[] = [addWeightDecay(weightDecay), scaleByRms(alpha, eps, centered)];
-  if (momentum !== 0) links.push(trace({ momentum, cloneFirst: false }));
-  links.push(scaleByLearningRate(lr));
-  return chain(...links);
-}
-
 export interface AdadeltaOptions {
   lr?: ScheduleLike;
   rho?: number;
   eps?: number;
   weightDecay?: number;
-}
-
-/** Adadelta (PyTorch `Adadelta`): defaults lr 1.0, ρ 0.9, ε 1e-6. */
-export function adadelta({ lr = DEFAULT_LR.adadelta, rho = 0.9, eps = 1e-6, weightDecay = 0 }: AdadeltaOptions = {}): AnyTransformation {
-  return chain(addWeightDecay(weightDecay), scaleByAdadelta(rho, eps), scaleByLearningRate(lr));
 }
 
 export interface LionOptions {
@@ -101,11 +74,96 @@ export interface LionOptions {
   weightDecay?: number;
 }
 
-/** Lion (Chen et al. 2023): x ← x − η(sign(β₁m + (1 − β₁)g) + λx), m ← β₂m + (1 − β₂)g; defaults lr 1e-4, β (0.9, 0.99), λ 0. */
-export function lion({ lr = DEFAULT_LR.lion, betas = [0.9, 0.99], weightDecay = 0 }: LionOptions = {}): AnyTransformation {
-  return chain(scaleByLion(betas[0], betas[1]), addDecayedWeights(weightDecay), scaleByLearningRate(lr));
+/** Each optimizer's options. */
+export interface OptionsOf {
+  sgd: SgdOptions;
+  adam: AdamOptions;
+  adamw: AdamOptions;
+  nadam: NadamOptions;
+  adagrad: AdagradOptions;
+  rmsprop: RmspropOptions;
+  adadelta: AdadeltaOptions;
+  lion: LionOptions;
 }
 
+/** An optimizer with every option given: what the factories, the fused kernels and the exact analysis read. */
+export type ResolvedOptimizer = { [K in OptimizerName]: { name: K } & Required<OptionsOf[K]> }[OptimizerName];
+
+/**
+ * PyTorch's defaults (torch.optim, 1.13–2.x), the only place they are written: the factories, `resolveOptimizer`
+ * (and through it the fused kernels, the WebGPU path and the exact analysis) all read them here. SGD's learning rate
+ * is PyTorch ≥ 2.2's 1e-3; Lion's is the paper's suggestion of 3–10× below AdamW's.
+ */
+export const OPTIMIZER_DEFAULTS: { [K in OptimizerName]: Required<OptionsOf[K]> } = {
+  sgd: { lr: 1e-3, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0 },
+  adam: { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false },
+  adamw: { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false },
+  nadam: { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3 },
+  adagrad: { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10 },
+  rmsprop: { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false },
+  adadelta: { lr: 1.0, rho: 0.9, eps: 1e-6, weightDecay: 0 },
+  lion: { lr: 1e-4, betas: [0.9, 0.99], weightDecay: 0 },
+};
+
+/** Default learning rates (numbers), by optimizer. */
+export const DEFAULT_LR = Object.fromEntries(OPTIMIZER_NAMES.map((n) => [n, OPTIMIZER_DEFAULTS[n].lr])) as Record<OptimizerName, number>;
+
+const clean = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+const withDefaults = <K extends OptimizerName>(name: K, options: OptionsOf[K]): Required<OptionsOf[K]> => ({ ...OPTIMIZER_DEFAULTS[name], ...clean(options) });
+
+/** SGD: d = g + λx;  b = μb + (1 − τ)d (b₁ = d);  x ← x − η·(Nesterov ? d + μb : b). */
+export function sgd(options: SgdOptions = {}): AnyTransformation {
+  const { lr, momentum, dampening, nesterov, weightDecay } = withDefaults('sgd', options);
+  const links: AnyTransformation[] = [addWeightDecay(weightDecay)];
+  if (momentum !== 0 || nesterov) links.push(trace({ momentum, dampening, nesterov }));
+  links.push(scaleByLearningRate(lr));
+  return chain(...links);
+}
+
+/** Adam with L2 weight decay added to the gradient (PyTorch `Adam`, `amsgrad` included): defaults lr 1e-3, β (0.9, 0.999), ε 1e-8. */
+export function adam(options: AdamOptions = {}): AnyTransformation {
+  const { lr, betas, eps, weightDecay, amsgrad } = withDefaults('adam', options);
+  return chain(addWeightDecay(weightDecay), scaleByAdam(betas[0], betas[1], eps, amsgrad), scaleByLearningRate(lr));
+}
+
+/** AdamW, decoupled decay x ← x − ηλx (PyTorch `AdamW`, `amsgrad` included): defaults lr 1e-3, β (0.9, 0.999), ε 1e-8, λ 1e-2. */
+export function adamw(options: AdamOptions = {}): AnyTransformation {
+  const { lr, betas, eps, weightDecay, amsgrad } = withDefaults('adamw', options);
+  return chain(scaleByAdam(betas[0], betas[1], eps, amsgrad), addDecayedWeights(weightDecay), scaleByLearningRate(lr));
+}
+
+/** NAdam (Dozat 2016, PyTorch `NAdam`): defaults lr 2e-3, β (0.9, 0.999), ε 1e-8, momentum decay 4e-3, L2 decay 0. */
+export function nadam(options: NadamOptions = {}): AnyTransformation {
+  const { lr, betas, eps, weightDecay, momentumDecay } = withDefaults('nadam', options);
+  return chain(addWeightDecay(weightDecay), scaleByNadam(betas[0], betas[1], eps, momentumDecay), scaleByLearningRate(lr));
+}
+
+/** Adagrad (PyTorch `Adagrad`): defaults lr 1e-2, lr_decay 0, initial accumulator 0, ε 1e-10. */
+export function adagrad(options: AdagradOptions = {}): AnyTransformation {
+  const { lr, lrDecay, weightDecay, initialAccumulatorValue, eps } = withDefaults('adagrad', options);
+  return chain(addWeightDecay(weightDecay), scaleByAdagrad({ lrDecay, initialAccumulatorValue, eps }), scaleByLearningRate(lr));
+}
+
+/** RMSprop (PyTorch `RMSprop`): defaults lr 1e-2, α 0.99, ε 1e-8; momentum buffer starts at zero. */
+export function rmsprop(options: RmspropOptions = {}): AnyTransformation {
+  const { lr, alpha, eps, weightDecay, momentum, centered } = withDefaults('rmsprop', options);
+  const links: AnyTransformation[] = [addWeightDecay(weightDecay), scaleByRms(alpha, eps, centered)];
+  if (momentum !== 0) links.push(trace({ momentum, cloneFirst: false }));
+  links.push(scaleByLearningRate(lr));
+  return chain(...links);
+}
+
+/** Adadelta (PyTorch `Adadelta`): defaults lr 1.0, ρ 0.9, ε 1e-6. */
+export function adadelta(options: AdadeltaOptions = {}): AnyTransformation {
+  const { lr, rho, eps, weightDecay } = withDefaults('adadelta', options);
+  return chain(addWeightDecay(weightDecay), scaleByAdadelta(rho, eps), scaleByLearningRate(lr));
+}
+
+/** Lion (Chen et al. 2023): x ← x − η(sign(β₁m + (1 − β₁)g) + λx), m ← β₂m + (1 − β₂)g; defaults lr 1e-4, β (0.9, 0.99), λ 0. */
+export function lion(options: LionOptions = {}): AnyTransformation {
+  const { lr, betas, weightDecay } = withDefaults('lion', options);
+  return chain(scaleByLion(betas[0], betas[1]), addDecayedWeights(weightDecay), scaleByLearningRate(lr));
+}
 
 /** Generic options understood by `makeOptimizer` (CLI and configs); an option the optimizer does not have is an error. */
 export interface OptimizerSpec {
@@ -117,6 +175,8 @@ export interface OptimizerSpec {
   betas?: [number, number];
   eps?: number;
   weightDecay?: number;
+  amsgrad?: boolean;
+  momentumDecay?: number;
   alpha?: number;
   centered?: boolean;
   rho?: number;
@@ -124,44 +184,23 @@ export interface OptimizerSpec {
   initialAccumulatorValue?: number;
 }
 
-const clean = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-
-const APPLICABLE: Record<OptimizerName, readonly string[]> = {
-  sgd: ['lr', 'momentum', 'dampening', 'nesterov', 'weightDecay'],
-  adam: ['lr', 'betas', 'eps', 'weightDecay'],
-  adamw: ['lr', 'betas', 'eps', 'weightDecay'],
-  adagrad: ['lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps'],
-  rmsprop: ['lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered'],
-  adadelta: ['lr', 'rho', 'eps', 'weightDecay'],
-  lion: ['lr', 'betas', 'weightDecay'],
-};
-
-export function makeOptimizer(spec: OptimizerSpec): AnyTransformation {
+/** Every option with its default filled in; an option the optimizer does not have is an error. */
+export function resolveOptimizer(spec: OptimizerSpec): ResolvedOptimizer {
   const { name, ...rest } = spec;
+  if (!Object.hasOwn(OPTIMIZER_DEFAULTS, name)) throw new ParameterError('optimizer', name, OPTIMIZER_NAMES.join(' | '));
   const o = clean(rest);
-  if (Object.hasOwn(APPLICABLE, name)) {
-    for (const key of Object.keys(o)) {
-      if (!APPLICABLE[name].includes(key)) {
-        throw new ParameterError(key, (o as Record<string, unknown>)[key], `no value: ${name} has no option ${key} (its options: ${APPLICABLE[name].join(', ')})`);
-      }
+  const applicable = Object.keys(OPTIMIZER_DEFAULTS[name]);
+  for (const key of Object.keys(o)) {
+    if (!applicable.includes(key)) {
+      throw new ParameterError(key, (o as Record<string, unknown>)[key], `no value: ${name} has no option ${key} (its options: ${applicable.join(', ')})`);
     }
   }
-  switch (name) {
-    case 'sgd':
-      return sgd(o);
-    case 'adam':
-      return adam(o);
-    case 'adamw':
-      return adamw(o);
-    case 'adagrad':
-      return adagrad(o);
-    case 'rmsprop':
-      return rmsprop(o);
-    case 'adadelta':
-      return adadelta(o);
-    case 'lion':
-      return lion(o);
-    default:
-      throw new ParameterError('optimizer', name, OPTIMIZER_NAMES.join(' | '));
-  }
+  return { name, ...OPTIMIZER_DEFAULTS[name], ...o } as ResolvedOptimizer;
+}
+
+const FACTORIES: { [K in OptimizerName]: (o: OptionsOf[K]) => AnyTransformation } = { sgd, adam, adamw, nadam, adagrad, rmsprop, adadelta, lion };
+
+export function makeOptimizer(spec: OptimizerSpec): AnyTransformation {
+  const { name, ...options } = resolveOptimizer(spec);
+  return (FACTORIES[name] as (o: object) => AnyTransformation)(options);
 }

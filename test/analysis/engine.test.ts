@@ -37,6 +37,16 @@ const fastCases: [string, ProblemConfig][] = [
   ['Adam on a 3-D diagonal quadratic with full-update drop', { surface: { kind: 'quadratic', dim: 3, condition: 20 }, x0: [1, -1, 2], optimizer: { name: 'adam', lr: 0.05 }, drop: { rate: 0.3, fullUpdateDrop: 0.15 } }],
   ['Lion with decay, per-group rates on a 4-D diagonal quadratic', { surface: { kind: 'quadratic', dim: 4, condition: 10 }, x0: [1, 1, -1, 0.5], optimizer: { name: 'lion', lr: 0.01, weightDecay: 0.1 }, drop: { rate: 0.2, groups: { tail: { indices: [2, 3], rate: 0.5 } } } }],
   ['heavy ball on a 1-D quadratic (four steps share a block of mask words)', { surface: { kind: 'quadratic', H: [[3]], xStar: [0.5] }, x0: [2], optimizer: { name: 'sgd', lr: 0.05, momentum: 0.9 }, drop: { rate: 0.4 } }],
+  ['Adagrad with lr decay, initial accumulator and L2 decay on Rosenbrock', { surface: { kind: 'rosenbrock' }, optimizer: { name: 'adagrad', lr: 0.05, lrDecay: 0.01, initialAccumulatorValue: 0.1, weightDecay: 0.01 }, drop: { rate: 0.3 } }],
+  ['Adagrad on a dense quadratic with full-update drop', { surface: { kind: 'valley', angle: 0.3, condition: 20 }, optimizer: { name: 'adagrad', lr: 0.1 }, drop: { rate: 0.2, fullUpdateDrop: 0.15 } }],
+  ['RMSprop on Rosenbrock', { surface: { kind: 'rosenbrock' }, optimizer: { name: 'rmsprop', lr: 1e-3 }, drop: { rate: 0.1 } }],
+  ['RMSprop centered with momentum and L2 decay, full-update drop, 3-D diagonal quadratic', { surface: { kind: 'quadratic', dim: 3, condition: 10 }, x0: [1, -1, 2], optimizer: { name: 'rmsprop', lr: 0.01, centered: true, momentum: 0.5, weightDecay: 0.05, alpha: 0.9 }, drop: { rate: 0.3, fullUpdateDrop: 0.1 } }],
+  ['Adadelta with L2 decay on 3-D Rosenbrock', { surface: { kind: 'rosenbrock', dim: 3 }, optimizer: { name: 'adadelta', lr: 0.5, weightDecay: 0.01 }, drop: { rate: 0.25 } }],
+  ['Adadelta with full-update drop on 6-D diagonal quadratic (general d)', { surface: { kind: 'quadratic', dim: 6, condition: 30 }, x0: [1, 1, 1, -1, -1, -1], optimizer: { name: 'adadelta' }, drop: { rate: 0.3, fullUpdateDrop: 0.2 } }],
+  ['AMSGrad (Adam) with L2 decay on Rosenbrock', { surface: { kind: 'rosenbrock' }, optimizer: { name: 'adam', lr: 0.02, amsgrad: true, weightDecay: 0.01 }, drop: { rate: 0.3 } }],
+  ['AMSGrad (AdamW) with full-update drop on a dense quadratic', { surface: { kind: 'quadratic', H: [[4, 1], [1, 2]], xStar: [1, 0] }, x0: [-1, 2], optimizer: { name: 'adamw', lr: 0.05, amsgrad: true }, drop: { rate: 0.4, fullUpdateDrop: 0.2 } }],
+  ['NAdam on Rosenbrock', { surface: { kind: 'rosenbrock' }, optimizer: { name: 'nadam', lr: 0.01 }, drop: { rate: 0.3 } }],
+  ['NAdam with L2 decay, momentum decay and full-update drop on 5-D diagonal quadratic', { surface: { kind: 'quadratic', dim: 5, condition: 10 }, x0: [1, -1, 2, 0.5, -0.5], optimizer: { name: 'nadam', lr: 0.02, weightDecay: 0.01, momentumDecay: 0.01, betas: [0.85, 0.99] }, drop: { rate: 0.3, fullUpdateDrop: 0.1 } }],
   ['Nesterov with L2 decay and a drop-rate schedule on 4-D Rosenbrock', { surface: { kind: 'rosenbrock', dim: 4 }, optimizer: { name: 'sgd', lr: 2e-4, momentum: 0.8, nesterov: true, weightDecay: 0.01 }, drop: { rate: 'cosine:0.4,0.1,25' } }],
 ];
 

@@ -41,7 +41,7 @@ function allMasks(p: Float64Array): { mask: number[]; weight: number }[] {
   });
 }
 
-const lr = { sgd: 1e-4, adam: 0.05, adamw: 0.05, adagrad: 0.1, rmsprop: 0.01, adadelta: 1, lion: 0.02 } as const;
+const lr = { sgd: 1e-4, adam: 0.05, adamw: 0.05, nadam: 0.05, adagrad: 0.1, rmsprop: 0.01, adadelta: 1, lion: 0.02 } as const;
 
 describe('one step of any chain is a two-point variable per coordinate (§1)', () => {
   const f = rosenbrock(3);

@@ -3,18 +3,19 @@
  * general path; both record the same statistics (and give the same bits).
  */
 import { type Problem, buildProblem } from '../../problem.ts';
-import { ConstantSchedule, DEFAULT_LR } from '../../optimizers/index.ts';
+import { ConstantSchedule } from '../../optimizers/index.ts';
 import type { QuadraticSurface } from '../../surfaces/index.ts';
 import type { BandSink } from './bands.ts';
 import { runGeneralBlock } from './general.ts';
-import { type FastOptimizer, type FastSurface, type StepTables, runFastBlock } from './kernels.ts';
+import { type FastSurface, type StepTables, runFastBlock } from './kernels.ts';
+import { type UpdateRule, ruleOf } from '../../optimizers/rules/index.ts';
 import { runWasmBlock, wasmReady } from './wasm/kernel.ts';
 import { threshold } from '../../rng/keyed.ts';
 import { BLOCK_SIZE, type SimulationSpec, bandStepList } from './spec.ts';
 import { BlockRecorder, type BlockStats } from './stats.ts';
 
 /** The fused kernel's description of the problem, or why there is none. */
-export function fastPathOf(problem: Problem): { surface: FastSurface; optimizer: FastOptimizer } | string {
+export function fastPathOf(problem: Problem): { surface: FastSurface; rule: UpdateRule } | string {
   const cfg = problem.config;
   const s = problem.surface;
   let surface: FastSurface;
@@ -27,30 +28,7 @@ export function fastPathOf(problem: Problem): { surface: FastSurface; optimizer:
     surface = { kind: 'quadratic', d: q.dim, H, diag, xStar: q.xStar, c: q.c };
   } else return `no fused kernel for surface ${cfg.surface.kind}`;
   if (problem.drop.variant === 'gaussian') return 'no fused kernel for Gaussian DropGrad';
-  const o = problem.optimizer;
-  let optimizer: FastOptimizer;
-  switch (o.name) {
-    case 'sgd':
-      optimizer = { kind: 'sgd', momentum: o.momentum ?? 0, dampening: o.dampening ?? 0, nesterov: o.nesterov ?? false, weightDecay: o.weightDecay ?? 0 };
-      break;
-    case 'adam':
-    case 'adamw':
-      optimizer = {
-        kind: 'adam',
-        b1: o.betas?.[0] ?? 0.9,
-        b2: o.betas?.[1] ?? 0.999,
-        eps: o.eps ?? 1e-8,
-        weightDecay: o.weightDecay ?? (o.name === 'adamw' ? 1e-2 : 0),
-        decoupled: o.name === 'adamw',
-      };
-      break;
-    case 'lion':
-      optimizer = { kind: 'lion', b1: o.betas?.[0] ?? 0.9, b2: o.betas?.[1] ?? 0.99, weightDecay: o.weightDecay ?? 0 };
-      break;
-    default:
-      return `no fused kernel for ${o.name}`;
-  }
-  return { surface, optimizer };
+  return { surface, rule: ruleOf(problem.resolved) };
 }
 
 export interface BlockContext {
@@ -94,7 +72,7 @@ export function runBlock(ctx: BlockContext, index: number, sink: BandSink): Bloc
 
 /** The schedules' values at steps 0 … T − 1 (learning rate, per-coordinate drop rates, full-update drop rate). */
 function stepTables(problem: Problem, steps: number): StepTables {
-  const lrSpec = problem.optimizer.lr ?? DEFAULT_LR[problem.optimizer.name];
+  const lrSpec = problem.resolved.lr;
   const lr = typeof lrSpec === 'number' ? new ConstantSchedule(lrSpec) : lrSpec;
   const d = problem.surface.dim;
   const n = steps * d;

@@ -1,23 +1,20 @@
 /**
- * Fused kernels for the hot cases: masked SGD (momentum, Nesterov, weight decay, dampening), Adam, AdamW and
- * Lion on quadratics and N-D Rosenbrock, with Bernoulli DropGrad (per-coordinate rates, schedules, full-update
- * drop). Each performs, per trajectory and coordinate, the same floating-point operations in the same order as
+ * The JavaScript fused kernel: every optimizer's update rule (src/optimizers/rules, lowered by rule.js.ts) on
+ * quadratics and N-D Rosenbrock, with Bernoulli DropGrad (per-coordinate rates, schedules, full-update drop). Each performs, per trajectory and coordinate, the same floating-point operations in the same order as
  * the chain of links (src/optimizers) and the surface code, so it returns the same bits as the general path:
  * test/analysis/engine.test.ts checks that for every case. Struct-of-arrays over the block's trajectories.
  */
 import { philox4x32 as philox } from '../../rng/philox.ts';
 import { STREAM_MASK, STREAM_REFINE, STREAM_SKIP, halfOf, maskSteps } from '../../rng/keyed.ts';
+import type { UpdateRule } from '../../optimizers/rules/index.ts';
 import type { BlockRange } from './general.ts';
+import { ruleStepJs } from './rule.js.ts';
 import type { BlockRecorder } from './stats.ts';
 
 export type FastSurface =
   | { kind: 'rosenbrock'; d: number; a: number; b: number }
   | { kind: 'quadratic'; d: number; H: Float64Array; diag: boolean; xStar: Float64Array; c: number };
 
-export type FastOptimizer =
-  | { kind: 'sgd'; momentum: number; dampening: number; nesterov: boolean; weightDecay: number }
-  | { kind: 'adam'; b1: number; b2: number; eps: number; weightDecay: number; decoupled: boolean }
-  | { kind: 'lion'; b1: number; b2: number; weightDecay: number };
 
 /**
  * Per step t < T: learning rate eta[t], drop rates rates[t·d + i] with their integer thresholds thr[t·d + i]
@@ -35,7 +32,8 @@ export interface StepTables {
 
 export interface FastJob extends BlockRange {
   surface: FastSurface;
-  optimizer: FastOptimizer;
+  /** The optimizer's update rule (src/optimizers/rules), lowered by rule.js.ts here and rule.wat.ts in WebAssembly. */
+  rule: UpdateRule;
   /** The schedule's per-step values, the same for every block of a job (block.ts builds them once). */
   tables: StepTables;
   /** Whether the chain has full-update drop (some steps may be skipped); without, every alive trajectory moves. */
@@ -95,15 +93,18 @@ export function value(s: FastSurface, x: Float64Array, o: number, e: Float64Arra
 }
 
 export function runFastBlock(job: FastJob, rec: BlockRecorder): void {
-  const { surface, optimizer: opt, x0, steps, seed, first, B } = job;
+  const { surface, rule, x0, steps, seed, first, B } = job;
   const d = surface.d;
   const S = maskSteps(d);
   const k0 = seed >>> 0;
   const k1 = Math.floor(seed / 4294967296) >>> 0;
   const x = new Float64Array(B * d);
-  const m1 = new Float64Array(B * d); // momentum buffer / Adam μ / Lion μ
-  const m2 = opt.kind === 'adam' ? new Float64Array(B * d) : m1; // Adam ν
-  const count = new Int32Array(B); // Adam's t, or "momentum buffer started" for SGD
+  const state = rule.stateInit.map((v) => new Float64Array(B * d).fill(v)); // the rule's state, per slot
+  const counted = rule.usesFirst || rule.countNames.length > 0;
+  const count = new Int32Array(B); // the rule's own step count c (moves so far)
+  const countTables = rule.countTable(steps + 1);
+  const C = new Float64Array(rule.countNames.length);
+  const ruleStep = ruleStepJs(rule);
   const loss = new Float64Array(B);
   const alive = new Uint8Array(B).fill(1);
   const last = new Float64Array(B * d);
@@ -129,8 +130,6 @@ export function runFastBlock(job: FastJob, rec: BlockRecorder): void {
     // Mask halves (src/rng/keyed.ts): counter step ⌊t/S⌋, half index f = (t mod S)·d + i.
     const tMask = Math.floor(t / S);
     const f0 = (t % S) * d;
-    let bc1 = 0;
-    let bc2Sqrt = 0;
     for (let b = 0; b < B; b++) {
       if (!alive[b]) continue;
       const traj = first + b;
@@ -158,54 +157,14 @@ export function runFastBlock(job: FastJob, rec: BlockRecorder): void {
         }
         g[i] = pi === 0 || kept ? g[i] / (1 - pi) : 0;
       }
-      if (opt.kind === 'sgd') {
-        const { momentum: mu, dampening, nesterov, weightDecay: wd } = opt;
-        const first1 = count[b] === 0;
-        for (let i = 0; i < d; i++) {
-          let gi = g[i];
-          if (wd !== 0) gi = gi + wd * x[o + i];
-          let u = gi;
-          if (mu !== 0 || nesterov) {
-            const buf = first1 ? gi : mu * m1[o + i] + (1 - dampening) * gi;
-            m1[o + i] = buf;
-            u = nesterov ? gi + mu * buf : buf;
-          }
-          const step = -eta * u;
-          if (isLast) last[o + i] = step;
-          x[o + i] += step;
-        }
-        count[b] = 1;
-      } else if (opt.kind === 'adam') {
-        const { b1, b2, eps, weightDecay: wd, decoupled } = opt;
-        const c = count[b] + 1;
-        count[b] = c;
-        bc1 = 1 - b1 ** c;
-        bc2Sqrt = Math.sqrt(1 - b2 ** c);
-        for (let i = 0; i < d; i++) {
-          let gi = g[i];
-          if (!decoupled && wd !== 0) gi = gi + wd * x[o + i];
-          const mu = b1 * m1[o + i] + (1 - b1) * gi;
-          const nu = b2 * m2[o + i] + (1 - b2) * gi * gi;
-          m1[o + i] = mu;
-          m2[o + i] = nu;
-          let u = mu / bc1 / (Math.sqrt(nu) / bc2Sqrt + eps);
-          if (decoupled && wd !== 0) u = u + wd * x[o + i];
-          const step = -eta * u;
-          if (isLast) last[o + i] = step;
-          x[o + i] += step;
-        }
-      } else {
-        const { b1, b2, weightDecay: wd } = opt;
-        for (let i = 0; i < d; i++) {
-          const gi = g[i];
-          let u = Math.sign(b1 * m1[o + i] + (1 - b1) * gi);
-          m1[o + i] = b2 * m1[o + i] + (1 - b2) * gi;
-          if (wd !== 0) u = u + wd * x[o + i];
-          const step = -eta * u;
-          if (isLast) last[o + i] = step;
-          x[o + i] += step;
-        }
+      // The optimizer's rule (its count and tables advance only when the trajectory moves, as the links' state).
+      let firstMove = false;
+      if (counted) {
+        const c = ++count[b];
+        firstMove = c === 1;
+        for (let k = 0; k < C.length; k++) C[k] = countTables[k][c];
       }
+      ruleStep(d, o, g, x, state, C, firstMove, -eta, isLast, last);
       let finite = true;
       for (let i = 0; i < d; i++) if (!Number.isFinite(x[o + i])) finite = false;
       rec.settle(t, b, finite, value(surface, x, o, e), job.divergenceLoss, loss, alive);

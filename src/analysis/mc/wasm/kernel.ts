@@ -53,12 +53,13 @@ export const wasmReady = () => wabt !== null && !process.env.DROPGRAD_NO_WASM;
  * bytes apart whatever the block's size, and the per-step tables hold a whole chunk, so the arrays up to the band
  * histograms are placed by the kernel's variant and d alone: kernels generated per d address them with
  * constant offsets (fold.ts). The band histograms follow, so that their place depends on the variant and d only:
- * they accumulate over all of a job's blocks (see `takeOver`); Adam's bias-correction tables (O(T)) come last.
+ * they accumulate over all of a job's blocks (see `takeOver`); the rule's count tables (O(T), e.g. Adam's bias
+ * corrections) come last. S0… are the rule's state rows, CV0… its count values per lane (with full-update drop).
  */
 const ARRAYS = [
-  'X', 'M1', 'M2', 'G', 'E', 'LAST', 'ACC', 'ALIVE', 'ACT', 'FIRST', 'CNT', 'LOSS', 'BCV1', 'BCV2', 'ALIVE8', 'WORDS', 'SKIPW',
+  'X', 'S0', 'S1', 'S2', 'S3', 'G', 'E', 'LAST', 'ACC', 'ALIVE', 'ACT', 'FIRST', 'CNT', 'LOSS', 'CV0', 'CV1', 'CV2', 'CV3', 'ALIVE8', 'WORDS', 'SKIPW',
   'HD', 'XS', 'H', 'PIN', 'NALIVE', 'TRASH', 'RSCR', 'ETA', 'THR', 'QT', 'SKT', 'FLAG', 'ON', 'OMEAN', 'OM2', 'OLM', 'OL2', 'ODIV', 'COV', 'MEANV',
-  'HIST', 'HLO', 'HHI', 'BC1', 'BC2',
+  'HIST', 'HLO', 'HHI', 'CT0', 'CT1', 'CT2', 'CT3',
 ] as const;
 type ArrayName = (typeof ARRAYS)[number];
 /** The arrays placed by the variant and d alone. */
@@ -73,7 +74,7 @@ function variantOf(job: FastJob): StepVariant {
   const s = job.surface;
   return {
     surface: s.kind === 'quadratic' ? (s.diag ? 'diagonal' : 'quadratic') : 'rosenbrock',
-    optimizer: job.optimizer,
+    rule: job.rule,
     fixedD: s.d <= FIXED_MAX_D ? s.d : null,
     skips: job.skips,
   };
@@ -169,20 +170,24 @@ const chunkSteps = (d: number) => Math.max(1, Math.min(1024, Math.floor(65536 / 
 function layout(v: StepVariant, d: number, bands: number, steps: number) {
   const row = ROW_LANES * 8;
   const C = chunkSteps(d);
-  const adam = v.optimizer.kind === 'adam';
+  const ns = v.rule.stateNames.length;
+  const nc = v.rule.countNames.length;
   const skips = v.skips ? row : 0; // who moves and the optimizer counters: only with full-update drop (step.wat.ts)
+  const state = (k: number) => (k < ns ? row * d : 0);
+  const perLane = (k: number) => (k < nc ? skips : 0);
+  const table = (k: number) => (k < nc ? (steps + 2) * 8 : 0);
   const nblk = (maskSteps(d) * d + 7) >> 3; // Philox blocks per counter step of mask halves
   const sizes: Record<ArrayName, number> = {
-    X: row * d, M1: row * d, M2: adam ? row * d : 0, G: v.surface === 'diagonal' ? 0 : row * d,
+    X: row * d, S0: state(0), S1: state(1), S2: state(2), S3: state(3), G: v.surface === 'diagonal' ? 0 : row * d,
     E: v.surface === 'quadratic' ? row * d : 0, LAST: row * d,
     ACC: row, ALIVE: row, LOSS: row, ALIVE8: ROW_LANES,
-    ACT: skips, FIRST: skips, CNT: skips, BCV1: skips, BCV2: skips,
+    ACT: skips, FIRST: skips, CNT: skips, CV0: perLane(0), CV1: perLane(1), CV2: perLane(2), CV3: perLane(3),
     WORDS: 8 * nblk * ROW_LANES * 4, SKIPW: 4 * ROW_LANES * 4,
     HD: d * 8, XS: d * 8, H: v.surface === 'quadratic' ? d * d * 8 : 0, PIN: 16, NALIVE: 16, TRASH: 16, RSCR: 2 * 4 * nblk * 32,
     ETA: C * 8, THR: C * d * 4, QT: C * d * 8, SKT: C * 8, FLAG: C * 4,
     ON: C * 8, OMEAN: C * d * 8, OM2: C * d * 8, OLM: C * 8, OL2: C * 8, ODIV: C * 4, COV: d * d * 8, MEANV: d * 8,
     HIST: bands * HIST_BINS * 4, HLO: bands * 4, HHI: bands * 4,
-    BC1: adam ? (steps + 2) * 8 : 0, BC2: adam ? (steps + 2) * 8 : 0,
+    CT0: table(0), CT1: table(1), CT2: table(2), CT3: table(3),
   };
   const off = {} as Record<ArrayName, number>;
   let top = 16;
@@ -323,16 +328,8 @@ export function runWasmBlock(job: FastJob, rec: BlockRecorder): void {
       for (let i = 0; i < d; i++) hd[i] = surface.H[i * d + i];
     } else f64('H').set(surface.H);
   }
-  if (job.optimizer.kind === 'adam') {
-    const { b1, b2 } = job.optimizer;
-    const bc1 = f64('BC1');
-    const bc2 = f64('BC2');
-    // The same expressions as the JavaScript kernel: 1 − β₁ᶜ and √(1 − β₂ᶜ) for every count c.
-    for (let c = 0; c <= steps + 1; c++) {
-      bc1[c] = 1 - b1 ** c;
-      bc2[c] = Math.sqrt(1 - b2 ** c);
-    }
-  }
+  // The rule's count tables at counts 0 … T + 1 (the links' own expressions, computed on the host).
+  job.rule.countTable(steps + 1).forEach((values, k) => f64(`CT${k}` as ArrayName).set(values));
   // Block state: every lane from x0; padding lanes (b ≥ B) are never alive.
   const e = new Float64Array(d);
   const l0 = value(surface, x0, 0, e);
@@ -340,7 +337,8 @@ export function runWasmBlock(job: FastJob, rec: BlockRecorder): void {
   LOSS.fill(l0);
   aliveMask.fill(0).fill(-1, 0, 2 * B);
   alive.fill(0).fill(1, 0, B);
-  for (const a of ['M1', 'M2', 'CNT', 'LAST'] as const) new Uint8Array(buf, off[a], sizes[a]).fill(0);
+  job.rule.stateInit.forEach((v0, k) => f64(`S${k}` as ArrayName).fill(v0));
+  for (const a of ['CNT', 'LAST'] as const) new Uint8Array(buf, off[a], sizes[a]).fill(0);
   const ON = f64('ON');
   const OMEAN = f64('OMEAN');
   const OM2 = f64('OM2');

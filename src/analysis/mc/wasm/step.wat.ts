@@ -4,14 +4,17 @@
  * gradient ($grad), DropGrad's mask and the optimizer's update ($update), the new loss and divergence ($value).
  * Each lane performs the same floating-point operations in the same order as the JavaScript kernel
  * (src/analysis/mc/kernels.ts), so the bits are the same; lanes that do not move are masked, never branched on.
- * Generated per (surface, optimizer, options) so that the optimizer's constants are literals.
+ * Generated per (surface, update rule) so that the rule's constants are literals.
  */
-import type { FastOptimizer, FastSurface } from '../kernels.ts';
+import type { UpdateRule } from '../../../optimizers/rules/index.ts';
+import type { FastSurface } from '../kernels.ts';
+import { ruleLocals, ruleWat } from './rule.wat.ts';
 import { F, ONES, ZERO, add, and, at, atB, forCols, forLoop, forPairs, forRows, g, lg, ls, pin, popcount, sel, splat, splatOf, vload, vstore } from './wat.ts';
 
 export interface StepVariant {
   surface: FastSurface['kind'] | 'diagonal';
-  optimizer: FastOptimizer;
+  /** The optimizer's update rule, lowered by rule.wat.ts. */
+  rule: UpdateRule;
   /** d itself when d ≤ FIXED_MAX_D (such kernels are generated per d and unroll their coordinate loops), else null. */
   fixedD: number | null;
   /**
@@ -51,17 +54,16 @@ const thresholdOf = (table: string, index: string) => `(i32x4.splat (i32.trunc_f
 /** Who moves this step; optimizer counters. */
 function prep(v: StepVariant): string {
   if (!v.skips) return '';
-  const o = v.optimizer;
-  const sgdMomentum = o.kind === 'sgd' && (o.momentum !== 0 || o.nesterov);
-  const counters = sgdMomentum
-    ? `${vstore(atB('FIRST'), `(i64x2.eq ${vload(atB('CNT'))} ${ZERO})`)}
-      ${vstore(atB('CNT'), sel('(v128.const i64x2 1 1)', vload(atB('CNT')), lg('act')))}`
-    : o.kind === 'adam'
-      ? `${ls('c', `(i64x2.sub ${vload(atB('CNT'))} ${lg('act')})`)}
+  const r = v.rule;
+  // The rule's count c (moves so far, this one included): FIRST = (c = 1), and the count tables' values at c.
+  const gather = (k: number) =>
+    vstore(atB(`CV${k}`), `(f64x2.replace_lane 1 (f64x2.splat ${scalarAt(`CT${k}`, `(i32.wrap_i64 (i64x2.extract_lane 0 ${lg('c')}))`)}) ${scalarAt(`CT${k}`, `(i32.wrap_i64 (i64x2.extract_lane 1 ${lg('c')}))`)})`);
+  const counters = counted(r)
+    ? `${ls('c', `(i64x2.sub ${vload(atB('CNT'))} ${lg('act')})`)}
       ${vstore(atB('CNT'), lg('c'))}
-      ${vstore(atB('BCV1'), `(f64x2.replace_lane 1 (f64x2.splat ${scalarAt('BC1', `(i32.wrap_i64 (i64x2.extract_lane 0 ${lg('c')}))`)}) ${scalarAt('BC1', `(i32.wrap_i64 (i64x2.extract_lane 1 ${lg('c')}))`)})`)}
-      ${vstore(atB('BCV2'), `(f64x2.replace_lane 1 (f64x2.splat ${scalarAt('BC2', `(i32.wrap_i64 (i64x2.extract_lane 0 ${lg('c')}))`)}) ${scalarAt('BC2', `(i32.wrap_i64 (i64x2.extract_lane 1 ${lg('c')}))`)})`)}`
-      : '';
+      ${r.usesFirst ? vstore(atB('FIRST'), `(i64x2.eq ${lg('c')} (v128.const i64x2 1 1))`) : ''}
+      ${r.countNames.map((_, k) => gather(k)).join('\n      ')}`
+    : '';
   return `
   (func $prep (param $slot i32)
     (local $p i32) ${LOCALS_V(['act', 'skt', 'c'])}
@@ -140,41 +142,16 @@ function hx(): string {
         ${forPairs(vstore(at('G'), F('add', vload(at('G')), F('mul', lg('v'), vload(at('E', lg('rj')))))))}`)}`)}`;
 }
 
+/** Whether a rule keeps a per-trajectory count (its first step, or per-count tables). */
+export const counted = (r: UpdateRule) => r.usesFirst || r.countNames.length > 0;
+
 /**
- * The optimizer's direction u from the masked gradient gi at x (state rows M1, M2 updated where $act).
+ * The optimizer's direction u from the masked gradient gi at x (state rows updated where the lane moves).
  * `firstStep`: whether this is the trajectories' first step (known per step without full-update drop), or null
  * (per trajectory: FIRST).
  */
 function direction(v: StepVariant, firstStep: boolean | null): string {
-  const o = v.optimizer;
-  const m1 = vload(at('M1'));
-  if (o.kind === 'sgd') {
-    const wd = o.weightDecay !== 0 ? ls('gi', F('add', lg('gi'), F('mul', splat(o.weightDecay), lg('x')))) : '';
-    if (o.momentum === 0 && !o.nesterov) return `${wd}\n        ${ls('u', lg('gi'))}`;
-    // Momentum's buffer starts as the first gradient it sees (torch.optim.SGD), then b ← μ·b + (1 − τ)·g.
-    const later = F('add', F('mul', splat(o.momentum), lg('m')), o.dampening === 0 ? lg('gi') : F('mul', splat(1 - o.dampening), lg('gi')));
-    return `${wd}
-        ${ls('m', m1)}
-        ${ls('buf', firstStep === null ? sel(lg('gi'), later, vload(atB('FIRST'))) : firstStep ? lg('gi') : later)}
-        ${vstore(at('M1'), moved(v, lg('buf'), lg('m')))}
-        ${ls('u', o.nesterov ? F('add', lg('gi'), F('mul', splat(o.momentum), lg('buf'))) : lg('buf'))}`;
-  }
-  if (o.kind === 'adam') {
-    return `${!o.decoupled && o.weightDecay !== 0 ? ls('gi', F('add', lg('gi'), F('mul', splat(o.weightDecay), lg('x')))) : ''}
-        ${ls('m', m1)}
-        ${ls('n', vload(at('M2')))}
-        ${ls('mu', F('add', F('mul', splat(o.b1), lg('m')), F('mul', splat(1 - o.b1), lg('gi'))))}
-        ${ls('nu', F('add', F('mul', splat(o.b2), lg('n')), F('mul', F('mul', splat(1 - o.b2), lg('gi')), lg('gi'))))}
-        ${vstore(at('M1'), moved(v, lg('mu'), lg('m')))}
-        ${vstore(at('M2'), moved(v, lg('nu'), lg('n')))}
-        ${ls('u', F('div', F('div', lg('mu'), v.skips ? vload(atB('BCV1')) : lg('bc1')), F('add', F('div', F('sqrt', lg('nu')), v.skips ? vload(atB('BCV2')) : lg('bc2')), splat(o.eps))))}
-        ${o.decoupled && o.weightDecay !== 0 ? ls('u', F('add', lg('u'), F('mul', splat(o.weightDecay), lg('x')))) : ''}`;
-  }
-  return `${ls('m', m1)}
-        ${ls('buf', F('add', F('mul', splat(o.b1), lg('m')), F('mul', splat(1 - o.b1), lg('gi'))))}
-        ${ls('u', sel(splat(1), sel(splat(-1), lg('buf'), F('lt', lg('buf'), ZERO)), F('gt', lg('buf'), ZERO)))}
-        ${vstore(at('M1'), moved(v, F('add', F('mul', splat(o.b2), lg('m')), F('mul', splat(1 - o.b2), lg('gi'))), lg('m')))}
-        ${o.weightDecay !== 0 ? ls('u', F('add', lg('u'), F('mul', splat(o.weightDecay), lg('x')))) : ''}`;
+  return ruleWat(v.rule, { firstStep, perLaneCounts: v.skips, moved: (now, before) => moved(v, now, before) });
 }
 
 /**
@@ -246,8 +223,7 @@ function update(v: StepVariant): string {
   };
   // The last step also keeps the update, and momentum's first step differs: copies of the loop, rather than
   // tests or selects in every iteration.
-  const o = v.optimizer;
-  const firstMatters = !v.skips && o.kind === 'sgd' && (o.momentum !== 0 || o.nesterov);
+  const firstMatters = !v.skips && v.rule.usesFirst;
   const deferring = verdictQuad(v) !== undefined;
   const lastOrNot = (withTerm: boolean, firstTerm: boolean, firstStep: boolean | null, defer: 'none' | 'all' | 'masked' = 'none') =>
     `(if ${lg('isLast')} (then ${pass(withTerm, firstTerm, true, firstStep, defer)}) (else ${pass(withTerm, firstTerm, false, firstStep, defer)}))`;
@@ -282,10 +258,9 @@ function update(v: StepVariant): string {
   return `
   (func $update (param $slot i32) (param $isLast i32) (param $wrow i32) (param $t i32) (param $prev i32)
     (local $i i32) (local $ri i32) (local $p i32) (local $k i32)
-    ${LOCALS_V(['negEta', 'q', 'hd', 'xs', 'x', 'xn', 'xp', 'r', 'ax', 'ra', 'rb', 'gi', 'act', 'm', 'n', 'mu', 'nu', 'buf', 'u', 'step', 'bc1', 'bc2', 'sa', 'sb', 'cp'])}
+    ${LOCALS_V(['negEta', 'q', 'hd', 'xs', 'x', 'xn', 'xp', 'r', 'ax', 'ra', 'rb', 'gi', 'act', 'u', 'step', 'sa', 'sb', 'cp', ...ruleLocals(v.rule)])}
     ${ls('negEta', splatOf(`(f64.neg ${scalarAt('ETA', lg('slot'))})`))}
-    ${v.skips ? '' : `${v.optimizer.kind === 'adam' ? `${ls('bc1', splatOf(scalarAt('BC1', `(i32.add ${lg('t')} (i32.const 1))`)))}
-    ${ls('bc2', splatOf(scalarAt('BC2', `(i32.add ${lg('t')} (i32.const 1))`)))}` : ''}`}
+    ${v.skips ? '' : v.rule.countNames.map((_, k) => ls(`cv${k}`, splatOf(scalarAt(`CT${k}`, `(i32.add ${lg('t')} (i32.const 1))`)))).join('\n    ')}
     ${v.surface === 'rosenbrock' ? `${ls('ra', splatOf(g('ra')))}
     ${ls('rb', splatOf(g('rb')))}` : ''}
     ${v.surface === 'diagonal' ? forPairs(vstore(atB('ACC'), ZERO)) : ''}
