@@ -41,6 +41,10 @@ function ratioVector(rates: number | Float64Array, d: number): Float64Array {
   });
 }
 
+/** The mean dynamics of the options at learning rate lr: the one place the options are read (weight decay included). */
+const dynamicsOf = (eig: Eigh, lr: number, o: StabilityOptions) =>
+  new EigenDynamics(eig, { lr, momentum: o.momentum ?? 0, nesterov: o.nesterov ?? false, weightDecay: o.weightDecay ?? 0 });
+
 /** Outcome of comparing ρ(T) with 1, with the bounds reached. */
 interface RadiusBound {
   lower: number;
@@ -88,14 +92,14 @@ function msRadius(dyn: EigenDynamics, ratio: Float64Array, w0: Float64Array, mod
 /** ρ(T) for one learning rate: the spectral radius of the d×d mean-square reduction (< 1 ⇔ stable when ρ(L₀) < 1). */
 export function msReductionRadius(H: Matrix, lr: number, o: StabilityOptions): { radius: number; noiselessRadius: number } {
   const eig = eigh(H);
-  const dyn = new EigenDynamics(eig, { lr, momentum: o.momentum ?? 0, nesterov: o.nesterov ?? false, weightDecay: o.weightDecay ?? 0 });
+  const dyn = dynamicsOf(eig, lr, o);
   const ratio = ratioVector(o.rates, eig.d);
   const r = msRadius(dyn, ratio, new Float64Array(eig.d).fill(1), 'value');
   return { radius: (r.lower + r.upper) / 2, noiselessRadius: dyn.noiselessRadius() };
 }
 
 function noiselessLimit(eig: Eigh, o: StabilityOptions): number {
-  const mk = (lr: number) => new EigenDynamics(eig, { lr, momentum: o.momentum ?? 0, nesterov: o.nesterov ?? false, weightDecay: o.weightDecay ?? 0 });
+  const mk = (lr: number) => dynamicsOf(eig, lr, o);
   const lamMax = Math.max(...eig.values) + (o.weightDecay ?? 0);
   if (!(lamMax > 0)) throw new ParameterError('H', 'no positive eigenvalue', 'a Hessian with a positive eigenvalue (otherwise no learning rate converges)');
   let lo = 0;
@@ -123,7 +127,7 @@ export function lrMax(H: Matrix, o: StabilityOptions): StabilityResult {
   let w: Float64Array = new Float64Array(eig.d).fill(1);
   while (hi - lo > tol * hi) {
     const mid = (lo + hi) / 2;
-    const dyn = new EigenDynamics(eig, { lr: mid, momentum: o.momentum ?? 0, nesterov: o.nesterov ?? false, weightDecay: o.weightDecay ?? 0 });
+    const dyn = dynamicsOf(eig, mid, o);
     const r = msRadius(dyn, ratio, w, 'compare');
     products += r.products;
     w = r.w;
@@ -146,7 +150,7 @@ export function contractionRate(
   const eig = eigh(H);
   const d = eig.d;
   const ratio = ratioVector(o.rates, d);
-  const dyn = new EigenDynamics(eig, { lr, momentum: o.momentum ?? 0, nesterov: o.nesterov ?? false, weightDecay: 0 });
+  const dyn = dynamicsOf(eig, lr, o);
   let s: BlockMoments = emptyBlocks(d);
   for (let k = 0; k < d; k++) {
     s.See[k * d + k] = 1;

@@ -32,6 +32,8 @@ export const PROBLEM_OPTIONS: Options = {
   rho: { type: 'string' },
   'lr-decay': { type: 'string' },
   'initial-accumulator': { type: 'string' },
+  amsgrad: { type: 'boolean' },
+  'momentum-decay': { type: 'string' },
   'drop-rate': { type: 'string' },
   'drop-schedule': { type: 'string' },
   gaussian: { type: 'boolean' },
@@ -45,9 +47,10 @@ export const PROBLEM_HELP = `Problem flags:
   --dim N  --condition K  --angle RAD        dimension; quadratic/valley condition number; valley angle
   --expr '<mathjs>'                          custom surface over named variables (x, y, … or x1, x2, …)
   --x0 '<JSON vector>'                       start (default: the surface's conventional start)
-  --optimizer sgd|adam|adamw|adagrad|rmsprop|adadelta|lion   (default sgd)
+  --optimizer sgd|adam|adamw|nadam|adagrad|rmsprop|adadelta|lion   (default sgd)
   --lr X  --lr-schedule SPEC  --momentum M  --dampening T  --nesterov  --betas b1,b2  --eps E
-  --weight-decay L  --alpha A  --centered  --rho R  --lr-decay D  --initial-accumulator V
+  --weight-decay L  --amsgrad  --momentum-decay PSI  --alpha A  --centered  --rho R  --lr-decay D
+  --initial-accumulator V
   --drop-rate P                              DropGrad drop rate in [0, 1) (default 0)
   --drop-schedule SPEC                       drop-rate schedule (overrides --drop-rate)
   --gaussian                                 Gaussian DropGrad: multiplicative N(1, p/(1−p)) noise
@@ -123,6 +126,8 @@ export function problemConfig(values: Values): ProblemConfig {
       rho: num(values, 'rho'),
       lrDecay: num(values, 'lr-decay'),
       initialAccumulatorValue: num(values, 'initial-accumulator'),
+      amsgrad: values.amsgrad ? true : undefined,
+      momentumDecay: num(values, 'momentum-decay'),
     },
     drop: {
       rate: (values['drop-schedule'] as string | undefined) ?? num(values, 'drop-rate'),

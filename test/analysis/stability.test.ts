@@ -9,9 +9,10 @@ import { contractionRate, lrMax, msReductionRadius } from '../../src/analysis/in
 
 /**
  * L(S) = Σ_masks P(mask) A(M̃) S A(M̃)ᵀ for z = (e, b) in the original basis, as a matrix acting on vec(S).
- * Heavy ball: A(M̃) = [[I − ηM̃H, −ημI], [M̃H, μI]]; Nesterov: [[I − η(1+μ)M̃H, −ημ²I], [M̃H, μI]].
+ * Heavy ball: A(M̃) = [[I − ηG, −ημI], [G, μI]]; Nesterov: [[I − η(1+μ)G, −ημ²I], [G, μI]], where G = M̃H + λI is the
+ * linear part of the gradient the optimizer sees (L2 decay λx is added after DropGrad, so it is never dropped).
  */
-function fullOperator(H: number[][], eta: number, p: number, mu = 0, nesterov = false): Matrix {
+function fullOperator(H: number[][], eta: number, p: number, mu = 0, nesterov = false, wd = 0): Matrix {
   const d = H.length;
   const n = 2 * d;
   const L = Matrix.zeros(n * n, n * n);
@@ -19,7 +20,7 @@ function fullOperator(H: number[][], eta: number, p: number, mu = 0, nesterov = 
     const mask = Array.from({ length: d }, (_, i) => (m >> i) & 1);
     const w = mask.reduce((a, k) => a * (k ? 1 - p : p), 1);
     if (w === 0) continue;
-    const MH = H.map((row, i) => row.map((v) => (mask[i] ? v / (1 - p) : 0)));
+    const MH = H.map((row, i) => row.map((v, j) => (mask[i] ? v / (1 - p) : 0) + (i === j ? wd : 0)));
     const f = nesterov ? 1 + mu : 1;
     const A = Matrix.zeros(n, n);
     for (let i = 0; i < d; i++) {
@@ -43,11 +44,11 @@ const spectralRadius = (M: Matrix) => {
   return Math.max(...e.realEigenvalues.map((re, i) => Math.hypot(re, e.imaginaryEigenvalues[i])));
 };
 
-function bisectFull(H: number[][], p: number, mu: number, nesterov: boolean, hi: number): number {
+function bisectFull(H: number[][], p: number, mu: number, nesterov: boolean, hi: number, wd = 0): number {
   let lo = 0;
   for (let i = 0; i < 45; i++) {
     const mid = (lo + hi) / 2;
-    if (spectralRadius(fullOperator(H, mid, p, mu, nesterov)) < 1) lo = mid;
+    if (spectralRadius(fullOperator(H, mid, p, mu, nesterov, wd)) < 1) lo = mid;
     else hi = mid;
   }
   return lo;
@@ -94,6 +95,25 @@ describe('largest mean-square stable learning rate', () => {
         const red = msReductionRadius(new Matrix(H), eta, { rates: p, momentum: mu, nesterov }).radius;
         expect(red < 1).toBe(full < 1);
       }
+    }
+  });
+  it('with L2 weight decay: lrMax and the contraction rate equal the full operator (decay enters both)', () => {
+    const H = [[10, 3], [3, 1]];
+    for (const [p, mu, nesterov, wd] of [
+      [0.3, 0, false, 1],
+      [0.2, 0.6, false, 0.5],
+      [0.4, 0.5, true, 0.3],
+    ] as [number, number, boolean, number][]) {
+      const o = { rates: p, momentum: mu, nesterov, weightDecay: wd };
+      const r = lrMax(new Matrix(H), o);
+      const full = bisectFull(H, p, mu, nesterov, r.lrMaxNoiseless, wd);
+      expect(Math.abs(r.lrMax - full) / full).toBeLessThan(1e-8);
+      const eta = 0.05;
+      const c = contractionRate(new Matrix(H), eta, o);
+      const fullRate = spectralRadius(fullOperator(H, eta, p, mu, nesterov, wd));
+      expect(Math.abs(c.rate - fullRate), `${JSON.stringify(o)}: ${c.rate} vs ${fullRate}`).toBeLessThan(1e-7);
+      // The decay changes the rate (the bug this catches: a rate computed without it).
+      expect(Math.abs(c.rate - contractionRate(new Matrix(H), eta, { ...o, weightDecay: 0 }).rate)).toBeGreaterThan(1e-3);
     }
   });
   it('per-coordinate rates and input checks', () => {

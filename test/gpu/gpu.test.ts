@@ -77,6 +77,8 @@ describe.skipIf(!available)(`WebGPU path in ${where}`, () => {
     { name: 'sgd', lr: 1e-3, momentum: 0.5, nesterov: true },
     { name: 'adam', lr: 0.01 },
     { name: 'adamw', lr: 0.01, weightDecay: 0.1 },
+    { name: 'adam', lr: 0.01, amsgrad: true },
+    { name: 'nadam', lr: 0.01, weightDecay: 0.01 },
     { name: 'adagrad', lr: 0.05, lrDecay: 0.01, initialAccumulatorValue: 0.1 },
     { name: 'rmsprop', lr: 0.005, momentum: 0.5, centered: true },
     { name: 'adadelta', lr: 1 },

@@ -2,7 +2,7 @@
 import { Matrix } from 'ml-matrix';
 import { ParameterError } from '../../errors.ts';
 import { type Problem, buildProblem } from '../../problem.ts';
-import { ConstantSchedule, DEFAULT_LR, makeOptimizer, withDropGrad } from '../../optimizers/index.ts';
+import { ConstantSchedule, makeOptimizer, withDropGrad } from '../../optimizers/index.ts';
 import type { QuadraticSurface } from '../../surfaces/index.ts';
 import {
   adamDeltaMethod,
@@ -29,14 +29,14 @@ function quadraticOf(problem: Problem, command: string): QuadraticSurface {
 }
 
 function sgdFamily(problem: Problem, command: string): { momentum: number; nesterov: boolean; weightDecay: number } {
-  const o = problem.optimizer;
+  const o = problem.resolved;
   if (o.name !== 'sgd') throw new ParameterError('--optimizer', o.name, `sgd (${command} covers SGD, heavy-ball momentum and Nesterov; use adaptive or simulate for ${o.name})`);
-  if ((o.dampening ?? 0) !== 0) throw new ParameterError('--dampening', o.dampening, `0 (${command} follows PyTorch's undampened momentum)`);
-  return { momentum: o.momentum ?? 0, nesterov: o.nesterov ?? false, weightDecay: o.weightDecay ?? 0 };
+  if (o.dampening !== 0) throw new ParameterError('--dampening', o.dampening, `0 (${command} follows PyTorch's undampened momentum)`);
+  return { momentum: o.momentum, nesterov: o.nesterov, weightDecay: o.weightDecay };
 }
 
 const lrSchedule = (problem: Problem) => {
-  const lr = problem.optimizer.lr ?? DEFAULT_LR[problem.optimizer.name];
+  const lr = problem.resolved.lr;
   const s = typeof lr === 'number' ? new ConstantSchedule(lr) : lr;
   return (t: number) => s.at(t);
 };
@@ -174,11 +174,11 @@ Without --H, the quadratic of the problem flags (--surface quadratic|valley) is 
 export const adaptiveCommand: Command = {
   name: 'adaptive',
   summary: 'exact update law of an adaptive optimizer under a constant gradient (mask-history enumeration)',
-  usage: `dropgrad adaptive --optimizer adam|adamw|adagrad|rmsprop|adadelta|lion|sgd --grad '<JSON>' --drop-rate P --steps t [--json]
+  usage: `dropgrad adaptive --optimizer adam|adamw|nadam|adagrad|rmsprop|adadelta|lion|sgd --grad '<JSON>' --drop-rate P --steps t [--json]
 
 THEORY.md §4: exact mean and variance of the update at step t (≤ 20) by enumerating the 2^t mask histories
 (3^t with --full-update-drop), beside the leading-order law: √(1 − p) times the step without DropGrad
-(Adam, AdamW, Adagrad, RMSprop, Adadelta), −η sign(g)(1 − p^t) (Lion without weight decay), −ηg (SGD); for Adam also the
+(Adam, AdamW, AMSGrad, NAdam, Adagrad, RMSprop, Adadelta), −η sign(g)(1 − p^t) (Lion without weight decay), −ηg (SGD); for Adam also the
 second-order delta-method value. --x0 sets the parameters (default 0; they matter for weight decay).
 
 ${PROBLEM_HELP}`,
