@@ -1,52 +1,17 @@
 /**
- * The WGSL lowering of an update rule (src/optimizers/rules): the per-coordinate update of one trajectory in f32,
- * the same operations in the same order as the rule's links (WGSL has no f64, so the GPU agrees with the CPU to
- * f32 rounding: test/gpu). Count values are the host's float64 tables rounded to f32, read from `consts` after the
+ * The WGSL lowering of an update rule (src/optimizers/rules) through graph.wgsl.ts: the per-coordinate update of one
+ * trajectory in f32. Count values are the host's float64 tables rounded to f32, read from `consts` after the
  * quadratic's H and x* (at D·D + D, T + 2 entries per table, index the trajectory's count).
  */
-import type { RuleNode, UpdateRule } from '../optimizers/rules/index.ts';
+import type { UpdateRule } from '../optimizers/rules/index.ts';
+import { wgslOf, wgslValues } from './graph.wgsl.ts';
 
-/** A float as a WGSL literal (abstract float: converted to f32 where it is used). */
-export const wgslFloat = (v: number) => {
-  if (!Number.isFinite(v)) throw new Error(`non-finite constant ${v}`);
-  const s = String(v);
-  return /[.eE]/.test(s) ? (s.includes('e') && !s.includes('.') ? s.replace('e', '.0e') : s) : `${s}.0`;
-};
-
-const BIN: Record<string, (a: string, b: string) => string> = {
-  '+': (a, b) => `(${a} + ${b})`,
-  '-': (a, b) => `(${a} - ${b})`,
-  '*': (a, b) => `(${a} * ${b})`,
-  '/': (a, b) => `(${a} / ${b})`,
-  max: (a, b) => `max(${a}, ${b})`,
-  min: (a, b) => `min(${a}, ${b})`,
-};
-
-function wgslOf(n: RuleNode): string {
-  switch (n.k) {
-    case 'num':
-      return `f32(${wgslFloat(n.v)})`;
-    case 'g':
-      return 'gi';
-    case 'x':
-      return 'x[i * st.n + b]';
-    case 'old':
-      return `s${n.slot}`;
-    case 'count':
-      return `cv${n.slot}`;
-    case 'ref':
-      return `v${n.id}`;
-    case 'bin':
-      return BIN[n.op](wgslOf(n.a), wgslOf(n.b));
-    case 'un':
-      return n.op === 'neg' ? `(-${wgslOf(n.a)})` : `${n.op}(${wgslOf(n.a)})`;
-    case 'first':
-      return `select(${wgslOf(n.no)}, ${wgslOf(n.yes)}, first)`;
-  }
-}
+export { wgslFloat } from './graph.wgsl.ts';
 
 /** Per-trajectory state slots per coordinate (state[(i·NS + k)·n + b]). */
 export const stateSlots = (rule: UpdateRule) => rule.stateNames.length;
+
+const input = (name: string) => (name === 'g' ? 'gi' : name === 'x' ? 'x[i * st.n + b]' : name[0] === 's' ? name : `cv${name.slice(1)}`);
 
 /**
  * `pre`: once per trajectory and step (its count c, first-step flag, count values); `body`: per coordinate i, from
@@ -62,9 +27,9 @@ export function ruleWgsl(rule: UpdateRule): { pre: string; body: string } {
     : '';
   const body = [
     ...rule.stateNames.map((_, k) => `let s${k} = ${S(k)};`),
-    ...rule.values.map((v, id) => `let v${id} = ${wgslOf(v)};`),
-    ...rule.stateOut.map((v, k) => (v === null ? '' : `${S(k)} = ${wgslOf(v)};`)),
-    `let u = ${wgslOf(rule.u)};`,
+    wgslValues(rule.values, input),
+    ...rule.stateOut.map((v, k) => (v === null ? '' : `${S(k)} = ${wgslOf(v, input)};`)),
+    `let u = ${wgslOf(rule.u, input)};`,
   ].filter((s) => s !== '');
   return { pre, body: body.join('\n      ') };
 }
