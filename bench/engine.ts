@@ -57,6 +57,38 @@ async function run(workload: string, problem: ProblemConfig, samples: number, st
   return best!;
 }
 
+/** The optimizers of the every-rule table (names as in bench/peers.py), with their learning rates. */
+const EVERY_OPTIMIZER: [string, ProblemConfig['optimizer']][] = [
+  ['sgd', { name: 'sgd', lr: 1e-3 }],
+  ['sgd-momentum', { name: 'sgd', lr: 1e-3, momentum: 0.9 }],
+  ['nesterov', { name: 'sgd', lr: 1e-3, momentum: 0.9, nesterov: true }],
+  ['adam', { name: 'adam', lr: 1e-3 }],
+  ['adamw', { name: 'adamw', lr: 1e-3 }],
+  ['amsgrad', { name: 'adam', lr: 1e-3, amsgrad: true }],
+  ['nadam', { name: 'nadam', lr: 1e-3 }],
+  ['adagrad', { name: 'adagrad', lr: 1e-2 }],
+  ['rmsprop', { name: 'rmsprop', lr: 1e-3 }],
+  ['rmsprop-centered-mom', { name: 'rmsprop', lr: 1e-3, centered: true, momentum: 0.9 }],
+  ['adadelta', { name: 'adadelta', lr: 1 }],
+  ['lion', { name: 'lion', lr: 1e-4 }],
+];
+
+/** Median of `repeats` calls on all cores after a warm-up. */
+async function runAllCores(workload: string, problem: ProblemConfig, samples: number, steps: number, repeats: number): Promise<Row> {
+  const spec = { problem, samples, steps, seed: 1, bandSteps: 50 };
+  const workers = defaultWorkers();
+  await simulate(spec, { workers });
+  const rates: number[] = [];
+  let kernel = '';
+  for (let k = 0; k < repeats; k++) {
+    const r = await simulate(spec, { workers });
+    rates.push((samples * steps) / r.seconds);
+    kernel = r.kernel;
+  }
+  const perSecond = median(rates);
+  return { workload, perSecond, seconds: (samples * steps) / perSecond, kernel };
+}
+
 export async function benchEngine(): Promise<void> {
   console.log('\n## Monte-Carlo engine (CPU, float64, statistics included)');
   const quick = process.argv.includes('--quick');
@@ -77,6 +109,13 @@ export async function benchEngine(): Promise<void> {
     await run('quadratic100-adam', quad('adam', 0.01), nq, steps, repeats),
     await run('quadratic100-lion', quad('lion', 0.001), nq, steps, repeats),
   ];
+  // Every update rule on the Rosenbrock workload (all cores), against SGD-momentum's figure of the same run.
+  console.log('\nevery optimizer, rosenbrock 2-D, p = 0.1 (all cores, ratio to rosenbrock-sgd-momentum above):');
+  for (const [name, optimizer] of EVERY_OPTIMIZER) {
+    const r = await runAllCores(`rosenbrock-${name}`, { surface: { kind: 'rosenbrock' }, x0: [-1.5, 2], optimizer, drop: { rate: 0.1 } }, nr, steps, quick ? 2 : 3);
+    rows.push(r);
+    console.log(`  ${name.padEnd(20)} ${r.perSecond.toExponential(2)} /s (${r.kernel}) → ${(r.perSecond / rows[0].perSecond).toFixed(2)}× SGD-momentum`);
+  }
   console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (main thread and workers)`);
   // What one core does in plain C on the Rosenbrock workload (no band histograms), when gcc is there.
   const c = fileURLToPath(new URL('./fused-reference.c', import.meta.url));

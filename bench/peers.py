@@ -73,6 +73,41 @@ def torch_quadratic(torch, opt, n, steps):
     return time.perf_counter() - t0
 
 
+TORCH_OPTIMIZERS = {
+    'sgd': ('SGD', {'lr': 1e-3}),
+    'sgd-momentum': ('SGD', {'lr': 1e-3, 'momentum': 0.9}),
+    'nesterov': ('SGD', {'lr': 1e-3, 'momentum': 0.9, 'nesterov': True}),
+    'adam': ('Adam', {'lr': 1e-3}),
+    'adamw': ('AdamW', {'lr': 1e-3}),
+    'amsgrad': ('Adam', {'lr': 1e-3, 'amsgrad': True}),
+    'nadam': ('NAdam', {'lr': 1e-3}),
+    'adagrad': ('Adagrad', {'lr': 1e-2}),
+    'rmsprop': ('RMSprop', {'lr': 1e-3}),
+    'rmsprop-centered-mom': ('RMSprop', {'lr': 1e-3, 'centered': True, 'momentum': 0.9}),
+    'adadelta': ('Adadelta', {'lr': 1.0}),
+}
+
+
+def torch_optim_rosenbrock(torch, dtype, opt, n, steps):
+    # torch.optim itself on an (n, 2) parameter (every rule is elementwise), masks from torch.bernoulli, the
+    # gradient in closed form, the mean loss per step.
+    x = torch.empty((n, 2), dtype=dtype)
+    x[:, 0] = -1.5
+    x[:, 1] = 2.0
+    cls, kw = TORCH_OPTIMIZERS[opt]
+    o = getattr(torch.optim, cls)([x], **kw)
+    keep = torch.full((n, 2), 0.9, dtype=dtype)
+    t0 = time.perf_counter()
+    for t in range(steps):
+        r = x[:, 1] - x[:, 0] ** 2
+        g = torch.stack((-400 * x[:, 0] * r - 2 * (1 - x[:, 0]), 200 * r), dim=1)
+        x.grad = g * torch.bernoulli(keep) / 0.9
+        o.step()
+        r = x[:, 1] - x[:, 0] ** 2
+        (100 * r * r + (1 - x[:, 0]) ** 2).mean().item()
+    return time.perf_counter() - t0
+
+
 def numpy_rosenbrock(np, n, steps):
     rng = np.random.default_rng(1)
     x = np.empty((n, 2))
@@ -127,6 +162,9 @@ def main():
         torch.set_num_threads(2)
         for dtype, name in ((torch.float64, 'float64'), (torch.float32, 'float32')):
             report('pytorch ' + torch.__version__, 'rosenbrock-sgd-momentum', name, nr, steps, lambda: torch_rosenbrock(torch, dtype, nr, steps), 2)
+        for opt in TORCH_OPTIMIZERS:
+            report('pytorch ' + torch.__version__ + ' torch.optim', 'rosenbrock-' + opt, 'float32', nr, steps,
+                   lambda: torch_optim_rosenbrock(torch, torch.float32, opt, nr, steps), 2)
         for opt in ('sgd', 'adam', 'lion'):
             report('pytorch ' + torch.__version__, 'quadratic100-' + opt, 'float64', nq, steps, lambda: torch_quadratic(torch, opt, nq, steps), 2)
     except ImportError:
