@@ -18,7 +18,7 @@ import { HIST_BINS, KEY_MIN_F32, KEY_SHIFT_F32, SIDE } from '../analysis/mc/hist
 import { PHILOX_WGSL } from './philox.wgsl.ts';
 import type { UpdateRule } from '../optimizers/rules/index.ts';
 import { ruleWgsl, stateSlots, wgslFloat } from './rule.wgsl.ts';
-import { STREAM_REFINE, maskSteps } from '../rng/keyed.ts';
+import { STREAM_MASK, STREAM_NORMAL, STREAM_REFINE, STREAM_SKIP, maskSteps } from '../rng/keyed.ts';
 
 export type GpuSurface = { kind: 'expr'; wgsl: string } | { kind: 'rosenbrock'; a: number; b: number } | { kind: 'quadratic'; c: number; diag: boolean } | { kind: 'rastrigin'; A: number } | { kind: 'ackley'; a: number; b: number; c: number } | { kind: 'beale' };
 
@@ -313,7 +313,7 @@ fn advance(b: u32, t: u32) {
   let skipThr = csr.y;
   let isLast = t + 1u == st.T;
   if (skipThr != 0u) {
-    let w = philox(vec4<u32>(0u, t, traj, 2u), key).x;
+    let w = philox(vec4<u32>(0u, t, traj, ${STREAM_SKIP}u), key).x;
     if (w < skipThr) {
       if (isLast) { for (var i = 0u; i < D; i++) { aux[st.n + i * st.n + b] = 0.0; } }
       return;
@@ -324,7 +324,7 @@ fn advance(b: u32, t: u32) {
   for (var i = 0u; i < D; i++) {
     let rt = rates[(cell * st.T + t) * D + i];
     ${k.gaussian
-      ? `if ((i & 1u) == 0u) { words = philox(vec4<u32>(i >> 1u, t, traj, 1u), key); }
+      ? `if ((i & 1u) == 0u) { words = philox(vec4<u32>(i >> 1u, t, traj, ${STREAM_NORMAL}u), key); }
     if (rt.zero == 0u) {
       let j = (i & 1u) * 2u;
       let u1 = (f32(words[j]) + 1.0) * 2.3283064365386963e-10;
@@ -337,10 +337,10 @@ fn advance(b: u32, t: u32) {
       ? `// One block serves MS steps (d ≤ 4): computed once per counter step and kept in this invocation, so the
     // multi-step kernel does one Philox per MS steps; a fresh invocation (one dispatch per step) computes it.
     if (i == 0u) {
-      if (maskFor != t / MS + 1u) { maskWords = philox(vec4<u32>(0u, t / MS, traj, 0u), key); maskFor = t / MS + 1u; }
+      if (maskFor != t / MS + 1u) { maskWords = philox(vec4<u32>(0u, t / MS, traj, ${STREAM_MASK}u), key); maskFor = t / MS + 1u; }
       words = maskWords;
     }`
-      : 'if (i == 0u || (f & 7u) == 0u) { words = philox(vec4<u32>(f >> 3u, t / MS, traj, 0u), key); }'}
+      : `if (i == 0u || (f & 7u) == 0u) { words = philox(vec4<u32>(f >> 3u, t / MS, traj, ${STREAM_MASK}u), key); }`}
     if (rt.zero == 0u) { if (kept(words, f, t / MS, traj, key, rt.thr)) { g[i] = g[i] * rt.invq; } else { g[i] = 0.0; } }`}
   }
   ${opt.pre}

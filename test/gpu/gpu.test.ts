@@ -67,6 +67,8 @@ describe.skipIf(!available)(`WebGPU path in ${where}`, () => {
   const surfaces: [string, ProblemConfig['surface'], number[]][] = [
     ['quadratic', { kind: 'quadratic', H: [[10, 3], [3, 1]], xStar: [0.5, -1] }, [1.5, 0.7]],
     ['diagonal quadratic', { kind: 'quadratic', dim: 3, condition: 10 }, [1, -1, 0.5]],
+    // d > 4: one Philox block per eight coordinates of a step (the other mask-word path of the kernel).
+    ['6-D diagonal quadratic', { kind: 'quadratic', dim: 6, condition: 10 }, [1, -1, 0.5, 1, -1, 0.5]],
     ['Rosenbrock', { kind: 'rosenbrock' }, [-1.2, 1]],
     ['Rastrigin', { kind: 'rastrigin' }, [2.3, -1.7]],
     ['Ackley', { kind: 'ackley' }, [2.5, -1.9]],

@@ -13,8 +13,12 @@
  */
 import { STREAM_MASK, STREAM_REFINE } from '../../../rng/keyed.ts';
 
-const M0 = '(v128.const i32x4 0xd2511f53 0xd2511f53 0xd2511f53 0xd2511f53)';
-const M1 = '(v128.const i32x4 0xcd9e8d57 0xcd9e8d57 0xcd9e8d57 0xcd9e8d57)';
+import { PHILOX_M0, PHILOX_M1, PHILOX_W0, PHILOX_W1 } from '../../../rng/philox.ts';
+
+/** A Philox constant (src/rng/philox.ts) splatted to four u32 lanes. */
+const splat4 = (c: number) => `(v128.const i32x4 ${Array(4).fill(`0x${c.toString(16)}`).join(' ')})`;
+const M0 = splat4(PHILOX_M0);
+const M1 = splat4(PHILOX_M1);
 const HI = (l: string, h: string) => `(i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $${l}) (local.get $${h}))`;
 const LO = (l: string, h: string) => `(i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $${l}) (local.get $${h}))`;
 
@@ -29,8 +33,8 @@ const round = (x: string) => `
         (local.set $${x}1 ${LO(`${x}L1`, `${x}H1`)})
         (local.set $${x}3 ${LO(`${x}L0`, `${x}H0`)})`;
 const bump = `
-        (local.set $k0v (i32x4.add (local.get $k0v) (v128.const i32x4 0x9e3779b9 0x9e3779b9 0x9e3779b9 0x9e3779b9)))
-        (local.set $k1v (i32x4.add (local.get $k1v) (v128.const i32x4 0xbb67ae85 0xbb67ae85 0xbb67ae85 0xbb67ae85)))`;
+        (local.set $k0v (i32x4.add (local.get $k0v) ${splat4(PHILOX_W0)}))
+        (local.set $k1v (i32x4.add (local.get $k1v) ${splat4(PHILOX_W1)}))`;
 const ROUNDS = Array.from({ length: 10 }, (_, r) => (r > 0 ? bump : '') + round('a') + round('b')).join('');
 const vars = (x: string) => ['0', '1', '2', '3', 'L0', 'H0', 'L1', 'H1'].map((v) => `(local $${x}${v} v128)`).join(' ');
 const store = (x: string, at: string) => `
