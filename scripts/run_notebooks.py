@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Runs the TypeScript notebooks headless with Deno's Jupyter kernel (../shared/notes/notebooks.md).
+"""Runs the TypeScript notebooks headless with Deno's Jupyter kernel, nbclient as the runner.
 
 Usage: /usr/bin/python3 scripts/run_notebooks.py [notebooks/NAME.ipynb ...] [--out DIR] [--install-kernel]
 

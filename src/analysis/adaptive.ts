@@ -1,5 +1,5 @@
 /**
- * Adaptive methods under a constant gradient (THEORY.md §4): the exact law of the update at step t by
+ * Adaptive methods under a constant gradient (docs/theory.md §4): the exact law of the update at step t by
  * enumerating mask histories, beside the leading-order laws.
  *
  * Every optimizer is coordinate-wise and the masks are independent across coordinates, so one walk over the
@@ -76,7 +76,7 @@ export function enumerateConstantGradient(chain: AnyTransformation, x0: ArrayLik
   return { meanUpdate: s1, varUpdate, histories };
 }
 
-/** Lion's momentum-follow law at a given momentum m (THEORY.md §4): E[sign(c_i)] = q sign(β₁m + (1−β₁)g/q) + p sign(β₁m). */
+/** Lion's momentum-follow law at a given momentum m (docs/theory.md §4): E[sign(c_i)] = q sign(β₁m + (1−β₁)g/q) + p sign(β₁m). */
 export function lionExpectedSign(m: number, g: number, p: number, b1 = 0.9): number {
   const q = 1 - p;
   return q * Math.sign(b1 * m + ((1 - b1) * g) / q) + p * Math.sign(b1 * m);

@@ -1,5 +1,5 @@
 /**
- * Linear dynamics of SGD, heavy ball and Nesterov on a quadratic in the eigenbasis of H (THEORY.md §3).
+ * Linear dynamics of SGD, heavy ball and Nesterov on a quadratic in the eigenbasis of H (docs/theory.md §3).
  *
  * Error e = x − x*, momentum buffer b, in eigen-coordinates (e_k, b_k) = (Uᵀe, Uᵀb)_k. With the gradient the
  * optimizer sees g = M̃(He + ζ) + λx (DropGrad masks the minibatch gradient; L2 decay λ is added after):
@@ -9,7 +9,7 @@
  *     A_k = [[1 − η(1+μ)h_k, −ημ²], [h_k, μ]],      c = (−η(1+μ), 1)
  * with h_k = λ_k + λ, the affine part a₀_k = λ·(Uᵀx*)_k·c, and the noise ξ = ζ + (M̃ − I)(He + ζ) entering as c·ξ.
  * Plain SGD is μ = 0. E[ξ | z] = 0 and, in the original basis,
- *   E[ξξᵀ | S] = Σζ + diag(p/q ∘ (diag(H S_ee H) + diag Σζ))        (THEORY.md §0: E[M̃AM̃] = A + (p/q)Diag A)
+ *   E[ξξᵀ | S] = Σζ + diag(p/q ∘ (diag(H S_ee H) + diag Σζ))        (docs/theory.md §0: E[M̃AM̃] = A + (p/q)Diag A)
  * so z' = A z + a₀ + c ξ gives S' = A S Aᵀ + A m a₀ᵀ + a₀ (Am)ᵀ + a₀a₀ᵀ + c cᵀ ⊗ Uᵀ E[ξξᵀ] U.
  * A acts on each 2×2 block (k, l) of S as S_kl ↦ A_k S_kl A_lᵀ: O(d²) per step; only the noise term needs
  * O(d³) (two basis changes). The d²×d² operator is never formed.
@@ -200,7 +200,7 @@ export class EigenDynamics {
   }
 
   /**
-   * The d×d mean-square operator T of THEORY.md §3: w ↦ diag(H S_ee H) where S = (I − L₀)⁻¹ c cᵀ ⊗ Uᵀ diag(ρ ∘ w) U
+   * The d×d mean-square operator T of docs/theory.md §3: w ↦ diag(H S_ee H) where S = (I − L₀)⁻¹ c cᵀ ⊗ Uᵀ diag(ρ ∘ w) U
    * and ρ_i = p_i/q_i. Entrywise non-negative; ρ(T) < 1 ⇔ mean-square stable (given ρ(L₀) < 1).
    * Cost: two basis changes, O(d³).
    */

@@ -1,5 +1,5 @@
 /**
- * Exact multi-step moments of SGD, heavy ball and Nesterov under DropGrad on a quadratic (THEORY.md §3).
+ * Exact multi-step moments of SGD, heavy ball and Nesterov under DropGrad on a quadratic (docs/theory.md §3).
  *
  *   mean:           E z' = A₀ E z + a₀            (DropGrad leaves the expected trajectory exactly that of the
  *                                                  noiseless optimizer: the mask enters only the noise term)
@@ -96,7 +96,7 @@ function expectedLoss(eig: Eigh, s: BlockMoments, c: number): number {
   return 0.5 * t + c;
 }
 
-/** Mean, covariance and expected loss of the iterate after `steps` steps, exactly (THEORY.md §3). */
+/** Mean, covariance and expected loss of the iterate after `steps` steps, exactly (docs/theory.md §3). */
 export function multiStepMoments(problem: QuadraticProblem, o: MomentsOptions): MomentsResult {
   const prep = prepare(problem, o.noiseCov);
   const { eig } = prep;

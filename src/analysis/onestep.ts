@@ -1,5 +1,5 @@
 /**
- * One DropGrad step of any chain on any surface: THEORY.md §1 and §2.
+ * One DropGrad step of any chain on any surface: docs/theory.md §1 and §2.
  *
  * §1: every optimizer here is coordinate-wise, so given its state the update of coordinate i is a function of
  * that coordinate's noise alone. Under Bernoulli DropGrad it is a two-point variable: K_i ("kept", probability
@@ -47,7 +47,7 @@ export interface OneStepInput {
   nodes?: number;
 }
 
-/** The two-point (or quadrature) law of the update of any chain at (x, g, state): THEORY.md §1. */
+/** The two-point (or quadrature) law of the update of any chain at (x, g, state): docs/theory.md §1. */
 export function updateLaw({ chain, state, x, grad, step = 0, nodes = 64 }: OneStepInput): UpdateLaw {
   const d = x.length;
   if (grad.length !== d) throw new ParameterError('grad.length', grad.length, `${d} (the dimension of x)`);
@@ -71,7 +71,7 @@ export interface UpdateMoments {
   cov: Matrix;
 }
 
-/** Exact mean and covariance of the update (THEORY.md §1, with full-update drop's rank-one term). */
+/** Exact mean and covariance of the update (docs/theory.md §1, with full-update drop's rank-one term). */
 export function updateMoments(law: UpdateLaw): UpdateMoments {
   const { dim: d, outcomes, weights, skipRate: r } = law;
   const mu = new Float64Array(d);
@@ -94,7 +94,7 @@ export function updateMoments(law: UpdateLaw): UpdateMoments {
 }
 
 /**
- * Exact E f(x + Δ) for a surface with a term structure (THEORY.md §2): each term's expectation is the sum over
+ * Exact E f(x + Δ) for a surface with a term structure (docs/theory.md §2): each term's expectation is the sum over
  * the outcome combinations of its coordinates (2^k for Bernoulli, n^k for the Gaussian rule), never sampled.
  */
 export function expectedLossExact(surface: Surface, x: Vec, law: UpdateLaw): number {
@@ -127,7 +127,7 @@ export function expectedLossExact(surface: Surface, x: Vec, law: UpdateLaw): num
 }
 
 /**
- * Second order (THEORY.md §2): E f(x + Δ) ≈ f + gᵀE[Δ] + ½E[Δ]ᵀ∇²f E[Δ] + ½ tr(∇²f Cov(Δ)).
+ * Second order (docs/theory.md §2): E f(x + Δ) ≈ f + gᵀE[Δ] + ½E[Δ]ᵀ∇²f E[Δ] + ½ tr(∇²f Cov(Δ)).
  * The last term is DropGrad's curvature penalty (Σ_i ∇²f_ii Var(Δ_i) without full-update drop).
  * Exact for quadratics.
  */
@@ -174,7 +174,7 @@ export function oneStep(surface: Surface, input: Omit<OneStepInput, 'grad'> & { 
 }
 
 export interface SgdStepBounds {
-  /** H_eff = H + diag(p/q) Diag(H) (THEORY.md §2). */
+  /** H_eff = H + diag(p/q) Diag(H) (docs/theory.md §2). */
   Heff: number[][];
   /** Expected decrease iff η < 2|g|²/(gᵀH_eff g). */
   lrBound: number;

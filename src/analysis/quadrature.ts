@@ -3,7 +3,7 @@
  * the nodes are the eigenvalues of the Jacobi matrix J (J_{k,k+1} = √k, zero diagonal) and the weights the
  * squared first components of its normalised eigenvectors. An n-node rule is exact for polynomials of degree
  * ≤ 2n − 1, so E[φ(Z)] for the smooth updates of Adam, RMSprop, … converges geometrically in n.
- * Used for one-step moments under Gaussian DropGrad (THEORY.md §0).
+ * Used for one-step moments under Gaussian DropGrad (docs/theory.md §0).
  */
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 

@@ -1,5 +1,5 @@
 /**
- * Mean-square stability of SGD, heavy ball and Nesterov under DropGrad on a quadratic (THEORY.md §3).
+ * Mean-square stability of SGD, heavy ball and Nesterov under DropGrad on a quadratic (docs/theory.md §3).
  *
  * L_η = L₀ + N, both PSD-preserving, so ρ(L_η) < 1 ⇔ ρ(L₀) < 1 and ρ(N(I − L₀)⁻¹) < 1. The range of N is
  * spanned by the d diagonal entries w = diag(H S_ee H), so the second condition is ρ(T) < 1 for the d×d
@@ -113,7 +113,7 @@ function noiselessLimit(eig: Eigh, o: StabilityOptions): number {
   return lo;
 }
 
-/** The largest mean-square stable learning rate for drop rate(s) p (and momentum): THEORY.md §3. */
+/** The largest mean-square stable learning rate for drop rate(s) p (and momentum): docs/theory.md §3. */
 export function lrMax(H: Matrix, o: StabilityOptions): StabilityResult {
   const eig = eigh(H);
   for (const v of eig.values) if (v < -1e-12 * Math.max(...eig.values.map(Math.abs))) throw new ParameterError('H', `eigenvalue ${v}`, 'a positive semi-definite matrix');

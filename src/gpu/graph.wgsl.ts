@@ -1,6 +1,6 @@
 /**
  * The WGSL lowering of a graph (src/ir/graph.ts): f32, the same operations in the same order as the CPU lowerings
- * (WGSL has no f64, so the GPU agrees with the CPU to f32 rounding: test/gpu); elementary functions are WGSL's own.
+ * (WGSL has no f64, so the GPU agrees with the CPU to f32 rounding: test/gpu).
  */
 import type { Node } from '../ir/graph.ts';
 
@@ -19,8 +19,6 @@ const BIN: Record<string, (a: string, b: string) => string> = {
   max: (a, b) => `max(${a}, ${b})`,
   min: (a, b) => `min(${a}, ${b})`,
 };
-/** WGSL has no log10: log(x) · log10(e), as f32. */
-const CALL: Record<string, (a: string) => string> = { log10: (a) => `(log(${a}) * 0.4342944819032518)` };
 
 /** Inputs become `input(name)`, values `v<id>`, the rule's first step `first`. */
 export function wgslOf(n: Node, input: (name: string) => string): string {
@@ -36,16 +34,10 @@ export function wgslOf(n: Node, input: (name: string) => string): string {
       return BIN[n.op](r(n.a), r(n.b));
     case 'un':
       return n.op === 'neg' ? `(-${r(n.a)})` : `${n.op}(${r(n.a)})`;
-    case 'call':
-      return CALL[n.fn]?.(r(n.a)) ?? `${n.fn}(${r(n.a)})`;
-    case 'pow':
-      return `pow(${r(n.a)}, ${r(n.b)})`;
-    case 'gt':
-      return `select(${r(n.no)}, ${r(n.yes)}, ${r(n.a)} > ${r(n.b)})`;
     case 'first':
       return `select(${r(n.no)}, ${r(n.yes)}, first)`;
   }
 }
 
-export const wgslValues = (values: readonly Node[], input: (name: string) => string, ids: readonly number[] = values.map((_, i) => i)) =>
-  ids.map((id) => `let v${id} = ${wgslOf(values[id], input)};`).join('\n  ');
+/** `let v<id> = …;` for every value. */
+export const wgslValues = (values: readonly Node[], input: (name: string) => string) => values.map((v, id) => `let v${id} = ${wgslOf(v, input)};`).join('\n      ');

@@ -17,7 +17,8 @@
 import { HIST_BINS, KEY_MIN_F32, KEY_SHIFT_F32, SIDE } from '../analysis/mc/histogram.ts';
 import { PHILOX_WGSL } from './philox.wgsl.ts';
 import type { UpdateRule } from '../optimizers/rules/index.ts';
-import { ruleWgsl, stateSlots, wgslFloat } from './rule.wgsl.ts';
+import { wgslFloat } from './graph.wgsl.ts';
+import { ruleWgsl, stateSlots } from './rule.wgsl.ts';
 import { STREAM_MASK, STREAM_NORMAL, STREAM_REFINE, STREAM_SKIP, maskSteps } from '../rng/keyed.ts';
 
 export type GpuSurface = { kind: 'expr'; wgsl: string } | { kind: 'rosenbrock'; a: number; b: number } | { kind: 'quadratic'; c: number; diag: boolean } | { kind: 'rastrigin'; A: number } | { kind: 'ackley'; a: number; b: number; c: number } | { kind: 'beale' };

@@ -1,5 +1,5 @@
 /**
- * Philox4x32-10 in WGSL (THEORY.md §6; the same stream as src/rng/philox.ts, bit for bit): WGSL has no 64-bit
+ * Philox4x32-10 in WGSL (docs/theory.md §6; the same stream as src/rng/philox.ts, bit for bit): WGSL has no 64-bit
  * integers, so the high half of each 32×32-bit product is assembled from 16-bit halves.
  */
 import { PHILOX_M0, PHILOX_M1, PHILOX_W0, PHILOX_W1 } from '../rng/philox.ts';

@@ -6,8 +6,6 @@
 import type { UpdateRule } from '../optimizers/rules/index.ts';
 import { wgslOf, wgslValues } from './graph.wgsl.ts';
 
-export { wgslFloat } from './graph.wgsl.ts';
-
 /** Per-trajectory state slots per coordinate (state[(i·NS + k)·n + b]). */
 export const stateSlots = (rule: UpdateRule) => rule.stateNames.length;
 

@@ -7,38 +7,27 @@
  * A graph is straight-line SSA: `values` in order of definition, each a pure node over the inputs, constants and
  * earlier values (`ref`). Every lowering performs the nodes' IEEE 754 operations in the same order (JavaScript,
  * WebAssembly and the kernels' scalar code never reassociate or fuse), so JavaScript and WebAssembly return the
- * same bits; elementary functions (`call`) are JavaScript's Math functions in every CPU lowering (WebAssembly
- * imports them), and WGSL's own in f32.
+ * same bits.
  *
  * Constant folding is exact: a subexpression of constants only is evaluated in float64 exactly as JavaScript
  * would evaluate it where it stands (`(1 - b1) * g` is one product, as in a link); `e * 1`, `1 * e` and `e / 1`
  * are dropped (exact for every e). Identical nodes are one value (hash-consing: pure nodes, so exact).
  *
  * The text form (rules and built-in surfaces): `name = expression` lines over + − * / (left-associative, as in
- * JavaScript), unary −, parentheses, calls (sqrt abs sign max min and the Math functions of `MATH_FUNCTIONS`),
- * `first ? a : b` (rules: the first step) and `a > b ? c : d`. It is parsed by the small recursive-descent parser
+ * JavaScript), unary −, parentheses, sqrt abs sign max min, and `first ? a : b` (rules: the first step). It is parsed by the small recursive-descent parser
  * below rather than by mathjs: mathjs takes about a second to load, and every worker builds its kernels at start.
  */
 
 export type BinaryOp = '+' | '-' | '*' | '/' | 'max' | 'min';
 export type UnaryOp = 'neg' | 'sqrt' | 'abs' | 'sign';
-/** Elementary functions called through JavaScript's Math (imported by WebAssembly; WGSL's built-ins on the GPU). */
-export const MATH_FUNCTIONS = ['sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'exp', 'log', 'log10', 'log2'] as const;
-export type MathFunction = (typeof MATH_FUNCTIONS)[number];
 
 export type Node =
   | { k: 'num'; v: number }
-  /** A named input: rules g, x, old state slots s0…, count values c0…; surfaces the coordinates x0, x1, …. */
+  /** A named input: a rule's g, x, old state slots s0…, count values c0…. */
   | { k: 'in'; name: string }
   | { k: 'ref'; id: number }
   | { k: 'bin'; op: BinaryOp; a: Node; b: Node }
   | { k: 'un'; op: UnaryOp; a: Node }
-  /** Math[fn](a), a a leaf (materialised: lowerings read it per lane). */
-  | { k: 'call'; fn: MathFunction; a: Node }
-  /** Math.pow(a, b), both leaves. */
-  | { k: 'pow'; a: Node; b: Node }
-  /** a > b ? yes : no (both branches are evaluated: pure, never trapping). */
-  | { k: 'gt'; a: Node; b: Node; yes: Node; no: Node }
   /** The rule's first step ? yes : no. */
   | { k: 'first'; yes: Node; no: Node };
 
@@ -48,12 +37,11 @@ export type Ast =
   | { t: 'bin'; op: '+' | '-' | '*' | '/'; a: Ast; b: Ast }
   | { t: 'neg'; a: Ast }
   | { t: 'call'; fn: string; args: Ast[] }
-  | { t: 'cond'; cond: string; yes: Ast; no: Ast }
-  | { t: 'gt'; a: Ast; b: Ast; yes: Ast; no: Ast };
+  | { t: 'cond'; cond: string; yes: Ast; no: Ast };
 
 /** Parses one expression of the text form (grammar in the header). */
 export function parse(src: string): Ast {
-  const tokens = src.match(/\s*(\d+\.?\d*(?:e[+-]?\d+)?|\.\d+(?:e[+-]?\d+)?|[A-Za-z_]\w*|[-+*/(),?:>])/gy);
+  const tokens = src.match(/\s*(\d+\.?\d*(?:e[+-]?\d+)?|\.\d+(?:e[+-]?\d+)?|[A-Za-z_]\w*|[-+*/(),?:])/gy);
   if (!tokens || tokens.join('').replace(/\s/g, '') !== src.replace(/\s/g, '')) throw new Error(`graph: cannot read "${src}"`);
   const tok = tokens.map((s) => s.trim());
   let i = 0;
@@ -103,16 +91,8 @@ export function parse(src: string): Ast {
   };
   const conditional = (): Ast => {
     const c = sum();
-    if (peek() === '>') {
-      eat('>');
-      const b = sum();
-      eat('?');
-      const yes = conditional();
-      eat(':');
-      return { t: 'gt', a: c, b, yes, no: conditional() };
-    }
     if (peek() !== '?') return c;
-    if (c.t !== 'name') throw new Error(`graph: a condition must be a name or a comparison a > b in "${src}"`);
+    if (c.t !== 'name') throw new Error(`graph: a condition must be a name in "${src}"`);
     eat('?');
     const yes = conditional();
     eat(':');
@@ -133,7 +113,6 @@ const FOLD: Record<BinaryOp, (a: number, b: number) => number> = {
 };
 const FOLD1: Record<UnaryOp, (a: number) => number> = { neg: (a) => -a, sqrt: Math.sqrt, abs: Math.abs, sign: Math.sign };
 export const isLeaf = (n: Node) => n.k === 'num' || n.k === 'in' || n.k === 'ref';
-const isMath = (fn: string): fn is MathFunction => (MATH_FUNCTIONS as readonly string[]).includes(fn);
 
 /** Builds a graph: nodes with exact folding, values with hash-consing, and named assignments of the text form. */
 export class GraphBuilder {
@@ -181,21 +160,6 @@ export class GraphBuilder {
     return { k: 'un', op, a: op === 'sign' ? this.value(a) : a };
   }
 
-  call(fn: MathFunction, a: Node): Node {
-    if (a.k === 'num') return this.num(Math[fn](a.v));
-    return { k: 'call', fn, a: this.value(a) };
-  }
-
-  pow(a: Node, b: Node): Node {
-    if (a.k === 'num' && b.k === 'num') return this.num(Math.pow(a.v, b.v));
-    return { k: 'pow', a: this.value(a), b: this.value(b) };
-  }
-
-  gt(a: Node, b: Node, yes: Node, no: Node): Node {
-    if (a.k === 'num' && b.k === 'num') return a.v > b.v ? yes : no;
-    return { k: 'gt', a, b, yes, no };
-  }
-
   /** The node of a parsed expression. */
   build(a: Ast): Node {
     switch (a.t) {
@@ -215,12 +179,8 @@ export class GraphBuilder {
         const args = a.args.map((x) => this.build(x));
         if ((a.fn === 'max' || a.fn === 'min') && args.length === 2) return this.binary(a.fn, args[0], args[1]);
         if ((a.fn === 'sqrt' || a.fn === 'abs' || a.fn === 'sign') && args.length === 1) return this.unary(a.fn, args[0]);
-        if (a.fn === 'pow' && args.length === 2) return this.pow(args[0], args[1]);
-        if (isMath(a.fn) && args.length === 1) return this.call(a.fn, args[0]);
         throw new Error(`${this.label}: unknown function ${a.fn}/${args.length}`);
       }
-      case 'gt':
-        return this.gt(this.build(a.a), this.build(a.b), this.build(a.yes), this.build(a.no));
       case 'cond':
         if (a.cond !== 'first') throw new Error(`${this.label}: the only named condition is first`);
         this.usesFirst = true;
@@ -244,57 +204,4 @@ export class GraphBuilder {
     if (!n) throw new Error(`${this.label}: ${name} is never assigned`);
     return n;
   }
-}
-
-/** The values that `roots` need, in order (so that a lowering computes only what its outputs read). */
-export function needed(values: readonly Node[], roots: readonly (Node | null)[]): number[] {
-  const need = new Set<number>();
-  const stack: Node[] = roots.filter((r): r is Node => r !== null);
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    if (n.k === 'ref') {
-      if (need.has(n.id)) continue;
-      need.add(n.id);
-      stack.push(values[n.id]);
-    } else stack.push(...operands(n));
-  }
-  return [...need].sort((a, b) => a - b);
-}
-
-/** A node's operands. */
-export function operands(n: Node): Node[] {
-  switch (n.k) {
-    case 'bin':
-    case 'pow':
-      return [n.a, n.b];
-    case 'un':
-    case 'call':
-      return [n.a];
-    case 'gt':
-      return [n.a, n.b, n.yes, n.no];
-    case 'first':
-      return [n.yes, n.no];
-    default:
-      return [];
-  }
-}
-
-/** Calls `f` on every node of the values (nested operands included). */
-function walk(values: readonly Node[], f: (n: Node) => void): void {
-  const visit = (n: Node): void => {
-    f(n);
-    for (const o of operands(n)) visit(o);
-  };
-  for (const v of values) visit(v);
-}
-
-/** Math functions the graph calls, and whether it calls Math.pow (WebAssembly imports them). */
-export function callsOf(values: readonly Node[]): { fns: MathFunction[]; pow: boolean } {
-  const fns = new Set<MathFunction>();
-  let pow = false;
-  walk(values, (n) => {
-    if (n.k === 'call') fns.add(n.fn);
-    if (n.k === 'pow') pow = true;
-  });
-  return { fns: [...fns].sort(), pow };
 }

@@ -1,6 +1,6 @@
 /**
  * The JavaScript lowering of a graph (graph.ts): a node as a JavaScript expression, values as `const` lines. Numbers
- * are exact (the shortest round-trip form, -0, NaN, Infinity); calls are Math's functions.
+ * are exact (the shortest round-trip form, -0, NaN, Infinity).
  */
 import type { Node } from './graph.ts';
 
@@ -30,17 +30,10 @@ export function jsOf(n: Node, input: (name: string) => string): string {
       return BIN[n.op](r(n.a), r(n.b));
     case 'un':
       return UN[n.op](r(n.a));
-    case 'call':
-      return `Math.${n.fn}(${r(n.a)})`;
-    case 'pow':
-      return `Math.pow(${r(n.a)}, ${r(n.b)})`;
-    case 'gt':
-      return `(${r(n.a)} > ${r(n.b)} ? ${r(n.yes)} : ${r(n.no)})`;
     case 'first':
       return `(first ? ${r(n.yes)} : ${r(n.no)})`;
   }
 }
 
-/** `const v<id> = …;` for the given values (all by default). */
-export const jsValues = (values: readonly Node[], input: (name: string) => string, ids: readonly number[] = values.map((_, i) => i)) =>
-  ids.map((id) => `const v${id} = ${jsOf(values[id], input)};`).join('\n    ');
+/** `const v<id> = …;` for every value. */
+export const jsValues = (values: readonly Node[], input: (name: string) => string) => values.map((v, id) => `const v${id} = ${jsOf(v, input)};`).join('\n    ');

@@ -1,5 +1,5 @@
 /**
- * DropGrad as a link of a chain (THEORY.md §0).
+ * DropGrad as a link of a chain (docs/theory.md §0).
  *
  * Bernoulli (default): g̃_i = m_i g_i / q_i with m_i ~ Bernoulli(q_i), q_i = 1 − p_i.
  * Gaussian (Tseng et al. 2020): g̃_i = ξ_i g_i with ξ_i ~ N(1, p_i/q_i): the same first two moments.

@@ -1,5 +1,5 @@
 /**
- * Schedules: a value per global step t (learning rates and drop rates). THEORY.md §0 ("Schedules").
+ * Schedules: a value per global step t (learning rates and drop rates). docs/theory.md §0 ("Schedules").
  * A schedule is a pure function of t; each class states its formula. The drop-rate schedulers of the
  * original DropGrad package are the same shapes with their values checked to lie in [0, 1).
  */

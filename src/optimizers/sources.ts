@@ -1,9 +1,9 @@
 /**
  * Sources of DropGrad's random decisions (the `DropSource` of a step context).
- * - `randomSource(seed, trajectory)`: the keyed Philox stream of THEORY.md §6; coordinate i at step t is
+ * - `randomSource(seed, trajectory)`: the keyed Philox stream of docs/theory.md §6; coordinate i at step t is
  *   kept iff its decision word ≥ ⌊p·2³²⌋ (see src/rng/keyed.ts).
  * - `givenSource(...)`: decisions supplied by the caller, e.g. "every coordinate kept" or "every coordinate
- *   dropped", which is how the analysis reads a chain's two-point update (THEORY.md §1).
+ *   dropped", which is how the analysis reads a chain's two-point update (docs/theory.md §1).
  */
 import { KeyedRandom, STREAM_SKIP, threshold } from '../rng/keyed.ts';
 import type { DropSource } from './transform.ts';

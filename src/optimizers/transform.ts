@@ -1,11 +1,11 @@
 /**
- * Gradient transformations in the style of optax (../shared/STYLE.md): an optimizer is a chain of
+ * Gradient transformations in the style of optax (DeepMind's gradient-transformation library): an optimizer is a chain of
  * small pure links, each an `init(params) → state` and `update(grads, state, params, ctx) → [updates, state]`.
  * Updates are *added* to the parameters: x ← x + u.
  *
  * Randomness is explicit: every stochastic link reads it from `ctx.source` (a seeded keyed generator,
  * or a given mask). That is what lets the analysis ask any chain for its kept and dropped outcome
- * (THEORY.md §1) without knowing which optimizer it is.
+ * (docs/theory.md §1) without knowing which optimizer it is.
  */
 import { ParameterError } from '../errors.ts';
 
@@ -27,7 +27,7 @@ export interface StepContext {
   readonly source: DropSource;
 }
 
-/** What DropGrad does at a step, for the analysis (THEORY.md §0). */
+/** What DropGrad does at a step, for the analysis (docs/theory.md §0). */
 export interface DropDescription {
   variant: 'bernoulli' | 'gaussian';
   /** Per-coordinate drop rates p_i at this step. */

@@ -72,7 +72,7 @@ export async function buildReport(o: ReportOptions): Promise<ReportSummary> {
   const seconds = (performance.now() - t0) / 1000;
   const worstZ = ctx.checks.reduce((a, c) => Math.max(a, Math.abs(c.z)), 0);
   const index = html`<h1>DropGrad: what it does to SGD, the Adam family and Lion</h1>
-<p>Each page states a claim of the DropGrad analysis document, then what the exact analysis (THEORY.md) and the seeded Monte-Carlo simulation say, with the numbers.</p>
+<p>Each page states a claim of the DropGrad analysis document, then what the exact analysis (docs/theory.md) and the seeded Monte-Carlo simulation say, with the numbers.</p>
 <ul>${sections.map((s) => html`<li><a href="${s.id}.html">${s.title}</a> — ${s.claim}</li>`)}</ul>
 <h2>Configuration</h2>
 <table><tbody>

@@ -1,5 +1,5 @@
 /**
- * The random numbers of a DropGrad run, keyed by (seed, trajectory, step, coordinate): THEORY.md §6.
+ * The random numbers of a DropGrad run, keyed by (seed, trajectory, step, coordinate): docs/theory.md §6.
  *
  * Every number is a word of
  *   Philox4x32-10(counter = (block, step, trajectory, stream), key = (seed mod 2³², ⌊seed / 2³²⌋)).

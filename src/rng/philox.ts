@@ -1,6 +1,6 @@
 /**
  * Philox4x32-10, the counter-based generator of Salmon et al. (2011), "Parallel random numbers:
- * as easy as 1, 2, 3" (Random123). THEORY.md §6.
+ * as easy as 1, 2, 3" (Random123). docs/theory.md §6.
  *
  * A bijection of a 128-bit counter under a 64-bit key: ten rounds of
  *   (hi0, lo0) = mulhilo(M0, c0),  (hi1, lo1) = mulhilo(M1, c2)

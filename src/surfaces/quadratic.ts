@@ -1,5 +1,5 @@
 /**
- * Quadratic f(x) = ½(x − x*)ᵀH(x − x*) + c (THEORY.md §2, §3), with the factories the analysis studies.
+ * Quadratic f(x) = ½(x − x*)ᵀH(x − x*) + c (docs/theory.md §2, §3), with the factories the analysis studies.
  * Terms: ½H_ii e_i² per coordinate and H_ij e_i e_j per non-zero off-diagonal pair (i < j), e = x − x*,
  * plus the constant c.
  */

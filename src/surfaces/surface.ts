@@ -1,5 +1,5 @@
 /**
- * A loss surface: value, gradient, Hessian and its term structure (THEORY.md §2).
+ * A loss surface: value, gradient, Hessian and its term structure (docs/theory.md §2).
  *
  * The term structure is an additive decomposition f = Σ_k f_k where term k reads only the
  * coordinates `coords`. The exact expected loss after one DropGrad step enumerates the 2^|coords|

@@ -1,5 +1,5 @@
 /**
- * Adaptive methods under a constant gradient (THEORY.md §4): exact enumeration of mask histories against
+ * Adaptive methods under a constant gradient (docs/theory.md §4): exact enumeration of mask histories against
  * Monte-Carlo (z-scores), Adam's exact moment identities, Lion's exact law, and the leading-order √(1 − p) law.
  */
 import { describe, expect, it } from 'vitest';

@@ -1,7 +1,7 @@
 /**
  * The Monte-Carlo engine: fused kernels give the same bits as the general path; results do not depend on the
  * worker count or chunking; and the simulated statistics agree with every exact result of the analysis
- * (z-scores, |z| < 4, THEORY.md §6).
+ * (z-scores, |z| < 4, docs/theory.md §6).
  */
 import { describe, expect, it } from 'vitest';
 import {

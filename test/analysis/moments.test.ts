@@ -1,5 +1,5 @@
 /**
- * Multi-step moments (THEORY.md §3) against brute-force enumeration of every mask history of the real
+ * Multi-step moments (docs/theory.md §3) against brute-force enumeration of every mask history of the real
  * optimizer chain (exact: tolerance 1e-10 relative, sums of up to 625 histories), against Monte-Carlo with
  * z-scores where noise is continuous, and the stationary law against the long-run recursion.
  */

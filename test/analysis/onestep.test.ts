@@ -1,5 +1,5 @@
 /**
- * One step (THEORY.md §1–§2) against independent computations: brute-force enumeration of all 2^d masks
+ * One step (docs/theory.md §1–§2) against independent computations: brute-force enumeration of all 2^d masks
  * (exact, tolerance 1e-12 relative: sums of a few dozen terms), the closed forms for quadratics and masked
  * SGD, and Monte-Carlo with z-scores for the Gaussian variant.
  */

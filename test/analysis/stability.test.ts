@@ -1,5 +1,5 @@
 /**
- * Mean-square stability (THEORY.md §3): the d×d reduction against the full (2d)²×(2d)² second-moment operator
+ * Mean-square stability (docs/theory.md §3): the d×d reduction against the full (2d)²×(2d)² second-moment operator
  * built by enumerating the masks of one step (small d), against the 1-D closed form η < 2q/h and the noiseless
  * limit 2/λ_max, and the contraction rate against the full operator's spectral radius.
  */

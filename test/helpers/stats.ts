@@ -1,5 +1,5 @@
 /**
- * Agreement between theory and simulation (THEORY.md §6): z = (estimate − exact)/standard error, |z| < 4.
+ * Agreement between theory and simulation (docs/theory.md §6): z = (estimate − exact)/standard error, |z| < 4.
  * Every failure names the quantity and its z.
  */
 import { expect } from 'vitest';
@@ -49,7 +49,7 @@ export class Moments {
 }
 
 /**
- * Exact finite-sample standard error of s² (THEORY.md §6): Var(s²) = μ4/n − σ⁴(n − 3)/(n(n − 1)).
+ * Exact finite-sample standard error of s² (docs/theory.md §6): Var(s²) = μ4/n − σ⁴(n − 3)/(n(n − 1)).
  * μ4 and σ² should come from theory where known; the large-sample form collapses for two-point laws.
  */
 export function stderrVariance(mu4: number, sigma2: number, n: number): number {

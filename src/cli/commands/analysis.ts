@@ -1,4 +1,4 @@
-/** The exact-analysis commands: one-step, moments, stability, adaptive (THEORY.md §1–§4). */
+/** The exact-analysis commands: one-step, moments, stability, adaptive (docs/theory.md §1–§4). */
 import { Matrix } from 'ml-matrix';
 import { ParameterError } from '../../errors.ts';
 import { type Problem, buildProblem } from '../../problem.ts';
@@ -46,7 +46,7 @@ export const oneStepCommand: Command = {
   summary: 'exact mean and covariance of one DropGrad update and the expected loss after it',
   usage: `dropgrad one-step [problem flags] [--x '<JSON point>'] [--json]
 
-THEORY.md §1–§2 at the point x (default x0), from a fresh optimizer state: the kept/dropped update of each
+docs/theory.md §1–§2 at the point x (default x0), from a fresh optimizer state: the kept/dropped update of each
 coordinate, the exact mean and covariance of the update, the exact expected loss after the step (enumeration
 over each term's outcomes, never sampling) and its second-order (effective-curvature) approximation.
 For SGD also the effective curvature H + diag(p/q)Diag(H) at x, the expected-decrease bound on the
@@ -84,7 +84,7 @@ export const momentsCommand: Command = {
   summary: 'exact mean, covariance and expected loss of SGD/momentum/Nesterov iterates on a quadratic',
   usage: `dropgrad moments [problem flags] --steps T [--trace] [--noise-cov '<JSON matrix>'] [--stationary] [--json]
 
-THEORY.md §3: the exact moments of the iterate after T steps (default 100) for SGD, heavy-ball momentum
+docs/theory.md §3: the exact moments of the iterate after T steps (default 100) for SGD, heavy-ball momentum
 (--momentum) and Nesterov (--nesterov) under DropGrad on a quadratic, with learning-rate and drop-rate
 schedules, full-update drop and optional additive gradient noise of covariance --noise-cov (masked with the
 gradient). O(d³) per step. --trace adds the per-step arrays; --stationary adds the stationary law.
@@ -135,7 +135,7 @@ export const stabilityCommand: Command = {
   summary: 'largest mean-square stable learning rate of SGD/momentum under DropGrad on a quadratic',
   usage: `dropgrad stability --H '<JSON matrix>' --drop-rate P[,P2,…] [--momentum M] [--nesterov] [--lr X] [--json]
 
-THEORY.md §3: the largest learning rate for which E‖x_t − x*‖² → 0, through the d×d reduction of the
+docs/theory.md §3: the largest learning rate for which E‖x_t − x*‖² → 0, through the d×d reduction of the
 mean-square operator (bisection to 1e-10 relative). Several comma-separated drop rates give a curve.
 With --lr, also the mean-square contraction rate per step at that learning rate.
 Without --H, the quadratic of the problem flags (--surface quadratic|valley) is used.`,
@@ -176,7 +176,7 @@ export const adaptiveCommand: Command = {
   summary: 'exact update law of an adaptive optimizer under a constant gradient (mask-history enumeration)',
   usage: `dropgrad adaptive --optimizer adam|adamw|nadam|adagrad|rmsprop|adadelta|lion|sgd --grad '<JSON>' --drop-rate P --steps t [--json]
 
-THEORY.md §4: exact mean and variance of the update at step t (≤ 20) by enumerating the 2^t mask histories
+docs/theory.md §4: exact mean and variance of the update at step t (≤ 20) by enumerating the 2^t mask histories
 (3^t with --full-update-drop), beside the leading-order law: √(1 − p) times the step without DropGrad
 (Adam, AdamW, AMSGrad, NAdam, Adagrad, RMSprop, Adadelta), −η sign(g)(1 − p^t) (Lion without weight decay), −ηg (SGD); for Adam also the
 second-order delta-method value. --x0 sets the parameters (default 0; they matter for weight decay).
@@ -199,7 +199,7 @@ ${PROBLEM_HELP}`,
     const lr = lrSchedule(problem)(steps - 1);
     const lawValues = Array.from(noDrop, (v, i) => {
       if (law === 'sqrt-q') return Math.sqrt(1 - p[i]) * v;
-      // Lion without DropGrad steps −η sign(g) every time; with it, (1 − p^t) times that (THEORY.md §6).
+      // Lion without DropGrad steps −η sign(g) every time; with it, (1 − p^t) times that (docs/theory.md §6).
       if (law === 'lion-follow') return (1 - p[i] ** steps) * v;
       return v;
     });

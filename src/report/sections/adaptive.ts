@@ -1,4 +1,4 @@
-/** Report 2: the Adam family under DropGrad (THEORY.md §4). */
+/** Report 2: the Adam family under DropGrad (docs/theory.md §4). */
 import { adamDeltaMethod, enumerateConstantGradient } from '../../analysis/index.ts';
 import { type OptimizerName, makeOptimizer, withDropGrad } from '../../optimizers/index.ts';
 import type { ProblemConfig } from '../../problem.ts';

@@ -1,4 +1,4 @@
-/** Report 5: every closed form checked in this build against its Monte-Carlo estimate (THEORY.md §6). */
+/** Report 5: every closed form checked in this build against its Monte-Carlo estimate (docs/theory.md §6). */
 import type { ReportContext } from '../context.ts';
 import { html } from '../html.ts';
 import type { Section } from '../page.ts';

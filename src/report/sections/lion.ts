@@ -1,4 +1,4 @@
-/** Report 3: Lion under DropGrad (THEORY.md §4). */
+/** Report 3: Lion under DropGrad (docs/theory.md §4). */
 import { enumerateConstantGradient, lionExpectedSign, updateLaw, updateMoments } from '../../analysis/index.ts';
 import { lion, withDropGrad } from '../../optimizers/index.ts';
 import type { ProblemConfig } from '../../problem.ts';

@@ -1,4 +1,4 @@
-/** Report 1: SGD and momentum under DropGrad (THEORY.md §2, §3, §5). */
+/** Report 1: SGD and momentum under DropGrad (docs/theory.md §2, §3, §5). */
 import { Matrix } from 'ml-matrix';
 import { lrMax, multiStepMoments, sgdStepBounds } from '../../analysis/index.ts';
 import { buildProblem, type ProblemConfig } from '../../problem.ts';
@@ -26,7 +26,7 @@ export function sgdSection(ctx: ReportContext): Section {
   blocks.push({
     kind: 'html',
     html: html`<h2>The expected trajectory is gradient descent's; DropGrad adds variance only</h2>
-<p>On a quadratic the mean of the iterate obeys ${tex('\\mathbb{E}z_{t+1} = A_0\\,\\mathbb{E}z_t')}, with no trace of the mask (THEORY.md §3); the mask enters
+<p>On a quadratic the mean of the iterate obeys ${tex('\\mathbb{E}z_{t+1} = A_0\\,\\mathbb{E}z_t')}, with no trace of the mask (docs/theory.md §3); the mask enters
 only the second moment, ${tex('S_{t+1} = A_0 S_t A_0^\\top + \\tfrac{p}{q}\\, C\\,\\operatorname{Diag}(H S_{ee} H)\\,C^\\top', true)}
 Below: a rotated narrow valley (condition number 25, θ = π/6), SGD with η = ${lrStable.toPrecision(3)} (60% of the mean-square limit at p = 0.6), exact curves and Monte-Carlo (${ctx.samples} trajectories, 95% bands).</p>`,
   });
@@ -66,7 +66,7 @@ Below: a rotated narrow valley (condition number 25, θ = π/6), SGD with η = $
   blocks.push({
     kind: 'html',
     html: html`<h2>Effective curvature</h2><p>For masked SGD, ${tex('\\mathbb{E} f(x - \\eta\\tilde g) = f(x) - \\eta\\lVert g\\rVert^2 + \\tfrac{\\eta^2}{2} g^\\top H_{\\text{eff}}\\, g,\\quad H_{\\text{eff}} = H + \\tfrac{p}{1-p}\\operatorname{Diag}(H)', true)}
-so the expected-decrease bound ${tex('\\eta < 2\\lVert g\\rVert^2/g^\\top H_{\\text{eff}} g')} and the best one-step rate ${tex('\\eta^* = \\lVert g\\rVert^2/g^\\top H_{\\text{eff}} g')} shrink as p grows (THEORY.md §2).</p>`,
+so the expected-decrease bound ${tex('\\eta < 2\\lVert g\\rVert^2/g^\\top H_{\\text{eff}} g')} and the best one-step rate ${tex('\\eta^* = \\lVert g\\rVert^2/g^\\top H_{\\text{eff}} g')} shrink as p grows (docs/theory.md §2).</p>`,
   });
   blocks.push({ kind: 'figure', figure: { id: 'sgd-one-step-lr', title: 'One-step loss vs learning rate', data: curve, layout: layout('Expected loss after one step vs learning rate (valley, from x₀)', 'learning rate η', 'E f(x₁) (loss units)'), caption: 'Exact parabolas (lines) and one-step Monte-Carlo means with 95% error bars (diamonds).' } });
   blocks.push({ kind: 'table', head: ['drop rate', 'best one-step η*', 'decrease bound 2η*', 'best expected change'], rows, caption: 'The best one-step learning rate falls with p because H_eff grows on the diagonal.' });
@@ -87,7 +87,7 @@ so the expected-decrease bound ${tex('\\eta < 2\\lVert g\\rVert^2/g^\\top H_{\\t
   );
   blocks.push({
     kind: 'html',
-    html: html`<h2>Stability threshold</h2><p>Mean-square stability of ${tex('L_\\eta(S) = A_0 S A_0^\\top + N(S)')} reduces to a d×d eigenproblem (THEORY.md §3). In 1-D it is ${tex('\\eta < 2(1-p)/h')}.
+    html: html`<h2>Stability threshold</h2><p>Mean-square stability of ${tex('L_\\eta(S) = A_0 S A_0^\\top + N(S)')} reduces to a d×d eigenproblem (docs/theory.md §3). In 1-D it is ${tex('\\eta < 2(1-p)/h')}.
 For ${tex('H = \\begin{pmatrix}10&3\\\\3&1\\end{pmatrix}')} the largest stable learning rates are:</p>`,
   });
   blocks.push({ kind: 'table', head: ['drop rate p', 'largest stable η (SGD)', 'largest stable η (momentum 0.9)'], rows: pGrid.map((p, i) => [p.toFixed(2), limits[i], limitsMom[i]]), caption: 'Exact, by bisection on the d×d reduction (relative precision 1e-10).' });

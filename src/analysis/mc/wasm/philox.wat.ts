@@ -1,5 +1,5 @@
 /**
- * WAT for Philox4x32-10 over eight trajectories at once (THEORY.md §6, src/rng/philox.ts): two independent
+ * WAT for Philox4x32-10 over eight trajectories at once (docs/theory.md §6, src/rng/philox.ts): two independent
  * chains (a, b) of four lanes each, interleaved so that one chain's multiplies overlap the other's; lane j of
  * chain a holds trajectory b + j, of chain b trajectory b + 4 + j. The 32×32→64-bit products come from
  * i64x2.extmul_{low,high}_i32x4_u; their high and low halves are gathered with one shuffle each. The ten rounds

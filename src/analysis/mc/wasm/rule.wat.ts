@@ -39,7 +39,7 @@ export function ruleWat(rule: UpdateRule, how: RuleLowering): string {
   };
   return [
     ...rule.stateNames.map((_, k) => ls(`s${k}`, vload(at(`S${k}`)))),
-    watValues(rule.values, rule.values.map((_, id) => id), g),
+    watValues(rule.values, g),
     ...rule.stateOut.map((v, k) => (v === null ? '' : vstore(at(`S${k}`), how.moved(watOf(v, g), lg(`s${k}`))))),
     ls('u', watOf(rule.u, g)),
   ]
