@@ -33,11 +33,22 @@ export function wgslOf(n: Node, input: (name: string) => string): string {
     case 'bin':
       return BIN[n.op](r(n.a), r(n.b));
     case 'un':
-      return n.op === 'neg' ? `(-${r(n.a)})` : `${n.op}(${r(n.a)})`;
+      return n.op === 'neg' ? `(-${r(n.a)})` : n.op === 'exp2i' ? `exp2(${r(n.a)})` : `${n.op}(${r(n.a)})`;
     case 'first':
       return `select(${r(n.no)}, ${r(n.yes)}, first)`;
+    case 'if':
+      return `select(${r(n.no)}, ${r(n.yes)}, ${r(n.a)} ${n.op} ${r(n.b)})`;
+    case 'call': {
+      const args = n.args.map(r);
+      // WGSL has no log10: log(a)·log10(e).
+      return n.fn === 'log10' ? `(log(${args[0]}) * ${wgslFloat(Math.LOG10E)})` : `${n.fn}(${args.join(', ')})`;
+    }
   }
 }
 
-/** `let v<id> = …;` for every value. */
-export const wgslValues = (values: readonly Node[], input: (name: string) => string) => values.map((v, id) => `let v${id} = ${wgslOf(v, input)};`).join('\n      ');
+/** `let v<id> = …;` for every value (or every needed one). */
+export const wgslValues = (values: readonly Node[], input: (name: string) => string, need?: readonly boolean[]) =>
+  values
+    .map((v, id) => (need && !need[id] ? '' : `let v${id} = ${wgslOf(v, input)};`))
+    .filter((s) => s !== '')
+    .join('\n      ');

@@ -14,12 +14,27 @@
  * are dropped (exact for every e). Identical nodes are one value (hash-consing: pure nodes, so exact).
  *
  * The text form (rules and built-in surfaces): `name = expression` lines over + − * / (left-associative, as in
- * JavaScript), unary −, parentheses, sqrt abs sign max min, and `first ? a : b` (rules: the first step). It is parsed by the small recursive-descent parser
- * below rather than by mathjs: mathjs takes about a second to load, and every worker builds its kernels at start.
+ * JavaScript), unary −, parentheses, the functions of `call` below, `first ? a : b` (rules: the first step) and
+ * `a < b ? c : d` (also <=, >, >=, ==). It is parsed by the small recursive-descent parser below rather than by
+ * mathjs: mathjs takes about a second to load, and every worker builds its kernels at start.
+ *
+ * Elementary functions: sqrt, abs, sign, floor, min and max are primitives on every back end. sin, cos and exp are
+ * expanded, for the CPU back ends, into the primitives of their own algorithm (src/ir/elementary.ts: argument
+ * reduction and a polynomial), so that JavaScript and WebAssembly SIMD compute them with the same operations and
+ * return the same bits; for WGSL they stay calls of the GPU's own functions (`expand: false`). The other functions
+ * (tan, asin, acos, atan, sinh, cosh, tanh, log, log10, log2, pow) stay calls: WGSL's, and on the CPU JavaScript's
+ * Math functions (called per lane from WebAssembly, so again the same bits).
  */
 
+import { ELEMENTARY } from './elementary.ts';
+
 export type BinaryOp = '+' | '-' | '*' | '/' | 'max' | 'min';
-export type UnaryOp = 'neg' | 'sqrt' | 'abs' | 'sign';
+/** exp2i: 2^k for an integer k in [−1022, 1023] (exp's scaling; only in expansions, which clamp k). */
+export type UnaryOp = 'neg' | 'sqrt' | 'abs' | 'sign' | 'floor' | 'exp2i';
+export type CmpOp = '<' | '<=' | '>' | '>=' | '==';
+/** Functions kept as calls (see the header): one argument, but pow's two. */
+export const CALLS = ['sin', 'cos', 'exp', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'log', 'log10', 'log2', 'pow'] as const;
+export type CallFn = (typeof CALLS)[number];
 
 export type Node =
   | { k: 'num'; v: number }
@@ -29,7 +44,10 @@ export type Node =
   | { k: 'bin'; op: BinaryOp; a: Node; b: Node }
   | { k: 'un'; op: UnaryOp; a: Node }
   /** The rule's first step ? yes : no. */
-  | { k: 'first'; yes: Node; no: Node };
+  | { k: 'first'; yes: Node; no: Node }
+  /** a op b ? yes : no (false where either is NaN, as in JavaScript). */
+  | { k: 'if'; op: CmpOp; a: Node; b: Node; yes: Node; no: Node }
+  | { k: 'call'; fn: CallFn; args: Node[] };
 
 export type Ast =
   | { t: 'num'; v: number }
@@ -37,11 +55,11 @@ export type Ast =
   | { t: 'bin'; op: '+' | '-' | '*' | '/'; a: Ast; b: Ast }
   | { t: 'neg'; a: Ast }
   | { t: 'call'; fn: string; args: Ast[] }
-  | { t: 'cond'; cond: string; yes: Ast; no: Ast };
+  | { t: 'cond'; cond: string | { op: CmpOp; a: Ast; b: Ast }; yes: Ast; no: Ast };
 
 /** Parses one expression of the text form (grammar in the header). */
 export function parse(src: string): Ast {
-  const tokens = src.match(/\s*(\d+\.?\d*(?:e[+-]?\d+)?|\.\d+(?:e[+-]?\d+)?|[A-Za-z_]\w*|[-+*/(),?:])/gy);
+  const tokens = src.match(/\s*(\d+\.?\d*(?:e[+-]?\d+)?|\.\d+(?:e[+-]?\d+)?|[A-Za-z_]\w*|<=|>=|==|[-+*/(),?:<>])/gy);
   if (!tokens || tokens.join('').replace(/\s/g, '') !== src.replace(/\s/g, '')) throw new Error(`graph: cannot read "${src}"`);
   const tok = tokens.map((s) => s.trim());
   let i = 0;
@@ -91,12 +109,20 @@ export function parse(src: string): Ast {
   };
   const conditional = (): Ast => {
     const c = sum();
-    if (peek() !== '?') return c;
-    if (c.t !== 'name') throw new Error(`graph: a condition must be a name in "${src}"`);
+    let cond: string | { op: CmpOp; a: Ast; b: Ast };
+    if (['<', '<=', '>', '>=', '=='].includes(peek())) {
+      const op = eat() as CmpOp;
+      cond = { op, a: c, b: sum() };
+      if (peek() !== '?') throw new Error(`graph: a comparison must be followed by ? a : b in "${src}"`);
+    } else {
+      if (peek() !== '?') return c;
+      if (c.t !== 'name') throw new Error(`graph: a condition must be a name or a comparison in "${src}"`);
+      cond = c.name;
+    }
     eat('?');
     const yes = conditional();
     eat(':');
-    return { t: 'cond', cond: c.name, yes, no: conditional() };
+    return { t: 'cond', cond, yes, no: conditional() };
   };
   const e = conditional();
   if (i !== tok.length) throw new Error(`graph: unexpected "${tok[i]}" in "${src}"`);
@@ -111,7 +137,10 @@ const FOLD: Record<BinaryOp, (a: number, b: number) => number> = {
   max: Math.max,
   min: Math.min,
 };
-const FOLD1: Record<UnaryOp, (a: number) => number> = { neg: (a) => -a, sqrt: Math.sqrt, abs: Math.abs, sign: Math.sign };
+const FOLD1: Record<UnaryOp, (a: number) => number> = { neg: (a) => -a, sqrt: Math.sqrt, abs: Math.abs, sign: Math.sign, floor: Math.floor, exp2i: (k) => 2 ** k };
+const CMP: Record<CmpOp, (a: number, b: number) => boolean> = { '<': (a, b) => a < b, '<=': (a, b) => a <= b, '>': (a, b) => a > b, '>=': (a, b) => a >= b, '==': (a, b) => a === b };
+/** Largest integer exponent expanded into products. */
+const MAX_POWER = 64;
 export const isLeaf = (n: Node) => n.k === 'num' || n.k === 'in' || n.k === 'ref';
 
 /** Builds a graph: nodes with exact folding, values with hash-consing, and named assignments of the text form. */
@@ -124,7 +153,9 @@ export class GraphBuilder {
 
   constructor(
     private readonly label: string,
-    private readonly constants: Record<string, number> = {},
+    private constants: Record<string, number> = {},
+    /** Whether sin, cos and exp are expanded into primitives (CPU back ends) or kept as calls (WGSL). */
+    readonly expand = true,
   ) {}
 
   input(name: string): Node {
@@ -160,6 +191,62 @@ export class GraphBuilder {
     return { k: 'un', op, a: op === 'sign' ? this.value(a) : a };
   }
 
+  cond(op: CmpOp, a: Node, b: Node, yes: Node, no: Node): Node {
+    if (a.k === 'num' && b.k === 'num') return CMP[op](a.v, b.v) ? yes : no;
+    return { k: 'if', op, a, b, yes, no };
+  }
+
+  /** a^n for an integer n (|n| ≤ 64) as products (binary powering: a³ = (a·a)·a), 1/a^|n| for n < 0, else pow. */
+  power(a: Node, n: Node): Node {
+    if (n.k !== 'num' || !Number.isInteger(n.v) || Math.abs(n.v) > MAX_POWER) return this.call('pow', [a, n]);
+    const pos = (k: number): Node => (k === 1 ? a : k % 2 === 0 ? this.binary('*', this.value(pos(k / 2)), this.value(pos(k / 2))) : this.binary('*', this.value(pos(k - 1)), a));
+    if (n.v === 0) return this.num(1);
+    return n.v > 0 ? pos(n.v) : this.binary('/', this.num(1), this.value(pos(-n.v)));
+  }
+
+  /** A function by name: primitives, expansions (sin, cos, exp when `expand`), the reciprocal ones, calls. */
+  call(fn: string, args: Node[]): Node {
+    const one = args.length === 1;
+    if ((fn === 'max' || fn === 'min') && args.length === 2) return this.binary(fn, args[0], args[1]);
+    if ((fn === 'sqrt' || fn === 'abs' || fn === 'sign' || fn === 'floor' || fn === 'exp2i') && one) return this.unary(fn, args[0]);
+    if (fn === 'pow' && args.length === 2) {
+      if (args[0].k === 'num' && args[1].k === 'num') return this.num(args[0].v ** args[1].v);
+      return { k: 'call', fn, args: args.map((x) => this.value(x)) };
+    }
+    const recip: Record<string, string> = { sec: 'cos', csc: 'sin', cot: 'tan', sech: 'cosh' };
+    if (one && fn in recip) return this.binary('/', this.num(1), this.value(this.call(recip[fn], args)));
+    if (one && fn === 'square') return this.power(args[0], this.num(2));
+    if (one && fn === 'cube') return this.power(args[0], this.num(3));
+    if (one && (CALLS as readonly string[]).includes(fn)) {
+      const a = this.value(args[0]);
+      if (a.k === 'num') return this.num((Math as unknown as Record<string, (v: number) => number>)[fn](a.v));
+      const e = ELEMENTARY[fn];
+      if (this.expand && e) return this.inline(e.constants, e.steps, { a }, 'y');
+      return { k: 'call', fn: fn as CallFn, args: [a] };
+    }
+    throw new Error(`${this.label}: unknown function ${fn}/${args.length}`);
+  }
+
+  /**
+   * The value of `result` after the assignments `steps` in a scope of their own (names `args`, constants
+   * `constants`): an expansion shares this graph's values (hash-consing), not its names.
+   */
+  inline(constants: Record<string, number>, steps: readonly string[], args: Record<string, Node>, result: string): Node {
+    const env = new Map(this.env);
+    const outer = this.constants;
+    this.env.clear();
+    for (const [k, v] of Object.entries(args)) this.env.set(k, v);
+    this.constants = constants;
+    try {
+      for (const line of steps) this.assign(line);
+      return this.get(result);
+    } finally {
+      this.env.clear();
+      for (const [k, v] of env) this.env.set(k, v);
+      this.constants = outer;
+    }
+  }
+
   /** The node of a parsed expression. */
   build(a: Ast): Node {
     switch (a.t) {
@@ -175,13 +262,12 @@ export class GraphBuilder {
         return this.unary('neg', this.build(a.a));
       case 'bin':
         return this.binary(a.op, this.build(a.a), this.build(a.b));
-      case 'call': {
-        const args = a.args.map((x) => this.build(x));
-        if ((a.fn === 'max' || a.fn === 'min') && args.length === 2) return this.binary(a.fn, args[0], args[1]);
-        if ((a.fn === 'sqrt' || a.fn === 'abs' || a.fn === 'sign') && args.length === 1) return this.unary(a.fn, args[0]);
-        throw new Error(`${this.label}: unknown function ${a.fn}/${args.length}`);
-      }
+      case 'call':
+        return this.call(a.fn, a.args.map((x) => this.build(x)));
       case 'cond':
+        if (typeof a.cond !== 'string') {
+          return this.cond(a.cond.op, this.value(this.build(a.cond.a)), this.value(this.build(a.cond.b)), this.value(this.build(a.yes)), this.value(this.build(a.no)));
+        }
         if (a.cond !== 'first') throw new Error(`${this.label}: the only named condition is first`);
         this.usesFirst = true;
         return { k: 'first', yes: this.build(a.yes), no: this.build(a.no) };
@@ -204,4 +290,56 @@ export class GraphBuilder {
     if (!n) throw new Error(`${this.label}: ${name} is never assigned`);
     return n;
   }
+}
+
+/** The values that `outputs` read, directly or through other values (a back end evaluates only those). */
+export function needed(values: readonly Node[], outputs: readonly Node[]): boolean[] {
+  const need = new Array<boolean>(values.length).fill(false);
+  const visit = (n: Node): void => {
+    switch (n.k) {
+      case 'ref':
+        if (!need[n.id]) {
+          need[n.id] = true;
+          visit(values[n.id]);
+        }
+        return;
+      case 'bin':
+        visit(n.a);
+        visit(n.b);
+        return;
+      case 'un':
+        visit(n.a);
+        return;
+      case 'first':
+        visit(n.yes);
+        visit(n.no);
+        return;
+      case 'if':
+        for (const m of [n.a, n.b, n.yes, n.no]) visit(m);
+        return;
+      case 'call':
+        for (const m of n.args) visit(m);
+        return;
+      default:
+    }
+  };
+  for (const o of outputs) visit(o);
+  return need;
+}
+
+/** The calls that the needed values make (a back end declares them). */
+export function callsOf(values: readonly Node[], need: readonly boolean[]): Set<CallFn> {
+  const fns = new Set<CallFn>();
+  const visit = (n: Node): void => {
+    if (n.k === 'call') fns.add(n.fn);
+    if (n.k === 'bin') [n.a, n.b].forEach(visit);
+    else if (n.k === 'un') visit(n.a);
+    else if (n.k === 'first') [n.yes, n.no].forEach(visit);
+    else if (n.k === 'if') [n.a, n.b, n.yes, n.no].forEach(visit);
+    else if (n.k === 'call') n.args.forEach(visit);
+  };
+  values.forEach((v, id) => {
+    if (need[id]) visit(v);
+  });
+  return fns;
 }

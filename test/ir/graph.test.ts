@@ -48,7 +48,7 @@ describe('expression graph', () => {
     b.input('g');
     expect(() => b.assign('u = g +')).toThrow(/expected more in " g \+"/);
     expect(() => b.assign('u = h')).toThrow(/rule t: unknown name h/);
-    expect(() => b.assign('u = cos(g)')).toThrow(/unknown function cos\/1/);
+    expect(() => b.assign('u = cosine(g)')).toThrow(/unknown function cosine\/1/);
     expect(() => b.assign('u = g ? 1 : 2')).toThrow(/only named condition is first/);
     expect(() => b.assign('u = g $ 2')).toThrow(/cannot read/);
   });

@@ -1,10 +1,11 @@
 /**
  * The WebAssembly SIMD lowering of a graph (src/ir/graph.ts): f64x2 code over two trajectories, the same IEEE 754
- * operations in the same order as the JavaScript lowering (WebAssembly's f64 arithmetic, sqrt, min and max are
- * IEEE 754's, as JavaScript's are). Sign is two compares and two selects (sign(±0) = ±0, sign(NaN) = NaN, as
- * Math.sign).
+ * operations in the same order as the JavaScript lowering (WebAssembly's f64 arithmetic, sqrt, floor, min and max
+ * are IEEE 754's, as JavaScript's are). Sign is two compares and two selects (sign(±0) = ±0, sign(NaN) = NaN, as
+ * Math.sign); a comparison's select is a bitselect on the compare's lane mask. Calls go to `$m_<fn>`, which call
+ * JavaScript's Math function on each lane (`mathImports`, `mathHelpers`): the same function, so the same bits.
  */
-import type { Node } from '../../../ir/graph.ts';
+import type { CallFn, Node } from '../../../ir/graph.ts';
 import { F, ZERO, lg, ls, sel, splat } from './wat.ts';
 
 export interface GraphLowering {
@@ -15,6 +16,7 @@ export interface GraphLowering {
 }
 
 const BIN: Record<string, string> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', max: 'max', min: 'min' };
+const CMP: Record<string, string> = { '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge', '==': 'eq' };
 
 export function watOf(n: Node, how: GraphLowering): string {
   const r = (m: Node) => watOf(m, how);
@@ -30,14 +32,44 @@ export function watOf(n: Node, how: GraphLowering): string {
     case 'un': {
       const a = r(n.a);
       if (n.op === 'sign') return sel(splat(1), sel(splat(-1), a, F('lt', a, ZERO)), F('gt', a, ZERO));
+      // 2^k: k (an integer in [−1022, 1023]) + 1023 into the exponent bits.
+      if (n.op === 'exp2i') return `(i64x2.shl (i64x2.add (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero ${a})) (v128.const i64x2 1023 1023)) (i32.const 52))`;
       return F(n.op, a);
     }
     case 'first':
       if (how.first === true) return r(n.yes);
       if (how.first === false) return r(n.no);
       return sel(r(n.yes), r(n.no), how.first);
+    case 'if':
+      return sel(r(n.yes), r(n.no), F(CMP[n.op], r(n.a), r(n.b)));
+    case 'call':
+      return `(call $m_${n.fn} ${n.args.map(r).join(' ')})`;
   }
 }
 
-/** `(local.set $v<id> …)` for every value. */
-export const watValues = (values: readonly Node[], how: GraphLowering) => values.map((v, id) => ls(`v${id}`, watOf(v, how))).join('\n        ');
+/** `(local.set $v<id> …)` for every value (or every needed one). */
+export const watValues = (values: readonly Node[], how: GraphLowering, need?: readonly boolean[]) =>
+  values
+    .map((v, id) => (need && !need[id] ? '' : ls(`v${id}`, watOf(v, how))))
+    .filter((s) => s !== '')
+    .join('\n        ');
+
+const arity = (fn: CallFn) => (fn === 'pow' ? 2 : 1);
+
+/** The module's imports of Math's functions (they must precede its definitions). */
+export const mathImports = (fns: Iterable<CallFn>) =>
+  [...fns].map((fn) => `(import "math" "${fn}" (func $math_${fn} ${'(param f64) '.repeat(arity(fn))}(result f64)))`).join('\n  ');
+
+/** `$m_<fn>`: Math's function on each lane. */
+export const mathHelpers = (fns: Iterable<CallFn>) =>
+  [...fns]
+    .map((fn) => {
+      const params = arity(fn) === 2 ? ['a', 'b'] : ['a'];
+      const lane = (k: number) => `(call $math_${fn} ${params.map((p) => `(f64x2.extract_lane ${k} (local.get $${p}))`).join(' ')})`;
+      return `(func $m_${fn} ${params.map((p) => `(param $${p} v128)`).join(' ')} (result v128)
+    (f64x2.replace_lane 1 (f64x2.splat ${lane(0)}) ${lane(1)}))`;
+    })
+    .join('\n  ');
+
+/** The import object for `mathImports`. */
+export const mathImportObject = () => ({ math: Math as unknown as Record<string, (...a: number[]) => number> });

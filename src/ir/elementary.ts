@@ -1,0 +1,86 @@
+/**
+ * sin, cos and exp for the CPU back ends, written in the graph's text form (src/ir/graph.ts) over the primitives
+ * + − * /, floor, comparisons and exp2i, so that the JavaScript and WebAssembly SIMD lowerings compute them with the
+ * same operations and return the same bits (WebAssembly has no vector sin, cos or exp; a per-lane call of Math.sin
+ * costs more than the whole polynomial). Measured against JavaScript's own (test/ir/elementary.test.ts, 100,000
+ * points per range): sin and cos within 1 ulp of Math.sin, Math.cos on [−10, 10] and 2 ulp on [−1e5, 1e5], absolute
+ * error below 1e-15 at multiples of π/2 up to 2e4·π; exp within 1 ulp of Math.exp on [−700, 709.78].
+ *
+ * sin and cos (|a| ≤ 2²⁰·π/2 ≈ 1.6e6; beyond, the reduction's error grows with |a|):
+ *   k = round(a·2/π) (round half to even by adding and subtracting 1.5·2⁵², exact for |a·2/π| < 2⁵¹),
+ *   r = a − k·P₁ − k·P₂ − k·P₃ − k·P₄ with π/2 = P₁ + P₂ + P₃ + P₄ + … (fdlibm's split: P₁…P₃ of 33 bits, each
+ *   k·Pᵢ exact; P₄ the rest), |r| ≤ π/4,
+ *   sin r ≈ r + r³·S(r²) and cos r ≈ 1 − (r²/2 − r⁴·C(r²)) with fdlibm's minimax coefficients (error < 2⁻⁵⁸),
+ *   and the quadrant q = k mod 4 picks ±sin r or ±cos r (cos a = sin(a + π/2): the quadrant of k + 1).
+ * exp:
+ *   k = round(a·log₂e), r = a − k·L₁ − k·L₂ with ln 2 = L₁ + L₂ (L₁ with 32 trailing zero bits, k·L₁ exact),
+ *   |r| ≤ ln2/2, eʳ by its Taylor polynomial of degree 13 (remainder < 2⁻⁵⁷), scaled by 2·2^(k−1) (so that k = 1024
+ *   still scales by a normal power of two); ∞ above 709.782712893384 (where exp overflows), 0 below −707 (true values
+ *   below 1e-307 flush to 0; Math.exp returns them down to 5e-324).
+ * NaN gives NaN, sin(±∞) = cos(±∞) = NaN, exp(−∞) = 0, exp(∞) = ∞, sin(−0) = −0, as Math's.
+ */
+
+export interface Expansion {
+  constants: Record<string, number>;
+  /** Assignments over the argument `a`; the result is `y`. */
+  steps: string[];
+}
+
+/** 1.5·2⁵²: x + RND − RND rounds x to the nearest integer, ties to even, for |x| < 2⁵¹. */
+const RND = 6755399441055744;
+
+const TRIG = {
+  TWO_OVER_PI: 2 / Math.PI,
+  TINY: 2 ** -54,
+  RND,
+  // fdlibm's pio2_1, pio2_2, pio2_3: π/2 in 33-bit parts.
+  P1: 1.5707963267341256,
+  P2: 6.077100506303966e-11,
+  P3: 2.0222662487111665e-21,
+  P4: 8.47842766036889956997e-32,
+  // fdlibm's __kernel_sin and __kernel_cos coefficients.
+  S1: -1.66666666666666324348e-1,
+  S2: 8.33333333332248946124e-3,
+  S3: -1.98412698298579493134e-4,
+  S4: 2.75573137070700676789e-6,
+  S5: -2.50507602534068634195e-8,
+  S6: 1.58969099521155010221e-10,
+  C1: 4.16666666666666019037e-2,
+  C2: -1.38888888888741095749e-3,
+  C3: 2.48015872894767294178e-5,
+  C4: -2.75573143513906633035e-7,
+  C5: 2.08757232129817482790e-9,
+  C6: -1.13596475577881948265e-11,
+};
+
+/** r, its sine and cosine polynomials and the quadrant of k (+ shift). */
+const trig = (shift: 0 | 1) => [
+  'k = a * TWO_OVER_PI + RND - RND',
+  'r = a - k * P1 - k * P2 - k * P3 - k * P4',
+  'z = r * r',
+  // |r| < 2⁻²⁷: sin r rounds to r (and keeps the sign of −0).
+  's = z < TINY ? r : r + z * r * (S1 + z * (S2 + z * (S3 + z * (S4 + z * (S5 + z * S6)))))',
+  'c = 1 - (0.5 * z - z * z * (C1 + z * (C2 + z * (C3 + z * (C4 + z * (C5 + z * C6))))))',
+  shift === 0 ? 'q = k - 4 * floor(k * 0.25)' : 'q = k + 1 - 4 * floor((k + 1) * 0.25)',
+  'v = q - 2 * floor(q * 0.5) == 1 ? c : s',
+  'y = q >= 2 ? -v : v',
+];
+
+const factorial = (n: number): number => (n <= 1 ? 1 : n * factorial(n - 1));
+/** Taylor coefficients 1/n!, n = 2 … 13. */
+const E = Object.fromEntries(Array.from({ length: 12 }, (_, j) => [`E${j + 2}`, 1 / factorial(j + 2)]));
+
+export const ELEMENTARY: Record<string, Expansion | undefined> = {
+  sin: { constants: TRIG, steps: trig(0) },
+  cos: { constants: TRIG, steps: trig(1) },
+  exp: {
+    constants: { LOG2E: Math.LOG2E, RND, L1: 6.93147180369123816490e-1, L2: 1.90821492927058770002e-10, HI: 709.782712893384, LO: -707, INF: Number.POSITIVE_INFINITY, ...E },
+    steps: [
+      'k = a * LOG2E + RND - RND',
+      'r = a - k * L1 - k * L2',
+      `p = 1 + r * (1 + r * (${Array.from({ length: 12 }, (_, j) => `E${j + 2}`).join(' + r * (')}${')'.repeat(11)}))`,
+      'e = p * 2 * exp2i(max(min(k - 1, 1023), -1022))',
+      'y = a > HI ? INF : a < LO ? 0 : e',
+    ],
+  },
+};
