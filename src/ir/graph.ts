@@ -221,17 +221,17 @@ export class GraphBuilder {
       const a = this.value(args[0]);
       if (a.k === 'num') return this.num((Math as unknown as Record<string, (v: number) => number>)[fn](a.v));
       const e = ELEMENTARY[fn];
-      if (this.expand && e) return this.inline(e.constants, e.steps, { a }, 'y');
+      if (this.expand && e) return this.inline(e.constants, e.steps, { a }, ['y'])[0];
       return { k: 'call', fn: fn as CallFn, args: [a] };
     }
     throw new Error(`${this.label}: unknown function ${fn}/${args.length}`);
   }
 
   /**
-   * The value of `result` after the assignments `steps` in a scope of their own (names `args`, constants
+   * The values of `results` after the assignments `steps` in a scope of their own (names `args`, constants
    * `constants`): an expansion shares this graph's values (hash-consing), not its names.
    */
-  inline(constants: Record<string, number>, steps: readonly string[], args: Record<string, Node>, result: string): Node {
+  inline(constants: Record<string, number>, steps: readonly string[], args: Record<string, Node>, results: readonly string[]): Node[] {
     const env = new Map(this.env);
     const outer = this.constants;
     this.env.clear();
@@ -239,7 +239,7 @@ export class GraphBuilder {
     this.constants = constants;
     try {
       for (const line of steps) this.assign(line);
-      return this.get(result);
+      return results.map((r) => this.get(r));
     } finally {
       this.env.clear();
       for (const [k, v] of env) this.env.set(k, v);

@@ -1,9 +1,26 @@
 /**
  * The benchmark functions of the original DropGrad visualizations: Rastrigin, Ackley and Beale.
- * Each states its formula, its minimum and the region plotted.
+ * Each states its formula, its minimum and the region plotted. Value and gradient are one program each
+ * (program.ts: the equations in the graph's text form), from which the fused CPU and GPU kernels are generated
+ * too; the Hessian and the term structure (for the exact analysis) are written here.
  */
 import { Matrix } from 'ml-matrix';
+import { type SurfaceProgram, textProgram } from './program.ts';
 import { type Surface, type Term, requireDim } from './surface.ts';
+
+/** Value and gradient of a surface from its program. */
+const fromProgram = (p: SurfaceProgram): Pick<Surface, 'value' | 'gradient' | 'program'> => ({
+  program: p,
+  value: (x) => p.value(x, 0),
+  gradient(x, out = new Float64Array(p.dim)) {
+    p.gradient(x, 0, out);
+    return out;
+  },
+});
+
+const coords = (dim: number) => Array.from({ length: dim }, (_, i) => `x${i}`);
+/** `op`-joined copies of a template over i < dim. */
+const each = (dim: number, op: string, f: (i: number) => string) => Array.from({ length: dim }, (_, i) => f(i)).join(` ${op} `);
 
 /** Rastrigin: f(x) = A d + Σ (x_i² − A cos 2πx_i), A = 10; minimum 0 at 0. One term per coordinate. */
 export function rastrigin(dim = 2, A = 10): Surface {
@@ -13,6 +30,10 @@ export function rastrigin(dim = 2, A = 10): Surface {
     coords: [i],
     value: (x: Float64Array) => A + x[i] * x[i] - A * Math.cos(w * x[i]),
   }));
+  const program = textProgram('rastrigin', coords(dim), { A, W: w, D: dim }, [
+    `f = A * D + ${each(dim, '+', (i) => `(x${i} * x${i} - A * cos(W * x${i}))`)}`,
+    ...Array.from({ length: dim }, (_, i) => `g${i} = 2 * x${i} + A * W * sin(W * x${i})`),
+  ]);
   return {
     name: dim === 2 ? 'Rastrigin' : `Rastrigin (d = ${dim})`,
     dim,
@@ -20,15 +41,7 @@ export function rastrigin(dim = 2, A = 10): Surface {
     minimizer: new Float64Array(dim),
     defaultStart: Float64Array.from({ length: dim }, (_, i) => (i % 2 === 0 ? 2.3 : -1.7)),
     bounds: Array.from({ length: dim }, () => [-5.12, 5.12] as [number, number]),
-    value(x) {
-      let s = A * dim;
-      for (let i = 0; i < dim; i++) s += x[i] * x[i] - A * Math.cos(w * x[i]);
-      return s;
-    },
-    gradient(x, out = new Float64Array(dim)) {
-      for (let i = 0; i < dim; i++) out[i] = 2 * x[i] + A * w * Math.sin(w * x[i]);
-      return out;
-    },
+    ...fromProgram(program),
     hessian(x) {
       return Matrix.diag(Array.from(x, (v) => 2 + A * w * w * Math.cos(w * v)));
     },
@@ -54,26 +67,26 @@ export function ackley(dim = 2, a = 20, b = 0.2, c = 2 * Math.PI): Surface {
     const r = Math.sqrt(s2 / dim);
     return { r, A: (a * b * Math.exp(-b * r)) / dim, E: Math.exp(sc / dim) };
   };
-  const value = (x: Float64Array) => {
-    const { r, E } = parts(x);
-    return -a * Math.exp(-b * r) - E + a + Math.E;
-  };
+  const program = textProgram('ackley', coords(dim), { A: a, B: b, C: c, D: dim, EU: Math.E }, [
+    `s2 = ${each(dim, '+', (i) => `x${i} * x${i}`)}`,
+    `sc = ${each(dim, '+', (i) => `cos(C * x${i})`)}`,
+    'r = sqrt(s2 / D)',
+    'ea = exp(-B * r)',
+    'ec = exp(sc / D)',
+    'f = -A * ea - ec + A + EU',
+    // The first part's gradient A·b·e^{−b r}·x_i/(d r) is taken as 0 at r = 0.
+    'k = A * B * ea / D',
+    ...Array.from({ length: dim }, (_, i) => `g${i} = (r > 0 ? k * x${i} / r : 0) + ec * C / D * sin(C * x${i})`),
+  ]);
+  const surface = fromProgram(program);
   return {
     name: dim === 2 ? 'Ackley' : `Ackley (d = ${dim})`,
     dim,
-    terms: [{ coords: Array.from({ length: dim }, (_, i) => i), value }],
+    terms: [{ coords: Array.from({ length: dim }, (_, i) => i), value: surface.value }],
     minimizer: new Float64Array(dim),
     defaultStart: Float64Array.from({ length: dim }, (_, i) => (i % 2 === 0 ? 2.5 : -1.9)),
     bounds: Array.from({ length: dim }, () => [-5, 5] as [number, number]),
-    value,
-    gradient(x, out = new Float64Array(dim)) {
-      const { r, A, E } = parts(x);
-      for (let i = 0; i < dim; i++) {
-        const g1 = r > 0 ? (A * x[i]) / r : 0;
-        out[i] = g1 + ((E * c) / dim) * Math.sin(c * x[i]);
-      }
-      return out;
-    },
+    ...surface,
     hessian(x) {
       // H1_ij = A[δ_ij/r − x_i x_j/(d r³) − b x_i x_j/(d r²)],  H2_ij = −E (c/d)² sin_i sin_j + δ_ij E (c²/d) cos_i.
       const { r, A, E } = parts(x);
@@ -95,6 +108,17 @@ export function ackley(dim = 2, a = 20, b = 0.2, c = 2 * Math.PI): Surface {
 export function beale(): Surface {
   const C = [1.5, 2.25, 2.625];
   const term = (k: number) => (x: Float64Array) => (C[k - 1] - x[0] + x[0] * x[1] ** k) ** 2;
+  // r_k = c_k − x + x y^k; f = Σ r_k², ∂f/∂x = Σ 2 r_k (y^k − 1), ∂f/∂y = Σ 2 r_k k x y^{k−1}.
+  const program = textProgram('beale', ['x', 'y'], { C1: C[0], C2: C[1], C3: C[2] }, [
+    'y2 = y * y',
+    'y3 = y2 * y',
+    'r1 = C1 - x + x * y',
+    'r2 = C2 - x + x * y2',
+    'r3 = C3 - x + x * y3',
+    'f = r1 * r1 + r2 * r2 + r3 * r3',
+    'g0 = 2 * r1 * (y - 1) + 2 * r2 * (y2 - 1) + 2 * r3 * (y3 - 1)',
+    'g1 = 2 * r1 * x + 2 * r2 * 2 * x * y + 2 * r3 * 3 * x * y2',
+  ]);
   return {
     name: 'Beale',
     dim: 2,
@@ -105,18 +129,7 @@ export function beale(): Surface {
       [-4.5, 4.5],
       [-4.5, 4.5],
     ],
-    value: (x) => term(1)(x) + term(2)(x) + term(3)(x),
-    gradient(x, out = new Float64Array(2)) {
-      const [u, y] = x;
-      out[0] = 0;
-      out[1] = 0;
-      for (let k = 1; k <= 3; k++) {
-        const r = C[k - 1] - u + u * y ** k;
-        out[0] += 2 * r * (y ** k - 1);
-        out[1] += 2 * r * k * u * y ** (k - 1);
-      }
-      return out;
-    },
+    ...fromProgram(program),
     hessian(x) {
       // Σ 2(∇r_k ∇r_kᵀ + r_k ∇²r_k),  ∇r_k = (y^k − 1, k x y^{k−1}),  ∇²r_k = [[0, k y^{k−1}], [k y^{k−1}, k(k−1) x y^{k−2}]].
       const [u, y] = x;

@@ -6,8 +6,10 @@
  * parentheses, and calls of the elementary functions in `FUNCTIONS` by name. Assignments, function
  * definitions, property or index access, objects, arrays, strings, units, conditionals and calls of
  * anything else (import, createUnit, evaluate, …) are rejected with the offending piece named.
- * Only then is the tree (and its symbolic derivatives from `mathjs.derivative`) compiled once to a
- * plain JavaScript function of the coordinate vector; nothing but allow-listed nodes reaches it.
+ * Only then is the tree, with its symbolic gradient from `mathjs.derivative`, converted into the surface's program
+ * (program.ts: one graph for the loss and the gradient, from which its JavaScript `value` and `gradient` and the
+ * fused CPU and GPU kernels are generated), and its Hessian and terms compiled to plain JavaScript functions of the
+ * coordinate vector; nothing but allow-listed nodes reaches either.
  *
  * Term structure: a top-level sum is split into its terms, each reading only its own variables.
  */
@@ -15,6 +17,8 @@ import { createRequire } from 'node:module';
 import type { MathNode } from 'mathjs';
 import { Matrix } from 'ml-matrix';
 import { ParameterError } from '../errors.ts';
+import type { GraphBuilder, Node } from '../ir/graph.ts';
+import { type SurfaceProgram, surfaceProgram } from './program.ts';
 import type { Surface, Term, Vec } from './surface.ts';
 
 /** Elementary functions a surface may call, with their JavaScript form (including those derivatives produce). */
@@ -138,6 +142,41 @@ function toJs(n: MathNode, index: ReadonlyMap<string, number>): string {
   }
 }
 
+/** A checked tree as a node of the program's graph (every subexpression one value: loss and gradient share them). */
+function toGraph(n: MathNode, b: GraphBuilder, x: ReadonlyMap<string, Node>): Node {
+  const a = n as MathNode & Record<string, unknown>;
+  const r = (m: MathNode) => toGraph(m, b, x);
+  switch (n.type) {
+    case 'ConstantNode':
+      return b.num(a.value as number);
+    case 'SymbolNode': {
+      const name = a.name as string;
+      return x.get(name) ?? b.num(name === 'pi' ? Math.PI : Math.E);
+    }
+    case 'ParenthesisNode':
+      return r(a.content as MathNode);
+    case 'OperatorNode': {
+      const args = (a.args as MathNode[]).map(r);
+      const fn = a.fn as string;
+      if (fn === 'unaryPlus') return args[0];
+      if (fn === 'unaryMinus') return b.value(b.unary('neg', args[0]));
+      if (fn === 'pow') return b.value(b.power(args[0], args[1]));
+      return b.value(b.binary(BINARY[fn] as '+' | '-' | '*' | '/', args[0], args[1]));
+    }
+    case 'FunctionNode':
+      return b.value(b.call((a.fn as { name: string }).name, (a.args as MathNode[]).map(r)));
+    default:
+      throw new Error(`unreachable: ${n.type}`);
+  }
+}
+
+function programOf(name: string, root: MathNode, grads: readonly MathNode[], variables: readonly string[]): SurfaceProgram {
+  return surfaceProgram(name, variables.length, (b, xs) => {
+    const x = new Map(variables.map((v, i) => [v, xs[i]]));
+    return { loss: toGraph(root, b, x), grad: grads.map((g) => toGraph(g, b, x)) };
+  });
+}
+
 function compile(n: MathNode, index: ReadonlyMap<string, number>): (x: ArrayLike<number>) => number {
   return new Function('x', `"use strict"; return ${toJs(n, index)};`) as (x: ArrayLike<number>) => number;
 }
@@ -217,7 +256,6 @@ export function expressionSurface(expr: string, options: ExpressionOptions = {})
   }
   const dim = variables.length;
   const index = new Map(variables.map((v, i) => [v, i]));
-  const value = compile(root, index);
   const varSet = new Set(variables);
   const differentiate = (n: MathNode, v: string): MathNode => {
     let d: MathNode;
@@ -230,7 +268,7 @@ export function expressionSurface(expr: string, options: ExpressionOptions = {})
     return d;
   };
   const gradNodes = variables.map((v) => differentiate(root, v));
-  const grads = gradNodes.map((g) => compile(g, index));
+  const program = programOf(options.name ?? expr, root, gradNodes, variables);
   const hess = gradNodes.map((g) => variables.map((v) => compile(differentiate(g, v), index)));
   const terms: Term[] = splitSum(root).map((t) => {
     const vars = checkNode(t, expr, varSet);
@@ -246,9 +284,10 @@ export function expressionSurface(expr: string, options: ExpressionOptions = {})
     terms,
     defaultStart: start,
     bounds: options.bounds ?? Array.from({ length: dim }, () => [-3, 3] as [number, number]),
-    value: (x: Vec) => value(x),
+    program,
+    value: (x: Vec) => program.value(x, 0),
     gradient(x, out = new Float64Array(dim)) {
-      for (let i = 0; i < dim; i++) out[i] = grads[i](x);
+      program.gradient(x, 0, out);
       return out;
     },
     hessian(x) {

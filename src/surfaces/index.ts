@@ -3,3 +3,4 @@ export * from './quadratic.ts';
 export * from './rosenbrock.ts';
 export * from './benchmarks.ts';
 export * from './expression.ts';
+export * from './program.ts';

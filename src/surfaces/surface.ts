@@ -8,6 +8,7 @@
  */
 import type { Matrix } from 'ml-matrix';
 import { ParameterError, requireFiniteVector, requireVectorLength } from '../errors.ts';
+import type { SurfaceProgram } from './program.ts';
 
 export type Vec = Float64Array;
 
@@ -34,6 +35,8 @@ export interface Surface {
   readonly defaultStart: Vec;
   /** A box [lo, hi] per coordinate that frames the interesting region (plots). */
   readonly bounds: readonly [number, number][];
+  /** Value and gradient as one program (program.ts), when the surface has one: then `value` and `gradient` are its. */
+  readonly program?: SurfaceProgram;
 }
 
 /** Checks a point has the surface's dimension and finite entries. */

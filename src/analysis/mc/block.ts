@@ -14,6 +14,9 @@ import { threshold } from '../../rng/keyed.ts';
 import { BLOCK_SIZE, type SimulationSpec, bandStepList } from './spec.ts';
 import { BlockRecorder, type BlockStats } from './stats.ts';
 
+/** Largest dimension of a surface program that runs fused (its loss and gradient are straight-line code). */
+export const PROGRAM_MAX_D = 128;
+
 /** The fused kernel's description of the problem, or why there is none. */
 export function fastPathOf(problem: Problem): { surface: FastSurface; rule: UpdateRule } | string {
   const cfg = problem.config;
@@ -26,6 +29,9 @@ export function fastPathOf(problem: Problem): { surface: FastSurface; rule: Upda
     let diag = true;
     for (let i = 0; i < q.dim; i++) for (let j = 0; j < q.dim; j++) if (i !== j && H[i * q.dim + j] !== 0) diag = false;
     surface = { kind: 'quadratic', d: q.dim, H, diag, xStar: q.xStar, c: q.c };
+  } else if (s.program) {
+    if (s.dim > PROGRAM_MAX_D) return `no fused kernel for a ${s.dim}-dimensional ${cfg.surface.kind} (its loss and gradient are generated unrolled, for d ≤ ${PROGRAM_MAX_D})`;
+    surface = { kind: 'program', d: s.dim, program: s.program };
   } else return `no fused kernel for surface ${cfg.surface.kind}`;
   if (problem.drop.variant === 'gaussian') return 'no fused kernel for Gaussian DropGrad';
   return { surface, rule: ruleOf(problem.resolved) };

@@ -1,20 +1,22 @@
 /**
  * The JavaScript fused kernel: every optimizer's update rule (src/optimizers/rules, lowered by rule.js.ts) on
- * quadratics and N-D Rosenbrock, with Bernoulli DropGrad (per-coordinate rates, schedules, full-update drop). Each performs, per trajectory and coordinate, the same floating-point operations in the same order as
+ * quadratics, N-D Rosenbrock and every surface with a program (src/surfaces/program.ts), with Bernoulli DropGrad (per-coordinate rates, schedules, full-update drop). Each performs, per trajectory and coordinate, the same floating-point operations in the same order as
  * the chain of links (src/optimizers) and the surface code, so it returns the same bits as the general path:
  * test/analysis/engine.test.ts checks that for every case. Struct-of-arrays over the block's trajectories.
  */
 import { philox4x32 as philox } from '../../rng/philox.ts';
 import { STREAM_MASK, STREAM_REFINE, STREAM_SKIP, halfOf, maskSteps } from '../../rng/keyed.ts';
 import type { UpdateRule } from '../../optimizers/rules/index.ts';
+import type { SurfaceProgram } from '../../surfaces/program.ts';
 import type { BlockRange } from './general.ts';
 import { ruleStepJs } from './rule.js.ts';
 import type { BlockRecorder } from './stats.ts';
 
 export type FastSurface =
   | { kind: 'rosenbrock'; d: number; a: number; b: number }
-  | { kind: 'quadratic'; d: number; H: Float64Array; diag: boolean; xStar: Float64Array; c: number };
-
+  | { kind: 'quadratic'; d: number; H: Float64Array; diag: boolean; xStar: Float64Array; c: number }
+  /** A surface with a program (src/surfaces/program.ts): its generated value and gradient. */
+  | { kind: 'program'; d: number; program: SurfaceProgram };
 
 /**
  * Per step t < T: learning rate eta[t], drop rates rates[t·d + i] with their integer thresholds thr[t·d + i]
@@ -43,7 +45,8 @@ export interface FastJob extends BlockRange {
 /** Gradient at trajectory b's point, written to g (same operations as the surface classes). */
 function gradient(s: FastSurface, x: Float64Array, o: number, g: Float64Array, e: Float64Array): void {
   const d = s.d;
-  if (s.kind === 'rosenbrock') {
+  if (s.kind === 'program') s.program.gradient(x, o, g);
+  else if (s.kind === 'rosenbrock') {
     for (let i = 0; i < d; i++) g[i] = 0;
     for (let i = 0; i < d - 1; i++) {
       const xi = x[o + i];
@@ -67,6 +70,7 @@ function gradient(s: FastSurface, x: Float64Array, o: number, g: Float64Array, e
 export function value(s: FastSurface, x: Float64Array, o: number, e: Float64Array): number {
   const d = s.d;
   let acc = 0;
+  if (s.kind === 'program') return s.program.value(x, o);
   if (s.kind === 'rosenbrock') {
     for (let i = 0; i < d - 1; i++) {
       const xi = x[o + i];

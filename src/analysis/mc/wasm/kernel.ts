@@ -19,7 +19,8 @@ import type { BandHolder, BandSink } from '../bands.ts';
 import { HIST_BINS, packBands } from '../histogram.ts';
 import { foldWat } from './fold.ts';
 import { BLOCK_SIZE } from '../spec.ts';
-import { FIXED_MAX_D, type StepVariant, stepWat, verdictQuad } from './step.wat.ts';
+import { FIXED_MAX_D, type StepVariant, programCalls, stepWat, verdictQuad } from './step.wat.ts';
+import { mathHelpers, mathImportObject, mathImports } from './graph.wat.ts';
 
 interface Wabt {
   parseWat(name: string, text: string, features?: Record<string, boolean>): { toBinary(o: object): { buffer: Uint8Array<ArrayBuffer> }; destroy(): void };
@@ -73,7 +74,8 @@ const F64S = ['ra', 'rb', 'qc', 'limit'] as const;
 function variantOf(job: FastJob): StepVariant {
   const s = job.surface;
   return {
-    surface: s.kind === 'quadratic' ? (s.diag ? 'diagonal' : 'quadratic') : 'rosenbrock',
+    surface: s.kind === 'quadratic' ? (s.diag ? 'diagonal' : 'quadratic') : s.kind,
+    program: s.kind === 'program' ? s.program : null,
     rule: job.rule,
     fixedD: s.d <= FIXED_MAX_D ? s.d : null,
     skips: job.skips,
@@ -238,14 +240,17 @@ function placeConstants(v: StepVariant, text: string): string {
 }
 
 function kernelFor(v: StepVariant): Kernel {
-  const key = JSON.stringify(v);
+  const key = JSON.stringify({ ...v, rule: v.rule.key, program: v.program?.key });
   const hit = kernels.get(key);
   if (hit) return hit;
+  const calls = programCalls(v);
   const text = `(module
+  ${mathImports(calls)}
   (memory (export "mem") 1)
   ${[...ARRAYS, ...INTS].map((g) => `(global $${g} (export "${g}") (mut i32) (i32.const 0))`).join('\n  ')}
   ${F64S.map((g) => `(global $${g} (export "${g}") (mut f64) (f64.const 0))`).join('\n  ')}
   ${PHILOX_WAT}
+  ${mathHelpers(calls)}
   ${[...stepWat(v), recordWat(v.fixedD, verdictQuad(v)), HIST_WAT, runWat(v)].map((f) => hoistGlobals(placeConstants(v, f))).join('\n')}
   (export "record" (func $record))
   (export "hist" (func $hist))
@@ -259,7 +264,7 @@ function kernelFor(v: StepVariant): Kernel {
     parsed.destroy();
   }
   const k: Kernel = {
-    ex: new WebAssembly.Instance(mod, {}).exports as unknown as Exports,
+    ex: new WebAssembly.Instance(mod, mathImportObject()).exports as unknown as Exports,
     owner: null,
     bands: 0,
     histAt: 0,
@@ -320,7 +325,7 @@ export function runWasmBlock(job: FastJob, rec: BlockRecorder): void {
   if (surface.kind === 'rosenbrock') {
     (ex.ra as WebAssembly.Global).value = surface.a;
     (ex.rb as WebAssembly.Global).value = surface.b;
-  } else {
+  } else if (surface.kind === 'quadratic') {
     (ex.qc as WebAssembly.Global).value = surface.c;
     f64('XS').set(surface.xStar);
     if (surface.diag) {

@@ -7,12 +7,17 @@
  * Generated per (surface, update rule) so that the rule's constants are literals.
  */
 import type { UpdateRule } from '../../../optimizers/rules/index.ts';
+import { type CallFn, callsOf } from '../../../ir/graph.ts';
+import type { SurfaceProgram } from '../../../surfaces/program.ts';
 import type { FastSurface } from '../kernels.ts';
+import { type GraphLowering, watOf, watValues } from './graph.wat.ts';
 import { ruleLocals, ruleWat } from './rule.wat.ts';
 import { F, ONES, ZERO, add, and, at, atB, forCols, forLoop, forPairs, forRows, g, lg, ls, pin, popcount, sel, splat, splatOf, vload, vstore } from './wat.ts';
 
 export interface StepVariant {
   surface: FastSurface['kind'] | 'diagonal';
+  /** The surface's program (surface 'program'), lowered by graph.wat.ts. */
+  program: SurfaceProgram | null;
   /** The optimizer's update rule, lowered by rule.wat.ts. */
   rule: UpdateRule;
   /** d itself when d ≤ FIXED_MAX_D (such kernels are generated per d and unroll their coordinate loops), else null. */
@@ -127,10 +132,34 @@ function grad(v: StepVariant): string {
     )})`;
   }
   if (s === 'diagonal') return '';
+  if (s === 'program') return programGrad(v.program!);
   return `
   (func $grad
     (local $i i32) (local $ri i32) (local $p i32) (local $j i32) (local $rj i32) ${LOCALS_V(['v'])}
     ${hx()})`;
+}
+
+/** A program's coordinates x0 … as locals, its values v0 … as locals. */
+const programLowering: GraphLowering = { input: lg, first: false };
+const programLocals = (p: SurfaceProgram) => LOCALS_V([...Array.from({ length: p.dim }, (_, i) => `x${i}`), ...p.cpu.values.map((_, id) => `v${id}`)]);
+const loadCoordinates = (p: SurfaceProgram) => Array.from({ length: p.dim }, (_, i) => ls(`x${i}`, vload(at('X', rowAt(i))))).join('\n        ');
+
+/** The calls of Math's functions that a variant's program makes (the module imports them). */
+export function programCalls(v: StepVariant): Set<CallFn> {
+  if (!v.program) return new Set();
+  const c = v.program.cpu;
+  return callsOf(c.values, c.values.map((_, id) => c.needLoss[id] || c.needGrad[id]));
+}
+
+/** A program's gradient at X into G, pair by pair. */
+function programGrad(p: SurfaceProgram): string {
+  const c = p.cpu;
+  return `
+  (func $grad
+    (local $p i32) ${programLocals(p)}
+    ${forPairs(`${loadCoordinates(p)}
+        ${watValues(c.values, programLowering, c.needGrad)}
+        ${c.grad.map((n, i) => vstore(at('G', rowAt(i)), watOf(n, programLowering))).join('\n        ')}`)})`;
 }
 
 /** Dense quadratic: E = X − x*, G = H·E (row by row, j in order, as the scalar r += H_ij e_j from 0). */
@@ -179,8 +208,8 @@ function lossTerm(s: StepVariant['surface'], withTerm: boolean, firstTerm = fals
   return '';
 }
 
-/** Whether the loss is accumulated during the update (every surface but the dense quadratic). */
-const fused = (s: StepVariant['surface']) => s !== 'quadratic';
+/** Whether the loss is accumulated during the update (Rosenbrock and the diagonal quadratic). */
+const fused = (s: StepVariant['surface']) => s === 'rosenbrock' || s === 'diagonal';
 
 /** Mask, optimizer, x += −η·u for the trajectories that move (and, fused, the new loss's terms). */
 function update(v: StepVariant): string {
@@ -337,6 +366,22 @@ function value(v: StepVariant): string {
     (local $i i32) (local $ri i32) (local $p i32) (local $j i32) (local $rj i32) (local $bits i32) (local $count i32)
     ${LOCALS_V(['act', 'acc', 'fin', 'ok', 'div', 'x', 'v', 'limit'])}
     ${VALUE_INIT}`;
+  if (s === 'program') {
+    const p = v.program!;
+    const c = p.cpu;
+    return `
+  (func $value (param $slot i32) (result i32)
+    (local $p i32) (local $bits i32) (local $count i32) ${LOCALS_V(['act', 'acc', 'fin', 'ok', 'div', 'limit'])} ${programLocals(p)}
+    ${VALUE_INIT}
+    ${forPairs(`${ls('act', actOf(v))}
+      (if (v128.any_true ${lg('act')}) (then
+        ${loadCoordinates(p)}
+        ${ls('fin', Array.from({ length: p.dim }, (_, i) => F('eq', F('sub', lg(`x${i}`), lg(`x${i}`)), ZERO)).reduce((m, f) => and(m, f)))}
+        ${watValues(c.values, programLowering, c.needLoss)}
+        ${ls('acc', watOf(c.loss, programLowering))}
+        ${verdict(true)}))`)}
+    ${lg('count')})`;
+  }
   if (fused(s)) {
     // The terms were accumulated by $update.
     return `
