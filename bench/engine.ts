@@ -116,6 +116,20 @@ export async function benchEngine(): Promise<void> {
     rows.push(r);
     console.log(`  ${name.padEnd(20)} ${r.perSecond.toExponential(2)} /s (${r.kernel}) → ${(r.perSecond / rows[0].perSecond).toFixed(2)}× SGD-momentum`);
   }
+  // Every surface with SGD-momentum (the programs of src/surfaces/program.ts run fused too), same ratio.
+  console.log('\nevery surface, SGD-momentum, p = 0.1 (all cores, ratio to rosenbrock-sgd-momentum above):');
+  const surfaces: [string, ProblemConfig['surface'], number[]][] = [
+    ['rosenbrock', { kind: 'rosenbrock' }, [-1.5, 2]],
+    ['rastrigin', { kind: 'rastrigin' }, [2.3, -1.7]],
+    ['ackley', { kind: 'ackley' }, [2.5, -1.9]],
+    ['beale', { kind: 'beale' }, [1, 1.5]],
+    ['expr-rosenbrock', { kind: 'expr', expr: '100*(y - x^2)^2 + (1 - x)^2' }, [-1.5, 2]],
+  ];
+  for (const [name, surface, x0] of surfaces) {
+    const r = await runAllCores(`${name}-sgd-momentum`, { surface, x0, optimizer: { name: 'sgd', lr: 1e-4, momentum: 0.9 }, drop: { rate: 0.1 } }, nr, steps, quick ? 2 : 3);
+    rows.push(r);
+    console.log(`  ${name.padEnd(20)} ${r.perSecond.toExponential(2)} /s (${r.kernel}) → ${(r.perSecond / rows[0].perSecond).toFixed(2)}× rosenbrock SGD-momentum`);
+  }
   console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (main thread and workers)`);
   // What one core does in plain C on the Rosenbrock workload (no band histograms), when gcc is there.
   const c = fileURLToPath(new URL('./fused-reference.c', import.meta.url));

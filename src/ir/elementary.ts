@@ -79,7 +79,8 @@ export const ELEMENTARY: Record<string, Expansion | undefined> = {
       'k = a * LOG2E + RND - RND',
       'r = a - k * L1 - k * L2',
       `p = 1 + r * (1 + r * (${Array.from({ length: 12 }, (_, j) => `E${j + 2}`).join(' + r * (')}${')'.repeat(11)}))`,
-      'e = p * 2 * exp2i(max(min(k - 1, 1023), -1022))',
+      // k − 1 is in [−1021, 1023] wherever e is chosen below (elsewhere exp2i's result is discarded).
+      'e = p * 2 * exp2i(k - 1)',
       'y = a > HI ? INF : a < LO ? 0 : e',
     ],
   },

@@ -141,6 +141,8 @@ const FOLD1: Record<UnaryOp, (a: number) => number> = { neg: (a) => -a, sqrt: Ma
 const CMP: Record<CmpOp, (a: number, b: number) => boolean> = { '<': (a, b) => a < b, '<=': (a, b) => a <= b, '>': (a, b) => a > b, '>=': (a, b) => a >= b, '==': (a, b) => a === b };
 /** Largest integer exponent expanded into products. */
 const MAX_POWER = 64;
+/** ±2^n for an integer n, normal (its reciprocal is exact). */
+const isPowerOfTwo = (v: number) => v !== 0 && Number.isFinite(v) && Math.abs(v) >= 2 ** -1022 && 2 ** Math.round(Math.log2(Math.abs(v))) === Math.abs(v);
 export const isLeaf = (n: Node) => n.k === 'num' || n.k === 'in' || n.k === 'ref';
 
 /** Builds a graph: nodes with exact folding, values with hash-consing, and named assignments of the text form. */
@@ -182,6 +184,8 @@ export class GraphBuilder {
     if (a.k === 'num' && b.k === 'num') return this.num(FOLD[op](a.v, b.v));
     if (op === '*' && a.k === 'num' && a.v === 1) return b;
     if ((op === '*' || op === '/') && b.k === 'num' && b.v === 1) return a;
+    // e / 2^n is e · 2^−n exactly (both scale the exponent; 2^−n normal): a product is several times cheaper.
+    if (op === '/' && b.k === 'num' && isPowerOfTwo(b.v) && Number.isFinite(1 / b.v) && isPowerOfTwo(1 / b.v)) return { k: 'bin', op: '*', a, b: this.num(1 / b.v) };
     return { k: 'bin', op, a, b };
   }
 
@@ -327,11 +331,10 @@ export function needed(values: readonly Node[], outputs: readonly Node[]): boole
   return need;
 }
 
-/** The calls that the needed values make (a back end declares them). */
-export function callsOf(values: readonly Node[], need: readonly boolean[]): Set<CallFn> {
-  const fns = new Set<CallFn>();
+/** Visits every node of the needed values and of `outputs`, without following refs. */
+function eachNode(values: readonly Node[], need: readonly boolean[], outputs: readonly Node[], f: (n: Node) => void): void {
   const visit = (n: Node): void => {
-    if (n.k === 'call') fns.add(n.fn);
+    f(n);
     if (n.k === 'bin') [n.a, n.b].forEach(visit);
     else if (n.k === 'un') visit(n.a);
     else if (n.k === 'first') [n.yes, n.no].forEach(visit);
@@ -340,6 +343,24 @@ export function callsOf(values: readonly Node[], need: readonly boolean[]): Set<
   };
   values.forEach((v, id) => {
     if (need[id]) visit(v);
+  });
+  outputs.forEach(visit);
+}
+
+/** The distinct constants that the needed values and `outputs` read (a back end may keep them in registers). */
+export function constantsOf(values: readonly Node[], need: readonly boolean[], outputs: readonly Node[]): number[] {
+  const seen = new Map<string, number>();
+  eachNode(values, need, outputs, (n) => {
+    if (n.k === 'num') seen.set(Object.is(n.v, -0) ? '-0' : String(n.v), n.v);
+  });
+  return [...seen.values()];
+}
+
+/** The calls that the needed values make (a back end declares them). */
+export function callsOf(values: readonly Node[], need: readonly boolean[]): Set<CallFn> {
+  const fns = new Set<CallFn>();
+  eachNode(values, need, [], (n) => {
+    if (n.k === 'call') fns.add(n.fn);
   });
   return fns;
 }

@@ -74,9 +74,9 @@ export function ackley(dim = 2, a = 20, b = 0.2, c = 2 * Math.PI): Surface {
     'ea = exp(-B * r)',
     'ec = exp(sc / D)',
     'f = -A * ea - ec + A + EU',
-    // The first part's gradient A·b·e^{−b r}·x_i/(d r) is taken as 0 at r = 0.
-    'k = A * B * ea / D',
-    ...Array.from({ length: dim }, (_, i) => `g${i} = (r > 0 ? k * x${i} / r : 0) + ec * C / D * sin(C * x${i})`),
+    // The first part's gradient (A·b·e^{−b r}/(d r))·x_i is taken as 0 at r = 0.
+    'k = r > 0 ? A * B * ea / D / r : 0',
+    ...Array.from({ length: dim }, (_, i) => `g${i} = k * x${i} + ec * C / D * sin(C * x${i})`),
   ]);
   const surface = fromProgram(program);
   return {

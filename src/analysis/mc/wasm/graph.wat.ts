@@ -13,6 +13,8 @@ export interface GraphLowering {
   input: (name: string) => string;
   /** The rule's first step: known (true/false), or a per-lane mask expression. */
   first: boolean | string;
+  /** A constant as a v128 expression (default: v128.const). */
+  num?: (v: number) => string;
 }
 
 const BIN: Record<string, string> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', max: 'max', min: 'min' };
@@ -22,7 +24,7 @@ export function watOf(n: Node, how: GraphLowering): string {
   const r = (m: Node) => watOf(m, how);
   switch (n.k) {
     case 'num':
-      return splat(n.v);
+      return how.num ? how.num(n.v) : splat(n.v);
     case 'in':
       return how.input(n.name);
     case 'ref':

@@ -110,7 +110,8 @@ function hoistOne(func: string): string {
 
 /** The driver: steps t0 … t1 − 1 (output slot t − base holds the statistics of x_{t+1}; tables are per slot). */
 function runWat(v: StepVariant): string {
-  const grad = v.surface === 'diagonal' ? '' : '(call $grad)';
+  // A program's $value leaves the gradient at the new X in G (step.wat.ts): $grad runs at a block's first step.
+  const grad = v.surface === 'diagonal' ? '' : v.surface === 'program' ? '(if (i32.eqz (local.get $t)) (then (call $grad)))' : '(call $grad)';
   return `
   (func $run (param $t0 i32) (param $t1 i32) (param $base i32)
     (local $t i32) (local $slot i32) (local $flag i32) (local $phase i32) (local $prev i32)

@@ -7,7 +7,7 @@
  * Generated per (surface, update rule) so that the rule's constants are literals.
  */
 import type { UpdateRule } from '../../../optimizers/rules/index.ts';
-import { type CallFn, callsOf } from '../../../ir/graph.ts';
+import { type CallFn, type Node, callsOf, constantsOf } from '../../../ir/graph.ts';
 import type { SurfaceProgram } from '../../../surfaces/program.ts';
 import type { FastSurface } from '../kernels.ts';
 import { type GraphLowering, watOf, watValues } from './graph.wat.ts';
@@ -139,9 +139,18 @@ function grad(v: StepVariant): string {
     ${hx()})`;
 }
 
-/** A program's coordinates x0 … as locals, its values v0 … as locals. */
-const programLowering: GraphLowering = { input: lg, first: false };
-const programLocals = (p: SurfaceProgram) => LOCALS_V([...Array.from({ length: p.dim }, (_, i) => `x${i}`), ...p.cpu.values.map((_, id) => `v${id}`)]);
+/**
+ * A program's lowering: coordinates x0 … and values v0 … as locals, and its constants in locals k0 … set once per
+ * call (`pins`): TurboFan rematerialises a v128.const at every use inside a loop (several instructions each; the
+ * sin and cos expansions read about twenty constants per coordinate).
+ */
+function programLowering(p: SurfaceProgram, need: readonly boolean[], outputs: readonly Node[]) {
+  const ks = constantsOf(p.cpu.values, need, outputs);
+  const index = new Map(ks.map((v, j) => [Object.is(v, -0) ? '-0' : String(v), j]));
+  const how: GraphLowering = { input: lg, first: false, num: (v) => lg(`k${index.get(Object.is(v, -0) ? '-0' : String(v))}`) };
+  const locals = LOCALS_V([...Array.from({ length: p.dim }, (_, i) => `x${i}`), ...p.cpu.values.map((_, id) => `v${id}`), ...ks.map((_, j) => `k${j}`)]);
+  return { how, locals, pins: ks.map((v, j) => pin(`k${j}`, splat(v))).join('\n    ') };
+}
 const loadCoordinates = (p: SurfaceProgram) => Array.from({ length: p.dim }, (_, i) => ls(`x${i}`, vload(at('X', rowAt(i))))).join('\n        ');
 
 /** The calls of Math's functions that a variant's program makes (the module imports them). */
@@ -151,15 +160,21 @@ export function programCalls(v: StepVariant): Set<CallFn> {
   return callsOf(c.values, c.values.map((_, id) => c.needLoss[id] || c.needGrad[id]));
 }
 
-/** A program's gradient at X into G, pair by pair. */
+/**
+ * A program's gradient at X into G, pair by pair: at a block's first step only. Then $value computes the loss and
+ * the gradient at the new X together (they share most of their values, e.g. the argument reduction of sin and cos),
+ * for every lane of a pair where one moved; a pair where none moved keeps its X and so its G.
+ */
 function programGrad(p: SurfaceProgram): string {
   const c = p.cpu;
+  const { how, locals, pins } = programLowering(p, c.needGrad, c.grad);
   return `
   (func $grad
-    (local $p i32) ${programLocals(p)}
+    (local $p i32) ${locals}
+    ${pins}
     ${forPairs(`${loadCoordinates(p)}
-        ${watValues(c.values, programLowering, c.needGrad)}
-        ${c.grad.map((n, i) => vstore(at('G', rowAt(i)), watOf(n, programLowering))).join('\n        ')}`)})`;
+        ${watValues(c.values, how, c.needGrad)}
+        ${c.grad.map((n, i) => vstore(at('G', rowAt(i)), watOf(n, how))).join('\n        ')}`)})`;
 }
 
 /** Dense quadratic: E = X − x*, G = H·E (row by row, j in order, as the scalar r += H_ij e_j from 0). */
@@ -330,9 +345,10 @@ function fusedVerdictQuad(v: StepVariant, withOld: boolean): string {
   const pair = (k: number) => `${ls(`mv${k}`, vload(pairAt(v.skips ? 'ACT' : 'ALIVE', k)))}
       ${v.skips || withOld ? ls(`lo${k}`, vload(pairAt('LOSS', k))) : ''}
       ${v.skips ? ls(`ap${k}`, vload(pairAt('ALIVE', k))) : withOld ? ls(`ap${k}`, lg(`mv${k}`)) : ''}
-      ${ls(`l${k}`, vload(pairAt('ACC', k)))}
+      ${v.surface === 'program' ? programPair(v.program!, k) : ls(`l${k}`, vload(pairAt('ACC', k)))}
       ${v.surface === 'diagonal' ? ls(`l${k}`, F('add', F('mul', splat(0.5), lg(`l${k}`)), splatOf(g('qc')))) : ''}
       ${ls(`ok${k}`, and(F('eq', F('sub', lg(`l${k}`), lg(`l${k}`)), ZERO), F('le', lg(`l${k}`), lg('limit'))))}
+      ${v.surface === 'program' ? ls(`ok${k}`, and(lg(`ok${k}`), lg(`fin${k}`))) : ''}
       ${ls(`d${k}`, `(v128.andnot ${lg(`mv${k}`)} ${lg(`ok${k}`)})`)}
       ${v.skips ? `${ls(`l${k}`, sel(lg(`l${k}`), lg(`lo${k}`), and(lg(`mv${k}`), lg(`ok${k}`))))}
       ${ls(`m${k}`, `(v128.andnot ${lg(`ap${k}`)} ${lg(`d${k}`)})`)}` : ls(`m${k}`, and(lg(`mv${k}`), lg(`ok${k}`)))}
@@ -355,8 +371,37 @@ const QUAD_LOCALS = `(local $bits i32) (local $count i32) ${LOCALS_V(['limit', '
  * The quad verdict for $valueRecord: only for kernels with a fixed d and a fused loss. `quad(withOld)` also leaves
  * the pairs' previous losses in $lo0, $lo1 and previous alive masks in $ap0, $ap1.
  */
-export const verdictQuad = (v: StepVariant) =>
-  v.fixedD !== null && fused(v.surface) ? { quad: (withOld: boolean) => fusedVerdictQuad(v, withOld), locals: QUAD_LOCALS, init: VALUE_INIT } : undefined;
+export function verdictQuad(v: StepVariant) {
+  if (v.fixedD === null) return undefined;
+  if (v.surface === 'program') {
+    const { locals, pins } = programValue(v.program!);
+    return { quad: (withOld: boolean) => fusedVerdictQuad(v, withOld), locals: `${QUAD_LOCALS} ${locals} ${LOCALS_V(['fin0', 'fin1'])}`, init: `${VALUE_INIT}
+    ${pins}` };
+  }
+  return fused(v.surface) ? { quad: (withOld: boolean) => fusedVerdictQuad(v, withOld), locals: QUAD_LOCALS, init: VALUE_INIT } : undefined;
+}
+
+/** The program's loss and gradient together (they share most values), from the coordinates at the pair $p. */
+function programValue(p: SurfaceProgram) {
+  const c = p.cpu;
+  const need = c.values.map((_, id) => c.needLoss[id] || c.needGrad[id]);
+  const { how, locals, pins } = programLowering(p, need, [c.loss, ...c.grad]);
+  const body = (loss: string, fin: string) => `${loadCoordinates(p)}
+        ${ls(fin, Array.from({ length: p.dim }, (_, i) => F('eq', F('sub', lg(`x${i}`), lg(`x${i}`)), ZERO)).reduce((m, f) => and(m, f)))}
+        ${watValues(c.values, how, need)}
+        ${ls(loss, watOf(c.loss, how))}
+        ${c.grad.map((n, i) => vstore(at('G', rowAt(i)), watOf(n, how))).join('\n        ')}`;
+  return { body, locals, pins };
+}
+
+/**
+ * For $valueRecord: the loss $l<k> and coordinates' finiteness $fin<k> of pair k of the quad at $p (k = 1: at
+ * $p + 16), and the gradient there into G.
+ */
+const programPair = (p: SurfaceProgram, k: number) => {
+  const text = programValue(p).body(`l${k}`, `fin${k}`);
+  return k === 0 ? text : text.replaceAll(lg('p'), `(i32.add ${lg('p')} (i32.const 16))`);
+};
 
 /** Loss at the new X for the trajectories that moved, divergence (non-finite, or above the limit). */
 function value(v: StepVariant): string {
@@ -367,18 +412,15 @@ function value(v: StepVariant): string {
     ${LOCALS_V(['act', 'acc', 'fin', 'ok', 'div', 'x', 'v', 'limit'])}
     ${VALUE_INIT}`;
   if (s === 'program') {
-    const p = v.program!;
-    const c = p.cpu;
+    const { body, locals, pins } = programValue(v.program!);
     return `
   (func $value (param $slot i32) (result i32)
-    (local $p i32) (local $bits i32) (local $count i32) ${LOCALS_V(['act', 'acc', 'fin', 'ok', 'div', 'limit'])} ${programLocals(p)}
+    (local $p i32) (local $bits i32) (local $count i32) ${LOCALS_V(['act', 'acc', 'fin', 'ok', 'div', 'limit'])} ${locals}
     ${VALUE_INIT}
+    ${pins}
     ${forPairs(`${ls('act', actOf(v))}
       (if (v128.any_true ${lg('act')}) (then
-        ${loadCoordinates(p)}
-        ${ls('fin', Array.from({ length: p.dim }, (_, i) => F('eq', F('sub', lg(`x${i}`), lg(`x${i}`)), ZERO)).reduce((m, f) => and(m, f)))}
-        ${watValues(c.values, programLowering, c.needLoss)}
-        ${ls('acc', watOf(c.loss, programLowering))}
+        ${body('acc', 'fin')}
         ${verdict(true)}))`)}
     ${lg('count')})`;
   }
