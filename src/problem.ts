@@ -133,7 +133,25 @@ export function parseSchedule(name: string, spec: ScheduleSpec): ScheduleLike {
   return sched;
 }
 
+const SURFACES = new Map<string, Surface>();
+
+/**
+ * The surface of a config. Surfaces are immutable, so one is built once per distinct config and thread and then
+ * shared: a custom expression's symbolic differentiation (mathjs) and a program's generation take 5–60 ms, which
+ * every job on every worker would otherwise repeat.
+ */
 export function buildSurface(c: SurfaceConfig): Surface {
+  const key = JSON.stringify(c);
+  let s = SURFACES.get(key);
+  if (!s) {
+    s = makeSurface(c);
+    if (SURFACES.size >= 64) SURFACES.delete(SURFACES.keys().next().value!);
+    SURFACES.set(key, s);
+  }
+  return s;
+}
+
+function makeSurface(c: SurfaceConfig): Surface {
   switch (c.kind) {
     case 'quadratic':
       if (c.H) return quadratic({ H: c.H, xStar: c.xStar });

@@ -21,7 +21,8 @@ import { wgslFloat } from './graph.wgsl.ts';
 import { ruleWgsl, stateSlots } from './rule.wgsl.ts';
 import { STREAM_MASK, STREAM_NORMAL, STREAM_REFINE, STREAM_SKIP, maskSteps } from '../rng/keyed.ts';
 
-export type GpuSurface = { kind: 'expr'; wgsl: string } | { kind: 'rosenbrock'; a: number; b: number } | { kind: 'quadratic'; c: number; diag: boolean } | { kind: 'rastrigin'; A: number } | { kind: 'ackley'; a: number; b: number; c: number } | { kind: 'beale' };
+/** Rosenbrock and quadratics (loops over any d), or a surface's program (gpu/program.wgsl.ts: its grad and value). */
+export type GpuSurface = { kind: 'program'; wgsl: string } | { kind: 'rosenbrock'; a: number; b: number } | { kind: 'quadratic'; c: number; diag: boolean };
 
 export interface KernelSpec {
   d: number;
@@ -45,7 +46,7 @@ function surfaceCode(s: GpuSurface, d: number): string {
   // The surfaces' functions take the trajectory index o (coordinate-major x: x[i·n + o]).
   const X = (i: string) => `x[(${i}) * st.n + o]`;
   switch (s.kind) {
-    case 'expr':
+    case 'program':
       return s.wgsl;
     case 'rosenbrock':
       return `fn grad(o: u32) {
@@ -77,34 +78,6 @@ fn value(o: u32) -> f32 {
   var acc = 0.0;
   for (var i = 0u; i < D; i++) { var r = 0.0; for (var j = 0u; j < D; j++) { r = r + consts[i * D + j] * (${X('j')} - consts[D * D + j]); } acc = acc + (${X('i')} - consts[D * D + i]) * r; }
   return 0.5 * acc + ${f(s.c)};
-}`;
-    case 'rastrigin':
-      return `const TAU = 6.283185307179586;
-fn grad(o: u32) { for (var i = 0u; i < D; i++) { let v = ${X('i')}; g[i] = 2.0 * v + ${f(s.A)} * TAU * sin(TAU * v); } }
-fn value(o: u32) -> f32 { var acc = ${f(s.A * d)}; for (var i = 0u; i < D; i++) { let v = ${X('i')}; acc = acc + v * v - ${f(s.A)} * cos(TAU * v); } return acc; }`;
-    case 'ackley':
-      return `fn parts(o: u32) -> vec3<f32> {
-  var s2 = 0.0; var sc = 0.0;
-  for (var i = 0u; i < D; i++) { let v = ${X('i')}; s2 = s2 + v * v; sc = sc + cos(${f(s.c)} * v); }
-  let r = sqrt(s2 / f32(D));
-  return vec3<f32>(r, ${f(s.a * s.b)} * exp(-${f(s.b)} * r) / f32(D), exp(sc / f32(D)));
-}
-fn grad(o: u32) {
-  let p = parts(o);
-  for (var i = 0u; i < D; i++) { let v = ${X('i')}; var g1 = 0.0; if (p.x > 0.0) { g1 = p.y * v / p.x; } g[i] = g1 + p.z * ${f(s.c)} / f32(D) * sin(${f(s.c)} * v); }
-}
-fn value(o: u32) -> f32 { let p = parts(o); return -${f(s.a)} * exp(-${f(s.b)} * p.x) - p.z + ${f(s.a)} + 2.718281828459045; }`;
-    case 'beale':
-      return `fn grad(o: u32) {
-  let u = ${X('0u')}; let y = ${X('1u')}; var gx = 0.0; var gy = 0.0;
-  let c = vec3<f32>(1.5, 2.25, 2.625);
-  var yk = 1.0;
-  for (var k = 1u; k <= 3u; k++) { let ykm1 = yk; yk = yk * y; let r = c[k - 1u] - u + u * yk; gx = gx + 2.0 * r * (yk - 1.0); gy = gy + 2.0 * r * f32(k) * u * ykm1; }
-  g[0] = gx; g[1] = gy;
-}
-fn value(o: u32) -> f32 {
-  let u = ${X('0u')}; let y = ${X('1u')}; let a = 1.5 - u + u * y; let b = 2.25 - u + u * y * y; let c = 2.625 - u + u * y * y * y;
-  return a * a + b * b + c * c;
 }`;
   }
 }

@@ -1,12 +1,12 @@
 /**
  * Which problems the WebGPU path runs, described for the WGSL generator: every built-in surface, custom mathjs
- * surfaces (WGSL generated from the expression and its symbolic gradient), every optimizer, Bernoulli and Gaussian
+ * surfaces (every surface with a program: WGSL generated from it, gpu/program.wgsl.ts), every optimizer, Bernoulli and Gaussian
  * DropGrad, per-group rates, schedules and full-update drop, per-step covariances. Kept paths run on the CPU
  * engine (a reason is returned).
  */
 import type { Problem } from '../problem.ts';
-import type { ExpressionSurface, QuadraticSurface } from '../surfaces/index.ts';
-import { expressionWgsl } from './expr.wgsl.ts';
+import type { QuadraticSurface, RosenbrockSurface } from '../surfaces/index.ts';
+import { programWgsl } from './program.wgsl.ts';
 import type { SimulationSpec } from '../analysis/mc/spec.ts';
 import type { GpuSurface, KernelSpec } from './kernel.wgsl.ts';
 import { ruleOf } from '../optimizers/rules/index.ts';
@@ -14,16 +14,16 @@ import { ruleOf } from '../optimizers/rules/index.ts';
 export function gpuKernelSpec(problem: Problem, spec: SimulationSpec): KernelSpec | string {
   const kind = problem.config.surface.kind;
   let surface: GpuSurface;
-  if (kind === 'rosenbrock') surface = { kind: 'rosenbrock', a: 1, b: 100 };
+  if (kind === 'rosenbrock') {
+    const r = problem.surface as RosenbrockSurface;
+    surface = { kind: 'rosenbrock', a: r.a, b: r.b };
+  }
   else if (kind === 'quadratic' || kind === 'valley') {
     const q = problem.surface as QuadraticSurface;
     const H = q.H.to2DArray();
     surface = { kind: 'quadratic', c: q.c, diag: H.every((row, i) => row.every((v, j) => i === j || v === 0)) };
   }
-  else if (kind === 'rastrigin') surface = { kind: 'rastrigin', A: 10 };
-  else if (kind === 'ackley') surface = { kind: 'ackley', a: 20, b: 0.2, c: 2 * Math.PI };
-  else if (kind === 'beale') surface = { kind: 'beale' };
-  else if (kind === 'expr') surface = { kind: 'expr', wgsl: expressionWgsl(problem.surface as ExpressionSurface) };
+  else if (problem.surface.program) surface = { kind: 'program', wgsl: programWgsl(problem.surface.program) };
   else return `the WebGPU path has no kernel for surface ${kind}`;
   if (spec.keepPaths) return 'kept paths (keepPaths) are recorded by the CPU engine only';
   if (problem.surface.dim > 128) return `dimension ${problem.surface.dim} > 128: the WebGPU kernel keeps one gradient per thread in registers`;

@@ -129,6 +129,17 @@ export function parse(src: string): Ast {
   return e;
 }
 
+const ASTS = new Map<string, Ast>();
+/** `parse`, once per distinct text (the expansions of sin, cos and exp are read at every use). */
+function parsed(src: string): Ast {
+  let a = ASTS.get(src);
+  if (!a) {
+    a = parse(src);
+    ASTS.set(src, a);
+  }
+  return a;
+}
+
 const FOLD: Record<BinaryOp, (a: number, b: number) => number> = {
   '+': (a, b) => a + b,
   '-': (a, b) => a - b,
@@ -284,7 +295,7 @@ export class GraphBuilder {
     if (!m) throw new Error(`${this.label}: "${line}" is not an assignment`);
     const [, name, rhs] = m;
     if (Object.hasOwn(this.constants, name)) throw new Error(`${this.label}: the constant ${name} cannot be assigned`);
-    const v = this.value(this.build(parse(rhs)));
+    const v = this.value(this.build(parsed(rhs)));
     this.env.set(name, v);
     return v;
   }

@@ -6,7 +6,13 @@ import { Matrix } from 'ml-matrix';
 import { requireFinite } from '../errors.ts';
 import { type Surface, type Term, requireDim } from './surface.ts';
 
-export function rosenbrock(dim = 2, a = 1, b = 100): Surface {
+/** The chained Rosenbrock surface with its constants (the fused kernels read them from here). */
+export interface RosenbrockSurface extends Surface {
+  readonly a: number;
+  readonly b: number;
+}
+
+export function rosenbrock(dim = 2, a = 1, b = 100): RosenbrockSurface {
   requireDim('dim', dim, 2);
   requireFinite('a', a);
   requireFinite('b', b);
@@ -20,6 +26,8 @@ export function rosenbrock(dim = 2, a = 1, b = 100): Surface {
   return {
     name: dim === 2 ? 'Rosenbrock' : `Rosenbrock (d = ${dim})`,
     dim,
+    a,
+    b,
     terms,
     minimizer,
     defaultStart: Float64Array.from({ length: dim }, (_, i) => (i % 2 === 0 ? -1.5 : 2)),

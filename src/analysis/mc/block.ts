@@ -4,7 +4,7 @@
  */
 import { type Problem, buildProblem } from '../../problem.ts';
 import { ConstantSchedule } from '../../optimizers/index.ts';
-import type { QuadraticSurface } from '../../surfaces/index.ts';
+import type { QuadraticSurface, RosenbrockSurface } from '../../surfaces/index.ts';
 import type { BandSink } from './bands.ts';
 import { runGeneralBlock } from './general.ts';
 import { type FastSurface, type StepTables, runFastBlock } from './kernels.ts';
@@ -22,7 +22,10 @@ export function fastPathOf(problem: Problem): { surface: FastSurface; rule: Upda
   const cfg = problem.config;
   const s = problem.surface;
   let surface: FastSurface;
-  if (cfg.surface.kind === 'rosenbrock') surface = { kind: 'rosenbrock', d: s.dim, a: 1, b: 100 };
+  if (cfg.surface.kind === 'rosenbrock') {
+    const r = s as RosenbrockSurface;
+    surface = { kind: 'rosenbrock', d: s.dim, a: r.a, b: r.b };
+  }
   else if (cfg.surface.kind === 'quadratic' || cfg.surface.kind === 'valley') {
     const q = s as QuadraticSurface;
     const H = Float64Array.from(q.H.to1DArray());

@@ -345,7 +345,7 @@ function fusedVerdictQuad(v: StepVariant, withOld: boolean): string {
   const pair = (k: number) => `${ls(`mv${k}`, vload(pairAt(v.skips ? 'ACT' : 'ALIVE', k)))}
       ${v.skips || withOld ? ls(`lo${k}`, vload(pairAt('LOSS', k))) : ''}
       ${v.skips ? ls(`ap${k}`, vload(pairAt('ALIVE', k))) : withOld ? ls(`ap${k}`, lg(`mv${k}`)) : ''}
-      ${v.surface === 'program' ? programPair(v.program!, k) : ls(`l${k}`, vload(pairAt('ACC', k)))}
+      ${v.surface === 'program' ? '' : ls(`l${k}`, vload(pairAt('ACC', k)))}
       ${v.surface === 'diagonal' ? ls(`l${k}`, F('add', F('mul', splat(0.5), lg(`l${k}`)), splatOf(g('qc')))) : ''}
       ${ls(`ok${k}`, and(F('eq', F('sub', lg(`l${k}`), lg(`l${k}`)), ZERO), F('le', lg(`l${k}`), lg('limit'))))}
       ${v.surface === 'program' ? ls(`ok${k}`, and(lg(`ok${k}`), lg(`fin${k}`))) : ''}
@@ -359,7 +359,8 @@ function fusedVerdictQuad(v: StepVariant, withOld: boolean): string {
           ${ls('count', add(lg('count'), '(i32.popcnt (local.get $bits))'))}
           (if (i32.and ${lg('bits')} (i32.const 1)) (then (i32.store8 ${add(g('ALIVE8'), `(i32.add (i32.shr_u ${lg('p')} (i32.const 3)) (i32.const ${2 * k}))`)} (i32.const 0))))
           (if (i32.and ${lg('bits')} (i32.const 2)) (then (i32.store8 ${add(g('ALIVE8'), `(i32.add (i32.shr_u ${lg('p')} (i32.const 3)) (i32.const ${2 * k + 1}))`)} (i32.const 0))))))`;
-  return `${pair(0)}
+  return `${v.surface === 'program' ? programQuad(v.program!) : ''}
+      ${pair(0)}
       ${pair(1)}
       (if (v128.any_true (v128.or ${lg('d0')} ${lg('d1')})) (then
         ${diverged(0)}
@@ -381,27 +382,40 @@ export function verdictQuad(v: StepVariant) {
   return fused(v.surface) ? { quad: (withOld: boolean) => fusedVerdictQuad(v, withOld), locals: QUAD_LOCALS, init: VALUE_INIT } : undefined;
 }
 
-/** The program's loss and gradient together (they share most values), from the coordinates at the pair $p. */
+/**
+ * The program's loss and gradient together (they share most values) from the coordinates at the pair at byte
+ * offset `pair`: lines that set `loss` and `fin` (the coordinates' finiteness) and store the gradient into G, with
+ * the locals' names suffixed by `sx`.
+ */
 function programValue(p: SurfaceProgram) {
   const c = p.cpu;
   const need = c.values.map((_, id) => c.needLoss[id] || c.needGrad[id]);
   const { how, locals, pins } = programLowering(p, need, [c.loss, ...c.grad]);
-  const body = (loss: string, fin: string) => `${loadCoordinates(p)}
-        ${ls(fin, Array.from({ length: p.dim }, (_, i) => F('eq', F('sub', lg(`x${i}`), lg(`x${i}`)), ZERO)).reduce((m, f) => and(m, f)))}
-        ${watValues(c.values, how, need)}
-        ${ls(loss, watOf(c.loss, how))}
-        ${c.grad.map((n, i) => vstore(at('G', rowAt(i)), watOf(n, how))).join('\n        ')}`;
-  return { body, locals, pins };
+  const lines = (loss: string, fin: string, sx = '', pair = lg('p')) => {
+    const rename = (t: string) => (sx === '' ? t : t.replace(/\(local\.(get|set) \$([xv]\d+)\b/g, `(local.$1 $$$2${sx}`).replaceAll(lg('p'), pair));
+    return [
+      ...Array.from({ length: p.dim }, (_, i) => ls(`x${i}`, vload(at('X', rowAt(i))))),
+      ls(fin, Array.from({ length: p.dim }, (_, i) => F('eq', F('sub', lg(`x${i}`), lg(`x${i}`)), ZERO)).reduce((m, f) => and(m, f))),
+      ...c.values.map((n, id) => (need[id] ? ls(`v${id}`, watOf(n, how)) : '')).filter((t) => t !== ''),
+      ls(loss, watOf(c.loss, how)),
+      ...c.grad.map((n, i) => vstore(at('G', rowAt(i)), watOf(n, how))),
+    ].map(rename);
+  };
+  const renamed = (sx: string) => LOCALS_V([...Array.from({ length: p.dim }, (_, i) => `x${i}${sx}`), ...c.values.map((_, id) => `v${id}${sx}`)]);
+  return { body: (loss: string, fin: string) => lines(loss, fin).join('\n        '), lines, locals: `${locals} ${renamed('b')}`, pins };
 }
 
 /**
- * For $valueRecord: the loss $l<k> and coordinates' finiteness $fin<k> of pair k of the quad at $p (k = 1: at
- * $p + 16), and the gradient there into G.
+ * For $valueRecord: the losses $l0, $l1 and coordinates' finiteness $fin0, $fin1 of the two pairs of the quad at $p,
+ * and their gradients into G. The two pairs' lines are interleaved (the second's locals suffixed b): independent
+ * chains side by side, which the processor overlaps (the polynomials of sin, cos and exp are long dependent chains).
  */
-const programPair = (p: SurfaceProgram, k: number) => {
-  const text = programValue(p).body(`l${k}`, `fin${k}`);
-  return k === 0 ? text : text.replaceAll(lg('p'), `(i32.add ${lg('p')} (i32.const 16))`);
-};
+function programQuad(p: SurfaceProgram): string {
+  const { lines } = programValue(p);
+  const a = lines('l0', 'fin0');
+  const b = lines('l1', 'fin1', 'b', `(i32.add ${lg('p')} (i32.const 16))`);
+  return a.flatMap((t, j) => [t, b[j]]).join('\n      ');
+}
 
 /** Loss at the new X for the trajectories that moved, divergence (non-finite, or above the limit). */
 function value(v: StepVariant): string {
