@@ -15,7 +15,7 @@
  * GPU's loads coalesce for any dimension (with x[b·d + i], d = 100 put every thread's load 400 bytes apart).
  */
 import { HIST_BINS, KEY_MIN_F32, KEY_SHIFT_F32, SIDE } from '../analysis/mc/histogram.ts';
-import { PHILOX_WGSL } from './philox.wgsl.ts';
+import { PHILOX_WGSL } from '../rng/philox.wgsl.ts';
 import type { UpdateRule } from '../optimizers/rules/index.ts';
 import { wgslFloat } from './graph.wgsl.ts';
 import { ruleWgsl, stateSlots } from './rule.wgsl.ts';

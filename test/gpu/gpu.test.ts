@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { multiStepMoments } from '../../src/analysis/index.ts';
 import { HIST_BINS } from '../../src/analysis/mc/histogram.ts';
 import { simulateSync } from '../../src/analysis/mc/index.ts';
-import { PHILOX_WGSL } from '../../src/gpu/philox.wgsl.ts';
+import { PHILOX_WGSL } from '../../src/rng/philox.wgsl.ts';
 import { type Runner, chromiumRunner, nodeRunner } from '../../src/gpu/runners.ts';
 import { hasMesaEgl, nodeBackend } from '../../src/gpu/device.ts';
 import { simulateGpu } from '../../src/gpu/simulate.ts';

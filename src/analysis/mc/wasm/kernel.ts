@@ -12,7 +12,7 @@ import { setFlagsFromString } from 'node:v8';
 import { STREAM_SKIP, maskSteps } from '../../../rng/keyed.ts';
 import { type FastJob, value } from '../kernels.ts';
 import type { BlockRecorder } from '../stats.ts';
-import { PHILOX_WAT } from './philox.wat.ts';
+import { PHILOX_WAT } from '../../../rng/philox.wat.ts';
 import { recordWat } from './record.wat.ts';
 import { HIST_WAT } from './hist.wat.ts';
 import type { BandHolder, BandSink } from '../bands.ts';

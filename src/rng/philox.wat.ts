@@ -11,9 +11,9 @@
  * It serves the full-update-drop stream and $refineGroup. $maskPass runs the same rounds on the mask stream and
  * writes DropGrad's keep masks instead, one row per mask half: the rows the vectorised update reads.
  */
-import { STREAM_MASK, STREAM_REFINE } from '../../../rng/keyed.ts';
+import { STREAM_MASK, STREAM_REFINE } from './keyed.ts';
 
-import { PHILOX_M0, PHILOX_M1, PHILOX_W0, PHILOX_W1 } from '../../../rng/philox.ts';
+import { PHILOX_M0, PHILOX_M1, PHILOX_W0, PHILOX_W1 } from './philox.ts';
 
 /** A Philox constant (src/rng/philox.ts) splatted to four u32 lanes. */
 const splat4 = (c: number) => `(v128.const i32x4 ${Array(4).fill(`0x${c.toString(16)}`).join(' ')})`;

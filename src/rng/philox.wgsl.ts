@@ -2,7 +2,7 @@
  * Philox4x32-10 in WGSL (docs/theory.md §6; the same stream as src/rng/philox.ts, bit for bit): WGSL has no 64-bit
  * integers, so the high half of each 32×32-bit product is assembled from 16-bit halves.
  */
-import { PHILOX_M0, PHILOX_M1, PHILOX_W0, PHILOX_W1 } from '../rng/philox.ts';
+import { PHILOX_M0, PHILOX_M1, PHILOX_W0, PHILOX_W1 } from './philox.ts';
 
 /** A Philox constant (src/rng/philox.ts) as a WGSL u32 literal. */
 const hex = (c: number) => `0x${c.toString(16)}u`;
