@@ -43,6 +43,8 @@ export function wgslOf(n: Node, input: (name: string) => string): string {
       // WGSL has no log10: log(a)·log10(e).
       return n.fn === 'log10' ? `(log(${args[0]}) * ${wgslFloat(Math.LOG10E)})` : `${n.fn}(${args.join(', ')})`;
     }
+    case 'quadrant':
+      throw new Error('quadrant: an expansion for the CPU back ends only (WGSL calls sin and cos)');
   }
 }
 

@@ -11,10 +11,12 @@
  *   r = a − k·P₁ − k·P₂ − k·P₃ − k·P₄ with π/2 = P₁ + P₂ + P₃ + P₄ + … (fdlibm's split: P₁…P₃ of 33 bits, each
  *   k·Pᵢ exact; P₄ the rest), |r| ≤ π/4,
  *   sin r ≈ r + r³·S(r²) and cos r ≈ 1 − (r²/2 − r⁴·C(r²)) with fdlibm's minimax coefficients (error < 2⁻⁵⁸),
- *   and the quadrant q = k mod 4 picks ±sin r or ±cos r (cos a = sin(a + π/2): the quadrant of k + 1).
+ *   and the quadrant q = k mod 4 picks ±sin r or ±cos r (cos a = sin(a + π/2): the quadrant of k + 1), read off the
+ *   low bits of a·2/π + 1.5·2⁵² (graph.ts `quadrant`).
  * exp:
  *   k = round(a·log₂e), r = a − k·L₁ − k·L₂ with ln 2 = L₁ + L₂ (L₁ with 32 trailing zero bits, k·L₁ exact),
- *   |r| ≤ ln2/2, eʳ by its Taylor polynomial of degree 13 (remainder < 2⁻⁵⁷), scaled by 2·2^(k−1) (so that k = 1024
+ *   |r| ≤ ln2/2, eʳ = 1 − (r·c/(c − 2) − r) with fdlibm's rational approximation c = r − r²·P(r²) (error < 2⁻⁵⁹),
+ *   scaled by 2·2^(k−1) (so that k = 1024
  *   still scales by a normal power of two); ∞ above 709.782712893384 (where exp overflows), 0 below −707 (true values
  *   below 1e-307 flush to 0; Math.exp returns them down to 5e-324).
  * NaN gives NaN, sin(±∞) = cos(±∞) = NaN, exp(−∞) = 0, exp(∞) = ∞, sin(−0) = −0, as Math's.
@@ -55,30 +57,36 @@ const TRIG = {
 
 /** r, its sine and cosine polynomials and the quadrant of k (+ shift). */
 const trig = (shift: 0 | 1) => [
-  'k = a * TWO_OVER_PI + RND - RND',
+  't = a * TWO_OVER_PI + RND',
+  'k = t - RND',
   'r = a - k * P1 - k * P2 - k * P3 - k * P4',
   'z = r * r',
   // |r| < 2⁻²⁷: sin r rounds to r (and keeps the sign of −0).
   's = z < TINY ? r : r + z * r * (S1 + z * (S2 + z * (S3 + z * (S4 + z * (S5 + z * S6)))))',
   'c = 1 - (0.5 * z - z * z * (C1 + z * (C2 + z * (C3 + z * (C4 + z * (C5 + z * C6))))))',
-  shift === 0 ? 'q = k - 4 * floor(k * 0.25)' : 'q = k + 1 - 4 * floor((k + 1) * 0.25)',
-  'v = q - 2 * floor(q * 0.5) == 1 ? c : s',
-  'y = q >= 2 ? -v : v',
+  `y = quadrant${shift}(t, s, c)`,
 ];
 
-const factorial = (n: number): number => (n <= 1 ? 1 : n * factorial(n - 1));
-/** Taylor coefficients 1/n!, n = 2 … 13. */
-const E = Object.fromEntries(Array.from({ length: 12 }, (_, j) => [`E${j + 2}`, 1 / factorial(j + 2)]));
+/** fdlibm's __ieee754_exp coefficients: e^r = 1 + 2r/(2 − R) with R = r − r²·(P₁ + r²·(P₂ + … + r²·P₅)). */
+const P = {
+  P1: 1.66666666666666019037e-1,
+  P2: -2.77777777770155933842e-3,
+  P3: 6.61375632143793436117e-5,
+  P4: -1.65339022054652515390e-6,
+  P5: 4.13813679705723846039e-8,
+};
 
 export const ELEMENTARY: Record<string, Expansion | undefined> = {
   sin: { constants: TRIG, steps: trig(0) },
   cos: { constants: TRIG, steps: trig(1) },
   exp: {
-    constants: { LOG2E: Math.LOG2E, RND, L1: 6.93147180369123816490e-1, L2: 1.90821492927058770002e-10, HI: 709.782712893384, LO: -707, INF: Number.POSITIVE_INFINITY, ...E },
+    constants: { LOG2E: Math.LOG2E, RND, L1: 6.93147180369123816490e-1, L2: 1.90821492927058770002e-10, HI: 709.782712893384, LO: -707, INF: Number.POSITIVE_INFINITY, ...P },
     steps: [
       'k = a * LOG2E + RND - RND',
       'r = a - k * L1 - k * L2',
-      `p = 1 + r * (1 + r * (${Array.from({ length: 12 }, (_, j) => `E${j + 2}`).join(' + r * (')}${')'.repeat(11)}))`,
+      't = r * r',
+      'c = r - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))))',
+      'p = 1 - (r * c / (c - 2) - r)',
       // k − 1 is in [−1021, 1023] wherever e is chosen below (elsewhere exp2i's result is discarded).
       'e = p * 2 * exp2i(k - 1)',
       'y = a > HI ? INF : a < LO ? 0 : e',

@@ -47,7 +47,13 @@ export type Node =
   | { k: 'first'; yes: Node; no: Node }
   /** a op b ? yes : no (false where either is NaN, as in JavaScript). */
   | { k: 'if'; op: CmpOp; a: Node; b: Node; yes: Node; no: Node }
-  | { k: 'call'; fn: CallFn; args: Node[] };
+  | { k: 'call'; fn: CallFn; args: Node[] }
+  /**
+   * sin's (shift 0) or cos's (shift 1) quadrant choice (src/ir/elementary.ts): with q = (k + shift) mod 4 read off
+   * the low bits of t = a·2/π + 1.5·2⁵² (whose last mantissa bits hold the integer k), s on even q and c on odd,
+   * negated for q ≥ 2. Integer operations on the bits instead of a dozen floating-point ones; CPU expansions only.
+   */
+  | { k: 'quadrant'; shift: 0 | 1; t: Node; s: Node; c: Node };
 
 export type Ast =
   | { t: 'num'; v: number }
@@ -224,6 +230,10 @@ export class GraphBuilder {
     const one = args.length === 1;
     if ((fn === 'max' || fn === 'min') && args.length === 2) return this.binary(fn, args[0], args[1]);
     if ((fn === 'sqrt' || fn === 'abs' || fn === 'sign' || fn === 'floor' || fn === 'exp2i') && one) return this.unary(fn, args[0]);
+    if ((fn === 'quadrant0' || fn === 'quadrant1') && args.length === 3) {
+      const [t, sv, c] = args.map((x) => this.value(x));
+      return { k: 'quadrant', shift: fn === 'quadrant0' ? 0 : 1, t, s: sv, c };
+    }
     if (fn === 'pow' && args.length === 2) {
       if (args[0].k === 'num' && args[1].k === 'num') return this.num(args[0].v ** args[1].v);
       return { k: 'call', fn, args: args.map((x) => this.value(x)) };
@@ -335,6 +345,9 @@ export function needed(values: readonly Node[], outputs: readonly Node[]): boole
       case 'call':
         for (const m of n.args) visit(m);
         return;
+      case 'quadrant':
+        for (const m of [n.t, n.s, n.c]) visit(m);
+        return;
       default:
     }
   };
@@ -351,6 +364,7 @@ function eachNode(values: readonly Node[], need: readonly boolean[], outputs: re
     else if (n.k === 'first') [n.yes, n.no].forEach(visit);
     else if (n.k === 'if') [n.a, n.b, n.yes, n.no].forEach(visit);
     else if (n.k === 'call') n.args.forEach(visit);
+    else if (n.k === 'quadrant') [n.t, n.s, n.c].forEach(visit);
   };
   values.forEach((v, id) => {
     if (need[id]) visit(v);

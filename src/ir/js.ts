@@ -44,6 +44,8 @@ export function jsOf(n: Node, input: (name: string) => string): string {
       return `(${r(n.a)} ${n.op === '==' ? '===' : n.op} ${r(n.b)} ? ${r(n.yes)} : ${r(n.no)})`;
     case 'call':
       return `Math.${n.fn}(${n.args.map(r).join(', ')})`;
+    case 'quadrant':
+      return `R.quadrant(${r(n.t)}, ${r(n.s)}, ${r(n.c)}, ${n.shift})`;
   }
 }
 
@@ -56,12 +58,21 @@ export const jsValues = (values: readonly Node[], input: (name: string) => strin
 
 const f64 = new Float64Array(1);
 const hi32 = new Int32Array(f64.buffer, 4, 1);
+const bits = new Float64Array(1);
+const lo32 = new Int32Array(bits.buffer, 0, 1);
 /** The helpers generated code calls. */
 const RUNTIME = {
   /** 2^k for an integer k in [−1022, 1023] (built from its bits; NaN gives 1, as WebAssembly's trunc_sat gives 0). */
   exp2i(k: number): number {
     hi32[0] = ((k | 0) + 1023) << 20;
     return f64[0];
+  },
+  /** sin's or cos's choice of ±s or ±c by the quadrant in t's low bits (graph.ts `quadrant`). */
+  quadrant(t: number, s: number, c: number, shift: number): number {
+    bits[0] = t;
+    const q = (lo32[0] + shift) & 3;
+    const v = q & 1 ? c : s;
+    return q & 2 ? -v : v;
   },
 };
 

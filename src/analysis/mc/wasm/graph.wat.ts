@@ -46,6 +46,12 @@ export function watOf(n: Node, how: GraphLowering): string {
       return sel(r(n.yes), r(n.no), F(CMP[n.op], r(n.a), r(n.b)));
     case 'call':
       return `(call $m_${n.fn} ${n.args.map(r).join(' ')})`;
+    case 'quadrant': {
+      // q = low bits of t (+ shift): bit 0 picks c over s, bit 1 flips the sign bit.
+      const q = n.shift === 0 ? r(n.t) : `(i64x2.add ${r(n.t)} (v128.const i64x2 1 1))`;
+      const v = sel(r(n.c), r(n.s), `(i64x2.eq (v128.and ${q} (v128.const i64x2 1 1)) (v128.const i64x2 1 1))`);
+      return `(v128.xor ${v} (i64x2.shl (v128.and ${q} (v128.const i64x2 2 2)) (i32.const 62)))`;
+    }
   }
 }
 
