@@ -130,6 +130,13 @@ export async function benchEngine(): Promise<void> {
     rows.push(r);
     console.log(`  ${name.padEnd(20)} ${r.perSecond.toExponential(2)} /s (${r.kernel}) → ${(r.perSecond / rows[0].perSecond).toFixed(2)}× rosenbrock SGD-momentum`);
   }
+  // Every update rule on the d = 100 diagonal quadratic (all cores), against torch.optim float64 below.
+  console.log('\nevery optimizer, d = 100 diagonal quadratic, p = 0.1 (all cores; peers: quadratic100-optim-<name>):');
+  for (const [name, optimizer] of EVERY_OPTIMIZER) {
+    const r = await runAllCores(`quadratic100-optim-${name}`, { surface: { kind: 'quadratic', dim: d, condition: 100 }, x0: new Array(d).fill(1), optimizer, drop: { rate: 0.1 } }, nq, steps, quick ? 2 : 3);
+    rows.push(r);
+    console.log(`  ${name.padEnd(20)} ${r.perSecond.toExponential(2)} /s (${r.kernel})`);
+  }
   console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (main thread and workers)`);
   // What one core does in plain C on the Rosenbrock workload (no band histograms), when gcc is there.
   const c = fileURLToPath(new URL('./fused-reference.c', import.meta.url));

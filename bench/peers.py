@@ -8,7 +8,8 @@ statistic (the engine also keeps per-step means and variances of the iterate, wh
 Workloads:
   rosenbrock: masked SGD, momentum 0.9, lr 1e-3, p = 0.1, 2-D Rosenbrock from (-1.5, 2), 100,000 × 200
   quadratic:  d = 100 diagonal quadratic, eigenvalues log-spaced 1…100, from all-ones, 10,000 × 200, p = 0.1,
-              SGD (lr 0.01, momentum 0.9), Adam (lr 0.01), Lion (lr 0.001)
+              SGD (lr 0.01, momentum 0.9), Adam (lr 0.01), Lion (lr 0.001); and every torch.optim rule of
+              TORCH_OPTIMIZERS (their learning rates) in float64 ('quadratic100-optim-<name>')
 """
 import json
 import warnings
@@ -108,6 +109,22 @@ def torch_optim_rosenbrock(torch, dtype, opt, n, steps):
     return time.perf_counter() - t0
 
 
+def torch_optim_quadratic(torch, opt, n, steps):
+    # torch.optim in float64 on the d = 100 diagonal quadratic (n, 100) parameter, masks from torch.bernoulli.
+    d = 100
+    lam = torch.logspace(0, 2, d, dtype=torch.float64)
+    x = torch.ones((n, d), dtype=torch.float64)
+    cls, kw = TORCH_OPTIMIZERS[opt]
+    o = getattr(torch.optim, cls)([x], **kw)
+    keep = torch.full((n, d), 0.9, dtype=torch.float64)
+    t0 = time.perf_counter()
+    for t in range(steps):
+        x.grad = lam * x * torch.bernoulli(keep) / 0.9
+        o.step()
+        (0.5 * (lam * x * x).sum(dim=1)).mean().item()
+    return time.perf_counter() - t0
+
+
 def numpy_rosenbrock(np, n, steps):
     rng = np.random.default_rng(1)
     x = np.empty((n, 2))
@@ -167,6 +184,9 @@ def main():
                    lambda: torch_optim_rosenbrock(torch, torch.float32, opt, nr, steps), 2)
         for opt in ('sgd', 'adam', 'lion'):
             report('pytorch ' + torch.__version__, 'quadratic100-' + opt, 'float64', nq, steps, lambda: torch_quadratic(torch, opt, nq, steps), 2)
+        for opt in TORCH_OPTIMIZERS:
+            report('pytorch ' + torch.__version__ + ' torch.optim', 'quadratic100-optim-' + opt, 'float64', nq, steps,
+                   lambda: torch_optim_quadratic(torch, opt, nq, steps), 2)
     except ImportError:
         print(json.dumps({'peer': 'pytorch', 'error': 'not installed (apt-get install python3-torch)'}))
     try:

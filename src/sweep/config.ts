@@ -151,6 +151,8 @@ export function validateSweepConfig(data: unknown, source = 'config'): SweepConf
   }
   const c = data as SweepConfig;
   // Meaning: every cell must build (drop rates, learning rates, dimensions, expressions, options).
+  const size = gridSize(c);
+  if (size > MAX_CELLS) throw new ParameterError(`${source}.grid`, `${size} cells`, `at most ${MAX_CELLS.toLocaleString('en')} cells per sweep (split the grid into several sweeps, or shard it)`);
   const cells = expandGrid(c);
   if (cells.length === 0) throw new ParameterError(`${source}.grid`, 'empty', 'at least one cell');
   if (!Array.isArray(c.grid.lr)) {
@@ -183,6 +185,16 @@ export function cellSeed(globalSeed: number, index: number): number {
 }
 
 const surfaceName = (s: SurfaceConfig) => (s.kind === 'expr' ? `expr:${s.expr}` : s.dim ? `${s.kind}-${s.dim}d` : s.kind);
+
+/** Most cells a sweep may have: its manifest (≈ 300 bytes a cell) stays a file one rewrites in well under a second. */
+export const MAX_CELLS = 100_000;
+
+/** The number of cells of the grid, without building them. */
+function gridSize(c: SweepConfig): number {
+  const lrs = (o: string) => (Array.isArray(c.grid.lr) ? c.grid.lr.length : ((c.grid.lr as Record<string, number[] | undefined>)[o]?.length ?? 0));
+  const perSurface = c.grid.optimizer.reduce((n, o) => n + lrs(o), 0) * c.grid.dropRate.length * (c.grid.fullUpdateDrop?.length ?? 1) * (c.grid.replicate ?? 1);
+  return (c.grid.surface?.length ?? 1) * perSurface;
+}
 
 /** The cells of the grid, in a fixed order (surface, optimizer, lr, drop rate, full-update drop, replicate). */
 export function expandGrid(c: SweepConfig): Cell[] {

@@ -2,7 +2,7 @@
 import { copyFileSync, readFileSync, renameSync } from 'node:fs';
 import { ParameterError } from '../errors.ts';
 import { expandGrid } from './config.ts';
-import { cellDone, cellPath, initDir, type Manifest, newManifest, readManifest, writeManifest } from './store.ts';
+import { cellPath, damagedCell, expectations, initDir, type Manifest, newManifest, readCell, readManifest, writeManifest } from './store.ts';
 import { writeSummary } from './summary.ts';
 
 export function mergeSweeps(dirs: string[], out: string): { cells: number; missing: string[]; manifest: Manifest } {
@@ -24,11 +24,16 @@ export function mergeSweeps(dirs: string[], out: string): { cells: number; missi
   const existing = readManifest(out);
   if (existing && existing.configHash !== hash) throw new ParameterError('--out', out, 'an empty directory or one holding this sweep');
   const merged = newManifest(config, hash, all, null);
-  for (const c of merged.cells) {
+  for (const e of expectations(merged)) {
+    const c = e.cell;
+    const inOut = readCell(out, e);
+    if (!inOut.ok && !inOut.missing && !dirs.includes(out)) throw damagedCell(out, inOut);
     for (let i = 0; i < dirs.length; i++) {
-      if (!cellDone(dirs[i], c.id)) continue;
+      const r = readCell(dirs[i], e);
+      if (!r.ok && !r.missing) throw damagedCell(dirs[i], r);
+      if (!r.ok) continue;
       const src = cellPath(dirs[i], c.id);
-      if (cellDone(out, c.id)) {
+      if (readCell(out, e).ok) {
         if (readFileSync(src, 'utf8') !== readFileSync(cellPath(out, c.id), 'utf8')) {
           throw new ParameterError(`cell ${c.id}`, src, 'identical results in every directory that holds it');
         }

@@ -1,6 +1,6 @@
 /**
  * Runs a sweep: the cells of the grid (or of one shard) on a pool of worker threads, each result written
- * atomically as it finishes, the manifest updated after every cell. Running the same command again skips the
+ * atomically as it finishes (sealed with its checksum), the manifest saved every 2 s and at the end. Running the same command again skips the
  * finished cells, so an interrupted sweep resumes where it stopped and ends with the same bits as an
  * uninterrupted one (cell seeds derive from (global seed, cell index); results hold no timings).
  */
@@ -12,7 +12,7 @@ import { cellResult, cellSpec } from './cell.ts';
 import { type GpuRunner, simulateGpuBatch } from '../gpu/simulate.ts';
 import { gpuKernelSpec } from '../gpu/spec.ts';
 import { buildProblem } from '../problem.ts';
-import { cellDone, cellPath, initDir, type Manifest, newManifest, readManifest, writeAtomic, writeManifest } from './store.ts';
+import { DamagedManifest, cellPath, expectations, initDir, type Manifest, newManifest, readCell, readManifest, sealCell, writeAtomic, writeManifest } from './store.ts';
 import { writeSummary } from './summary.ts';
 
 export interface Shard {
@@ -36,6 +36,8 @@ export interface SweepRunOptions {
   shard?: Shard | null;
   workers?: number;
   onProgress?: (done: number, total: number) => void;
+  /** One-line notices: a damaged manifest rebuilt, a damaged cell file recomputed. */
+  onNotice?: (line: string) => void;
   /** Resolves when the run should stop (SIGINT, SIGTERM): in-flight cells are abandoned, finished ones kept. */
   stop?: Promise<void>;
   /**
@@ -60,7 +62,14 @@ export async function runSweep(config: SweepConfig, o: SweepRunOptions): Promise
   const shard = o.shard ?? null;
   const cells = shardCells(expandGrid(config), shard);
   initDir(o.out);
-  const existing = readManifest(o.out);
+  let existing: Manifest | null = null;
+  try {
+    existing = readManifest(o.out);
+  } catch (e) {
+    if (!(e instanceof DamagedManifest)) throw e;
+    // The cell files are checked one by one below, so a manifest is rebuilt from the config without loss.
+    o.onNotice?.(`${e.message}; rebuilt from the config`);
+  }
   if (existing && existing.configHash !== hash) {
     throw new ParameterError('--out', o.out, `an empty directory or one holding this sweep: it holds another config (hash ${existing.configHash.slice(0, 12)}…, this one ${hash.slice(0, 12)}…)`);
   }
@@ -68,8 +77,20 @@ export async function runSweep(config: SweepConfig, o: SweepRunOptions): Promise
     throw new ParameterError('--shard', shard ? `${shard.k}/${shard.n}` : 'none', `the shard this directory was started with (${existing.shard ? `${existing.shard.k}/${existing.shard.n}` : 'none'})`);
   }
   const manifest = existing ?? newManifest(config, hash, cells, shard);
-  for (const c of manifest.cells) c.status = cellDone(o.out, c.id) ? 'done' : 'pending';
+  for (const e of expectations(manifest)) {
+    const r = readCell(o.out, e);
+    e.cell.status = r.ok ? 'done' : 'pending';
+    if (!r.ok && !r.missing) o.onNotice?.(`${r.file} is damaged (${r.why}): recomputing cell ${e.cell.id}`);
+  }
   writeManifest(o.out, manifest);
+  // The manifest (O(cells) bytes) is rewritten at most every 2 s and at the end, not after every cell: the cell
+  // files are the record of what is done, and every run checks them.
+  let saved = performance.now();
+  const saveManifest = (force = false) => {
+    if (!force && performance.now() - saved < 2000) return;
+    writeManifest(o.out, manifest);
+    saved = performance.now();
+  };
   const byId = new Map(manifest.cells.map((c) => [c.id, c]));
   let todo = cells.filter((c) => byId.get(c.id)!.status !== 'done');
   const skipped = cells.length - todo.length;
@@ -81,7 +102,7 @@ export async function runSweep(config: SweepConfig, o: SweepRunOptions): Promise
     const entry = byId.get(id)!;
     entry.status = 'done';
     entry.seconds = seconds;
-    writeManifest(o.out, manifest);
+    saveManifest();
     done++;
     o.onProgress?.(done, cells.length);
   };
@@ -108,7 +129,7 @@ export async function runSweep(config: SweepConfig, o: SweepRunOptions): Promise
         const results = await simulateGpuBatch(batch.map((c) => cellSpec(c, run)), o.gpu);
         if (stopped) break;
         const each = (performance.now() - t1) / 1000 / batch.length;
-        batch.forEach((c, k) => finish(c.id, `${JSON.stringify(cellResult(c, run, results[k]))}\n`, each));
+        batch.forEach((c, k) => finish(c.id, sealCell(cellResult(c, run, results[k])), each));
       }
     }
     interrupted = stopped;
@@ -150,6 +171,7 @@ export async function runSweep(config: SweepConfig, o: SweepRunOptions): Promise
       await Promise.all(pool.map((w) => w.terminate()));
     }
   }
+  saveManifest(true);
   if (!interrupted) writeSummary(o.out, manifest);
   return { total: cells.length, skipped, ran: done - skipped, interrupted, seconds: (performance.now() - t0) / 1000, manifest };
 }

@@ -1,8 +1,7 @@
 /** The sweep's index.html: one row per cell, every user-supplied string escaped. */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { html, page, raw } from '../report/html.ts';
-import { cellDone, cellPath, type Manifest, writeAtomic } from './store.ts';
+import { type Manifest, expectations, readCell, writeAtomic } from './store.ts';
 
 interface Row {
   final?: { meanLoss: number | null; stderrLoss: number | null };
@@ -14,14 +13,16 @@ const num = (v: number | null | undefined) => (typeof v === 'number' && Number.i
 
 export function summaryHtml(dir: string, m: Manifest): string {
   const labels = m.config.labels ?? {};
-  const rows = m.cells.map((c) => {
-    const r: Row = cellDone(dir, c.id) ? (JSON.parse(readFileSync(cellPath(dir, c.id), 'utf8')) as Row) : {};
+  const rows = expectations(m).map((e) => {
+    const c = e.cell;
+    const read = readCell(dir, e);
+    const r: Row = read.ok ? (read.result as Row) : {};
     const p = c.params;
     const diverged = r.divergedFraction ?? 0;
     return html`<tr><td class="l"><a href="cells/${c.id}.json">${c.id}</a></td><td class="l">${labels[p.optimizer] ?? p.optimizer}</td>
 <td class="l">${labels[p.surface] ?? p.surface}</td><td>${p.lr}</td><td>${p.dropRate}</td><td>${p.fullUpdateDrop}</td><td>${p.replicate}</td>
 <td>${num(r.final?.meanLoss)} ± ${num(r.final?.stderrLoss)}</td><td>${num(r.exact?.expectedLoss)}</td>
-<td class="${diverged > 0 ? 'diverged' : ''}">${r.divergedFraction === undefined ? 'not run' : `${(100 * diverged).toFixed(1)}%`}</td></tr>`;
+<td class="${diverged > 0 ? 'diverged' : ''}">${read.ok ? `${(100 * diverged).toFixed(1)}%` : read.missing ? 'not run' : 'damaged'}</td></tr>`;
   });
   const title = m.config.name ?? 'dropgrad sweep';
   const body = html`<h1>${title}</h1>

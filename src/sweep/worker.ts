@@ -1,7 +1,8 @@
-/** Sweep worker thread: runs whole cells and returns their results as JSON text. */
+/** Sweep worker thread: runs whole cells and returns their results as sealed JSON text (store.ts `sealCell`). */
 import { parentPort } from 'node:worker_threads';
 import { prepareWasm } from '../analysis/mc/wasm/kernel.ts';
 import { runCell } from './cell.ts';
+import { sealCell } from './store.ts';
 import type { Cell } from './config.ts';
 
 await prepareWasm();
@@ -9,7 +10,7 @@ parentPort!.on('message', ({ cell, samples, steps }: { cell: Cell; samples: numb
   const t0 = performance.now();
   try {
     const result = runCell(cell, { samples, steps });
-    parentPort!.postMessage({ id: cell.id, json: `${JSON.stringify(result)}\n`, seconds: (performance.now() - t0) / 1000 });
+    parentPort!.postMessage({ id: cell.id, json: sealCell(result), seconds: (performance.now() - t0) / 1000 });
   } catch (e) {
     parentPort!.postMessage({ id: cell.id, error: e instanceof Error ? e.message : String(e) });
   }

@@ -59,6 +59,7 @@ skipped and the results are bit-identical to an uninterrupted run.
         shard: values.shard ? parseShard(String(values.shard)) : null,
         workers: int(values, 'workers', 1),
         onProgress: progressReporter('sweep', Boolean(values.quiet)),
+        onNotice: (line) => process.stderr.write(`dropgrad sweep: ${line}\n`),
         stop,
         gpu,
       });
