@@ -87,7 +87,7 @@ describe('fused kernels (JavaScript and WebAssembly) reproduce the general path 
     ] as ProblemConfig[]) {
       const r = simulateSync({ problem, samples: 200, steps: 10, seed: 1 });
       expect(r.path).toBe('general');
-      expect(r.mean.every(Number.isFinite)).toBe(true);
+      expect(r.mean!.every(Number.isFinite)).toBe(true);
     }
   });
 });
@@ -168,7 +168,7 @@ describe('divergence is counted and excluded, never a silent NaN', () => {
     expect(r.firstDivergence).toBeGreaterThan(0);
     expect(r.perStep.n[200]).toBe(4000 - r.diverged);
     expect(r.perStep.diverged.reduce((a, b) => a + b, 0)).toBe(r.diverged);
-    expect([...r.mean, ...r.cov.flat(), r.meanLoss].every(Number.isFinite)).toBe(true);
+    expect([...r.mean!, ...r.cov.flat(), r.meanLoss].every(Number.isFinite)).toBe(true);
   });
 });
 
@@ -202,7 +202,7 @@ describe('Monte-Carlo vs the exact analysis (z-scores)', () => {
       const T = 30;
       const exact = multiStepMoments(buildProblem(problem).surface as never, { x0: [2, -1, 0.5], steps: T, lr: () => 0.1, momentum, nesterov, rates: () => new Float64Array(3).fill(0.4) });
       const r = simulateSync({ problem, samples: 20_000, steps: T, seed: 4 });
-      for (let i = 0; i < 3; i++) expectZ(`E[x_${T},${i}]`, r.mean[i], exact.mean[i], r.stderrMean[i]);
+      for (let i = 0; i < 3; i++) expectZ(`E[x_${T},${i}]`, r.mean![i], exact.mean[i], r.stderrMean[i]);
       // Variances and covariances: x_T is heavy-tailed under multiplicative noise, so the standard error of a
       // sample covariance comes from 10 independent batches (different seeds) rather than a normal-theory formula.
       const batches = Array.from({ length: 10 }, (_, k) => simulateSync({ problem, samples: 2_000, steps: T, seed: 100 + k }).cov);

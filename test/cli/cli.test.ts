@@ -31,6 +31,21 @@ describe('dropgrad CLI', () => {
     expect(r.final).toBeNull();
     expect(cli(['run', '--lr', '0.01', '--steps', '100']).stdout).toMatch(/diverged at step \d+/);
   });
+  it('simulate: when every trajectory diverges, no statistic is printed (no 0, no NaN), text and JSON', () => {
+    const args = ['simulate', '--surface', 'rosenbrock', '--optimizer', 'sgd', '--lr', '10', '--steps', '200', '--samples', '2000', '--backend', 'cpu'];
+    const text = cli(args);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toMatch(/all 2000 trajectories diverged \(the first at step \d+, the last by step \d+\): no statistics/);
+    expect(text.stdout).not.toMatch(/NaN|Infinity/);
+    const j = cliJson<{ mean: number[] | null; meanLoss: number | null; perStep: { mean: (number[] | null)[] } }>([...args, '--per-step']);
+    expect(j.mean).toBeNull();
+    expect(j.meanLoss).toBeNull();
+    expect(j.perStep.mean.at(-1)).toBeNull();
+    // One trajectory: a mean, but no standard error (a dash, not NaN).
+    const one = cli(['simulate', '--samples', '1', '--steps', '5', '--backend', 'cpu']);
+    expect(one.stdout).toMatch(/E\[x_T\] = \[\S+ ± —, \S+ ± —\]/);
+    expect(one.stdout).not.toMatch(/NaN/);
+  });
   it('rejects bad input with exit 2 and one line naming the parameter', () => {
     const cases: [string[], RegExp][] = [
       [['run', '--drop-rate', '1'], /dropRate = 1 is invalid: expected a number in \[0, 1\).*full-update drop/],

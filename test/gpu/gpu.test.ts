@@ -95,7 +95,7 @@ describe.skipIf(!available)(`WebGPU path in ${where}`, () => {
         const c = simulateSync(spec);
         const label = `${optimizer.name} on ${sname}`;
         expect(g.diverged, label).toBe(c.diverged);
-        g.mean.forEach((m, i) => expect(rel(m, c.mean[i]), `${label}: E[x_${i}] ${m} vs ${c.mean[i]}`).toBeLessThan(1e-3));
+        g.mean!.forEach((m, i) => expect(rel(m, c.mean![i]), `${label}: E[x_${i}] ${m} vs ${c.mean![i]}`).toBeLessThan(1e-3));
         expect(rel(g.meanLoss, c.meanLoss), `${label}: mean loss`).toBeLessThan(1e-3);
         g.update.mean.forEach((m, i) => expect(Math.abs(m - c.update.mean[i]), `${label}: update ${i}`).toBeLessThan(1e-3 * Math.max(1e-3, Math.abs(c.update.mean[i])) + 1e-7));
         // Loss bands: the same bins from the f32 loss's bits; a 1e-3 relative difference moves a quantile by at most a bin or two.
@@ -117,7 +117,7 @@ describe.skipIf(!available)(`WebGPU path in ${where}`, () => {
       const spec = { problem: { surface: { kind: 'rosenbrock' }, x0: [-1.2, 1], optimizer: { name: 'adam', lr: 'cosine:0.02,0.005,8' }, drop } as ProblemConfig, samples: 300, steps: 8, seed: 9, bandSteps: 0 };
       const g = await simulateGpu(spec, gpu);
       const c = simulateSync(spec);
-      g.mean.forEach((m, i) => expect(rel(m, c.mean[i]), `E[x_${i}] ${JSON.stringify(drop)}`).toBeLessThan(1e-3));
+      g.mean!.forEach((m, i) => expect(rel(m, c.mean![i]), `E[x_${i}] ${JSON.stringify(drop)}`).toBeLessThan(1e-3));
       expect(rel(g.meanLoss, c.meanLoss)).toBeLessThan(1e-3);
     }
   }, 120_000);
@@ -154,8 +154,8 @@ describe.skipIf(!available)(`WebGPU path in ${where}`, () => {
       expect(multi.diverged, `${label}: the case diverges somewhere`).toBeGreaterThan(0);
       expect(multi.perStep.n, label).toEqual(single.perStep.n);
       expect(JSON.stringify(multi.bands), label).toBe(JSON.stringify(single.bands));
-      multi.mean.forEach((m, i) => expect(rel(m, single.mean[i]), `${label}: E[x_${i}] multi vs per-step`).toBeLessThan(1e-5));
-      multi.mean.forEach((m, i) => expect(rel(m, c.mean[i]), `${label}: E[x_${i}] multi vs CPU`).toBeLessThan(1e-3));
+      multi.mean!.forEach((m, i) => expect(rel(m, single.mean![i]), `${label}: E[x_${i}] multi vs per-step`).toBeLessThan(1e-5));
+      multi.mean!.forEach((m, i) => expect(rel(m, c.mean![i]), `${label}: E[x_${i}] multi vs CPU`).toBeLessThan(1e-3));
       expect(rel(multi.meanLoss, c.meanLoss), `${label}: loss`).toBeLessThan(1e-3);
       expect(rel(multi.perStep.cov![40][0][0], c.perStep.cov![40][0][0]), `${label}: Var`).toBeLessThan(1e-3);
       expect(rel(multi.update.mean[0], c.update.mean[0]), `${label}: update`).toBeLessThan(1e-3);
@@ -173,7 +173,7 @@ describe.skipIf(!available)(`WebGPU path in ${where}`, () => {
     const problem: ProblemConfig = { surface: { kind: 'quadratic', H, xStar: [1, -1] }, x0: [2, 0.5], optimizer: { name: 'sgd', lr: 0.1, momentum: 0.5 }, drop: { rate: 0.4 } };
     const g = await simulateGpu({ problem, samples: 8192, steps: 15, seed: 21, bandSteps: 0 }, gpu);
     const exact = multiStepMoments(quadratic({ H, xStar: [1, -1] }), { x0: [2, 0.5], steps: 15, lr: () => 0.1, momentum: 0.5, rates: () => Float64Array.of(0.4, 0.4) });
-    g.mean.forEach((m, i) => expectZ(`GPU E[x_15,${i}]`, m, exact.mean[i], g.stderrMean[i]));
+    g.mean!.forEach((m, i) => expectZ(`GPU E[x_15,${i}]`, m, exact.mean[i], g.stderrMean[i]));
     expectZ('GPU E f(x_15)', g.meanLoss, exact.expectedLoss, g.stderrLoss);
   }, 120_000);
 
@@ -265,7 +265,7 @@ describe.skipIf(!chromiumAvailable())('custom surfaces on the GPU', () => {
         const spec = { problem: { surface: { kind: 'expr', expr }, x0: [-0.7, 0.9], optimizer: { name: 'adam', lr: 0.01 }, drop: { rate: 0.3 } } as ProblemConfig, samples: 300, steps: 8, seed: 5, bandSteps: 0 };
         const g = await simulateGpu(spec, gpu);
         const c = simulateSync(spec);
-        g.mean.forEach((m, i) => expect(Math.abs(m - c.mean[i]) / Math.max(1e-3, Math.abs(c.mean[i])), `${expr}: E[x_${i}]`).toBeLessThan(1e-3));
+        g.mean!.forEach((m, i) => expect(Math.abs(m - c.mean![i]) / Math.max(1e-3, Math.abs(c.mean![i])), `${expr}: E[x_${i}]`).toBeLessThan(1e-3));
         expect(Math.abs(g.meanLoss - c.meanLoss) / Math.max(1e-3, Math.abs(c.meanLoss)), `${expr}: loss`).toBeLessThan(1e-3);
       }
     } finally {

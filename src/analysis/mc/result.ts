@@ -16,8 +16,11 @@ export interface SimulationResult {
   /** Implementation that ran: the WebAssembly or JavaScript fused kernel, or the general path. */
   kernel: string;
   seconds: number;
-  /** The iterate after T steps, over the trajectories still finite. */
-  mean: number[];
+  /**
+   * The iterate after T steps, over the trajectories still finite; null when none is (every statistic that does not
+   * exist — a mean of no trajectory, a variance of one — is null, never 0 or NaN).
+   */
+  mean: number[] | null;
   cov: number[][];
   stderrMean: number[];
   meanLoss: number;
@@ -30,7 +33,8 @@ export interface SimulationResult {
   update: { mean: number[]; cov: number[][]; stderrMean: number[]; n: number };
   perStep: {
     n: number[];
-    mean: number[][];
+    /** Per step; null at steps where no trajectory is finite. */
+    mean: (number[] | null)[];
     variance: number[][];
     cov?: number[][][];
     lossMean: number[];
@@ -50,7 +54,7 @@ export function toResult(spec: SimulationSpec, s: BlockStats, info: { path: 'fus
   const covOf = (m2: Float64Array, off: number, n: number) =>
     Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (n > 1 ? m2[off + i * d + j] / (n - 1) : Number.NaN)));
   const cov = covOf(s.finalM2, 0, nT);
-  const mean = Array.from(s.mean.subarray(T * d, (T + 1) * d));
+  const mean = nT > 0 ? Array.from(s.mean.subarray(T * d, (T + 1) * d)) : null;
   const stderrMean = cov.map((row, i) => Math.sqrt(row[i] / nT));
   const lossVar = nT > 1 ? s.lossM2[T] / (nT - 1) : Number.NaN;
   let diverged = 0;
@@ -62,7 +66,7 @@ export function toResult(spec: SimulationSpec, s: BlockStats, info: { path: 'fus
   const updCov = covOf(s.updM2, 0, s.updN);
   const perStep: SimulationResult['perStep'] = {
     n: Array.from(s.n),
-    mean: Array.from({ length: T + 1 }, (_, t) => Array.from(s.mean.subarray(t * d, (t + 1) * d))),
+    mean: Array.from({ length: T + 1 }, (_, t) => (s.n[t] > 0 ? Array.from(s.mean.subarray(t * d, (t + 1) * d)) : null)),
     variance: Array.from({ length: T + 1 }, (_, t) => Array.from({ length: d }, (_, i) => (s.n[t] > 1 ? s.m2[t * d + i] / (s.n[t] - 1) : Number.NaN))),
     lossMean: Array.from(s.lossMean, (v, t) => (s.n[t] > 0 ? v : Number.NaN)),
     lossStderr: Array.from(s.lossM2, (v, t) => (s.n[t] > 1 ? Math.sqrt(v / (s.n[t] - 1) / s.n[t]) : Number.NaN)),

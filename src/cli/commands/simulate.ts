@@ -7,6 +7,12 @@ import type { Command } from '../command.ts';
 import { PROBLEM_HELP, PROBLEM_OPTIONS, int, problemConfig } from '../flags.ts';
 import { progressReporter } from '../progress.ts';
 
+/** The last step at which a trajectory diverged, or null. */
+const lastDivergence = (perStep: number[]) => {
+  for (let t = perStep.length - 1; t >= 0; t--) if (perStep[t] > 0) return t;
+  return null;
+};
+
 export const simulateCommand: Command = {
   name: 'simulate',
   summary: 'Monte-Carlo: N seeded trajectories × T steps, streaming statistics on all cores',
@@ -78,6 +84,7 @@ ${PROBLEM_HELP}`,
       diverged: r.diverged,
       divergedFraction: r.divergedFraction,
       firstDivergence: r.firstDivergence,
+      lastDivergence: lastDivergence(r.perStep.diverged),
       samples: r.samples,
       steps: r.steps,
       seed: r.seed,
@@ -90,10 +97,13 @@ ${PROBLEM_HELP}`,
     };
   },
   text(result) {
-    const r = result as { quantity: string; mean: number[]; stderrMean: number[]; meanLoss: number; stderrLoss: number; diverged: number; samples: number; steps: number; seconds: number; firstDivergence: number | null };
-    const f = (v: number) => v.toPrecision(6);
+    const r = result as { quantity: string; mean: number[] | null; stderrMean: number[]; meanLoss: number; stderrLoss: number; diverged: number; samples: number; steps: number; seconds: number; firstDivergence: number | null; lastDivergence: number | null };
+    const head = `${r.samples} trajectories × ${r.steps} steps in ${r.seconds.toFixed(2)} s`;
+    if (r.mean === null || r.diverged === r.samples) return `${head}\nall ${r.samples} trajectories diverged (the first at step ${r.firstDivergence}, the last by step ${r.lastDivergence}): no statistics`;
+    // A statistic that does not exist (the standard error of one trajectory) is a dash, never NaN.
+    const f = (v: number) => (Number.isFinite(v) ? v.toPrecision(6) : '—');
     return [
-      `${r.samples} trajectories × ${r.steps} steps in ${r.seconds.toFixed(2)} s`,
+      head,
       `E[${r.quantity === 'update' ? 'Δ_T' : 'x_T'}] = [${r.mean.map((m, i) => `${f(m)} ± ${f(r.stderrMean[i])}`).join(', ')}]`,
       `E f(x_T) = ${f(r.meanLoss)} ± ${f(r.stderrLoss)}`,
       r.diverged ? `diverged: ${r.diverged} of ${r.samples} (first at step ${r.firstDivergence}); statistics over the finite ones` : 'diverged: none',

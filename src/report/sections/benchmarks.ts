@@ -46,7 +46,7 @@ export async function benchmarksSection(ctx: ReportContext): Promise<Section> {
         (sim.paths ?? []).forEach((path, i) => {
           data.push({ type: 'scatter', mode: 'lines', x: path.map((v) => v?.[0] ?? null), y: path.map((v) => v?.[1] ?? null), line: { color: color(k + 1), width: 0.7 }, opacity: 0.5, showlegend: i === 0, name: `${o.label}, p = ${p}: sampled paths`, legendgroup: `fan${k}` });
         });
-        data.push({ type: 'scatter', mode: 'lines', x: sim.perStep.mean.map((m) => m[0]), y: sim.perStep.mean.map((m) => m[1]), line: { color: color(k === 0 ? 0 : 3), width: 3 }, name: `${o.label}, p = ${p}: mean path${sim.diverged ? ` (${sim.diverged} diverged)` : ''}` });
+        data.push({ type: 'scatter', mode: 'lines', x: sim.perStep.mean.map((m) => m?.[0] ?? null), y: sim.perStep.mean.map((m) => m?.[1] ?? null), line: { color: color(k === 0 ? 0 : 3), width: 3 }, name: `${o.label}, p = ${p}: mean path${sim.diverged ? ` (${sim.diverged} diverged)` : ''}` });
       });
       const [[x0, x1], [y0, y1]] = buildSurface(s.cfg).bounds;
       blocks.push({ kind: 'figure', figure: { id: `paths-${s.cfg.kind}-${o.name}`, title: `${s.label}, ${o.label}`, data, layout: layout(`${o.label} on ${s.label}`, 'x₁', 'x₂', { xaxis: { range: [x0, x1], title: { text: 'x₁' } }, yaxis: { range: [y0, y1], title: { text: 'x₂' } }, height: 460 }), caption: `Sampled paths and mean paths of ${o.label} on ${s.label}; means are over the trajectories that stayed finite.` } });
