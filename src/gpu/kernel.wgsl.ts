@@ -374,6 +374,114 @@ fn reduce(@builtin(global_invocation_id) gid: vec3<u32>) {
 ${k.perStepCov ? perStepCovCode : ''}  if ((st.flags & 4u) != 0u) {
 ${finalCode}  }
 }
+${foldCode(k)}
 ${multiStep && k.d <= MULTI_STEP_MAX_D ? multiStepCode(k) : ''}
+`;
+}
+
+/**
+ * Floats of a cell's folded statistics: (T + 1) step records, the final record, then the counts (of each step's
+ * record, then of the update) as two f32 halves (n mod 2¹⁶, ⌊n/2¹⁶⌋), exact for any n.
+ */
+export const foldSize = (d: number, T: number, perStepCov = false) => (T + 1) * recordSize(d, perStepCov) + finalSize(d) + 2 * (T + 2);
+
+/**
+ * \`fold\`, the second-level reduction, after a plan's last step: invocation (cell li, step r) merges the cell's
+ * workgroup records of step r, in workgroup order, into one (Chan et al.: the host's mergeMoments, in f32), starting
+ * from the state carried from the plan before when the cell began there; invocation r = T also folds the final
+ * records (cross-products of x with step T's means, the update's moments). So the host reads O(cells × steps)
+ * numbers instead of O(workgroups × steps), and, the order being the cell's workgroups' whatever the cutting into
+ * units and plans, the bits do not depend on chunking or batching.
+ * Uniforms: st.partialOffset the records, st.finalOffset the final records, st.p1 the plan's cells, table[st.p2 + li]
+ * = (first workgroup, end, carried, 0), st.p3 the output in aux (cell li at li·foldSize, the count n as u32 bits),
+ * st.p4 the carried state in consts (same layout).
+ */
+function foldCode(k: KernelSpec): string {
+  const F = finalSize(k.d);
+  const cov = k.perStepCov
+    ? `for (var i = 0u; i < D; i++) { for (var j = 0u; j < D; j++) { let q = 3u + 2u * D + i * D + j; aux[o + q] = aux[o + q] + aux[b + q] + fd[i] * fd[j] * f; } }`
+    : '';
+  return /* wgsl */ `
+var<private> fd: array<f32, ${k.d}>;
+var<private> fu: array<f32, ${k.d}>;
+
+@compute @workgroup_size(64)
+fn fold(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let steps = st.T + 1u;
+  if (gid.x >= st.p1 * steps) { return; }
+  let li = gid.x / steps;
+  let r = gid.x % steps;
+  let wgs = st.n / WGS;
+  let cw = table[st.p2 + li];
+  let size = steps * R + ${F}u + 2u * (steps + 1u);
+  let cellBase = st.p3 + li * size;
+  let o = cellBase + r * R;
+  let fo = cellBase + steps * R;
+  let cb = fo + ${F}u;
+  let isFinal = r == st.T;
+  var n = 0u;
+  var un = 0u;
+  if (cw.z != 0u) {
+    let c = st.p4 + r * R;
+    let cc = st.p4 + steps * R + ${F}u;
+    n = u32(consts[cc + 2u * r]) + (u32(consts[cc + 2u * r + 1u]) << 16u);
+    for (var q = 1u; q < R; q++) { aux[o + q] = consts[c + q]; }
+    if (isFinal) {
+      let cf = st.p4 + steps * R;
+      for (var q = 0u; q < ${F}u; q++) { aux[fo + q] = consts[cf + q]; }
+      un = u32(consts[cc + 2u * steps]) + (u32(consts[cc + 2u * steps + 1u]) << 16u);
+    }
+  }
+  for (var w = cw.x; w < cw.y; w++) {
+    let b = st.partialOffset + (r * wgs + w) * R;
+    let fb = st.finalOffset + w * ${F}u;
+    let nb = u32(aux[b]);
+    if (nb == 0u) { continue; }
+    if (n == 0u) {
+      for (var q = 1u; q < R; q++) { aux[o + q] = aux[b + q]; }
+      if (isFinal) { for (var q = 0u; q < D * D; q++) { aux[fo + q] = aux[fb + q]; } }
+    } else {
+      let nt = n + nb;
+      let f = f32(n) * f32(nb) / f32(nt);
+      for (var i = 0u; i < D; i++) { fd[i] = aux[b + 1u + i] - aux[o + 1u + i]; }
+      let dl = aux[b + 1u + 2u * D] - aux[o + 1u + 2u * D];
+      for (var i = 0u; i < D; i++) {
+        aux[o + 1u + D + i] = aux[o + 1u + D + i] + aux[b + 1u + D + i] + fd[i] * fd[i] * f;
+        aux[o + 1u + i] = aux[o + 1u + i] + fd[i] * f32(nb) / f32(nt);
+      }
+      aux[o + 2u + 2u * D] = aux[o + 2u + 2u * D] + aux[b + 2u + 2u * D] + dl * dl * f;
+      aux[o + 1u + 2u * D] = aux[o + 1u + 2u * D] + dl * f32(nb) / f32(nt);
+      ${cov}
+      if (isFinal) { for (var i = 0u; i < D; i++) { for (var j = 0u; j < D; j++) { aux[fo + i * D + j] = aux[fo + i * D + j] + aux[fb + i * D + j] + fd[i] * fd[j] * f; } } }
+    }
+    n = n + nb;
+    if (isFinal) {
+      // The update's moments (count, mean, cross-products) after the last step.
+      let ub = fb + D * D;
+      let uo = fo + D * D;
+      let unb = u32(aux[ub]);
+      if (unb > 0u) {
+        if (un == 0u) {
+          for (var q = 1u; q <= D + D * D; q++) { aux[uo + q] = aux[ub + q]; }
+        } else {
+          let ut = un + unb;
+          let uf = f32(un) * f32(unb) / f32(ut);
+          for (var i = 0u; i < D; i++) { fu[i] = aux[ub + 1u + i] - aux[uo + 1u + i]; }
+          for (var i = 0u; i < D; i++) { for (var j = 0u; j < D; j++) { let q = 1u + D + i * D + j; aux[uo + q] = aux[uo + q] + aux[ub + q] + fu[i] * fu[j] * uf; } }
+          for (var i = 0u; i < D; i++) { aux[uo + 1u + i] = aux[uo + 1u + i] + fu[i] * f32(unb) / f32(ut); }
+        }
+        un = un + unb;
+      }
+    }
+  }
+  aux[o] = f32(n);
+  aux[cb + 2u * r] = f32(n & 0xffffu);
+  aux[cb + 2u * r + 1u] = f32(n >> 16u);
+  if (isFinal) {
+    aux[fo + D * D] = f32(un);
+    aux[cb + 2u * steps] = f32(un & 0xffffu);
+    aux[cb + 2u * steps + 1u] = f32(un >> 16u);
+  }
+}
 `;
 }

@@ -6,19 +6,20 @@
  * dispatch). A grid of cells that share a kernel (same surface, optimizer and options; any learning rates, drop
  * rates, schedules, seeds and starts) is batched into as few plans as the limits allow: every step of a plan is
  * one `step` and one `reduce` dispatch over all its cells. The device reduces each workgroup to count, mean and
- * centred sums; the host merges the records of each cell in order, in float64 (Chan et al.), so the numbers depend
- * neither on the chunking nor on the batching. Floats are f32 on the device.
+ * centred sums, then (`fold`, after a plan's last step) merges each cell's workgroup records in workgroup order into
+ * one per step (Chan et al., f32), carrying a cell's state from plan to plan: the host reads O(cells × steps)
+ * numbers, and they depend neither on the chunking nor on the batching. Floats are f32 on the device.
  */
 import { type SimulationSpec, bandStepList, checkSpec } from '../analysis/mc/spec.ts';
 import { HIST_BINS, addBands, packBands, touchedRanges } from '../analysis/mc/histogram.ts';
 import { type SimulationResult, toResult } from '../analysis/mc/result.ts';
-import { type BlockStats, type Outer, emptyStats, mergeMoments } from '../analysis/mc/stats.ts';
+import { type BlockStats, emptyStats } from '../analysis/mc/stats.ts';
 import { ConstantSchedule } from '../optimizers/index.ts';
 import { type Problem, buildProblem } from '../problem.ts';
 import { threshold } from '../rng/keyed.ts';
 import { Buffer } from 'node:buffer';
 import type { GpuPlan } from './execute.ts';
-import { type KernelSpec, MULTI_STEP_MAX_D, WG, finalSize, kernelWgsl, recordSize } from './kernel.wgsl.ts';
+import { type KernelSpec, MULTI_STEP_MAX_D, WG, finalSize, foldSize, kernelWgsl, recordSize } from './kernel.wgsl.ts';
 import { stateSlots } from './rule.wgsl.ts';
 import { isSoftwareAdapter } from './device.ts';
 import { gpuKernelSpec } from './spec.ts';
@@ -58,25 +59,41 @@ const fromB64 = (s: string) => {
   return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
 };
 
-/**
- * Merges one device record (n; k means at `at`, k centred sums at `at + k` of `part`) into a running total at
- * `off`; `tot.n` counts what is merged. Offsets instead of views: there are (T + 1) × records of these per run.
- */
-function merge(tot: { n: number }, mean: Float64Array, m2: Float64Array, off: number, n: number, part: Float32Array, at: number, k: number, outers: Outer[] = []): void {
-  mergeMoments(tot.n, n, mean, part, m2, part, off, k, outers, at, at + k);
-  tot.n += n;
-}
-const NO_OUTERS: Outer[] = [];
-
 interface Cell {
   spec: SimulationSpec;
   problem: Problem;
   stats: BlockStats;
-  tot: { n: number }[];
-  ltot: { n: number }[];
-  utot: { n: number };
+  /** The device's folded state after the plans so far (kernel.wgsl.ts `fold`), carried into the next plan. */
+  carry: Float32Array | null;
   units: number;
   plans: Set<number>;
+}
+
+/** A cell's statistics from its folded state (layout: kernel.wgsl.ts `foldSize`). */
+function fromFold(s: BlockStats, f: Float32Array, d: number, T: number, R: number): void {
+  const F = finalSize(d);
+  const counts = (T + 1) * R + F;
+  const count = (k: number) => f[counts + 2 * k] + 65536 * f[counts + 2 * k + 1];
+  for (let r = 0; r <= T; r++) {
+    const n = count(r);
+    s.n[r] = n;
+    if (n === 0) continue;
+    const o = r * R;
+    for (let i = 0; i < d; i++) {
+      s.mean[r * d + i] = f[o + 1 + i];
+      s.m2[r * d + i] = f[o + 1 + d + i];
+    }
+    s.lossMean[r] = f[o + 1 + 2 * d];
+    s.lossM2[r] = f[o + 2 + 2 * d];
+    if (s.cov) for (let q = 0; q < d * d; q++) s.cov[r * d * d + q] = f[o + 3 + 2 * d + q];
+  }
+  const fo = (T + 1) * R;
+  if (s.n[T] > 0) for (let q = 0; q < d * d; q++) s.finalM2[q] = f[fo + q];
+  s.updN = T === 0 ? 0 : count(T + 1);
+  if (s.updN > 0) {
+    for (let i = 0; i < d; i++) s.updMean[i] = f[fo + d * d + 1 + i];
+    for (let q = 0; q < d * d; q++) s.updM2[q] = f[fo + d * d + 1 + d + q];
+  }
 }
 
 interface UnitRef {
@@ -101,7 +118,7 @@ export async function simulateGpuBatch(specs: SimulationSpec[], gpu: GpuRunner, 
     checkSpec(spec);
     const problem = buildProblem(spec.problem);
     const stats = emptyStats(problem.surface.dim, spec.steps, bandStepList(spec), spec.perStepCov ?? false);
-    return { spec, problem, stats, tot: Array.from({ length: spec.steps + 1 }, () => ({ n: 0 })), ltot: Array.from({ length: spec.steps + 1 }, () => ({ n: 0 })), utot: { n: 0 }, units: 0, plans: new Set() };
+    return { spec, problem, stats, carry: null, units: 0, plans: new Set() };
   });
   const kernels = cells.map((c) => gpuKernelSpec(c.problem, c.spec));
   const bad = kernels.find((k) => typeof k === 'string');
@@ -122,8 +139,10 @@ export async function simulateGpuBatch(specs: SimulationSpec[], gpu: GpuRunner, 
   const F = finalSize(d);
   const bands = cells[0].stats.bandSteps;
   const limit = first.divergenceLoss ?? Number.POSITIVE_INFINITY;
-  // Bytes per thread in the largest binding (aux: loss, last update, the per-workgroup records).
-  const perThread = 4 * Math.max(d * NS, d, 1 + d + ((T + 1) * R + F) / WG);
+  // Bytes per thread in the largest binding (aux: loss, last update, the per-workgroup records and, at most as
+  // large, the folded ones).
+  const perThread = 4 * Math.max(d * NS, d, 1 + d + (2 * ((T + 1) * R + F) + 2 * (T + 2)) / WG);
+  const FS = foldSize(d, T, ks.perStepCov);
   const maxBinding = Math.min(MAX_BINDING, o.maxBindingBytes ?? MAX_BINDING);
   const maxThreads = Math.min(Math.floor(maxBinding / perThread / WG) * WG, gpu.limits.maxComputeWorkgroupsPerDimension * WG);
   if (maxThreads < WG) throw new GpuUnsupported(`${T} steps need more than ${maxBinding} bytes of statistics per ${WG} trajectories; use fewer steps or the CPU engine`);
@@ -142,6 +161,10 @@ export async function simulateGpuBatch(specs: SimulationSpec[], gpu: GpuRunner, 
   const wgsl = kernelWgsl(ks, multi);
   const align = Math.max(STEP_BYTES, gpu.limits.minUniformBufferOffsetAlignment);
   const plans = Math.ceil(units.length / unitsPerPlan);
+  const lastUnit = cells.map(() => -1);
+  units.forEach((u, k) => {
+    lastUnit[u.cell] = k;
+  });
   for (let pi = 0; pi < plans; pi++) {
     const pu = units.slice(pi * unitsPerPlan, (pi + 1) * unitsPerPlan);
     const planCells = [...new Set(pu.map((u) => u.cell))];
@@ -150,12 +173,21 @@ export async function simulateGpuBatch(specs: SimulationSpec[], gpu: GpuRunner, 
     const wgs = n / WG;
     const partialOffset = n + n * d;
     const finalOffset = partialOffset + (T + 1) * wgs * R;
-    const auxLen = finalOffset + wgs * F;
+    const foldOffset = finalOffset + wgs * F;
+    const auxLen = foldOffset + planCells.length * FS;
+    // The cell this plan continues (its first units ran in an earlier plan) starts from the carried state.
+    const carried = cells[planCells[0]].carry;
     // Per cell and step: learning rate, full-update drop threshold; drop rates per coordinate.
     // table: two 16-byte entries per unit, then one per (cell, step).
     // The multi-step kernel also reads each record's band from the table: one entry per step 0 … T.
     const bandTable = 2 * pu.length + planCells.length * T;
-    const table = new ArrayBuffer(Math.max(16, (bandTable + (multi ? T + 1 : 0)) * 16));
+    // Then, for fold, per cell: (first workgroup, end, carried, 0).
+    const foldTable = bandTable + (multi ? T + 1 : 0);
+    const table = new ArrayBuffer(Math.max(16, (foldTable + planCells.length) * 16));
+    planCells.forEach((ci, li) => {
+      const ks_ = pu.map((u, k) => (u.cell === ci ? k : -1)).filter((k) => k >= 0);
+      new Uint32Array(table, (foldTable + li) * 16, 4).set([ks_[0] * (slot / WG), (ks_[ks_.length - 1] + 1) * (slot / WG), li === 0 && carried ? 1 : 0, 0]);
+    });
     if (multi) for (let r = 0; r <= T; r++) new Int32Array(table, (bandTable + r) * 16, 1)[0] = bands.indexOf(r);
     const cs = (li: number, t: number) => (2 * pu.length + li * T + t) * 16;
     const rates = new ArrayBuffer(Math.max(16, planCells.length * T * d * 16));
@@ -202,7 +234,9 @@ export async function simulateGpuBatch(specs: SimulationSpec[], gpu: GpuRunner, 
     const q = cells[0].problem.surface as { H?: { to1DArray(): number[] }; xStar?: Float64Array };
     // H and x* (quadratics), then the rule's count tables (rule.wgsl.ts): T + 2 entries each.
     const countTables = ks.rule.countTable(T + 1);
-    const consts = new Float32Array(Math.max(4, d * d + d + countTables.length * (T + 2)));
+    const carryAt = d * d + d + countTables.length * (T + 2);
+    const consts = new Float32Array(Math.max(4, carryAt + (carried ? FS : 0)));
+    if (carried) consts.set(carried, carryAt);
     countTables.forEach((values, k) => consts.set(values, d * d + d + k * (T + 2)));
     if (q.H && q.xStar) {
       consts.set(q.H.to1DArray());
@@ -213,7 +247,8 @@ export async function simulateGpuBatch(specs: SimulationSpec[], gpu: GpuRunner, 
     const counters = new Uint32Array(histOffset + pu.length * bands.length * HIST_BINS);
     // Uniforms (struct Step in kernel.wgsl.ts): per step for the per-step kernels, per chunk of steps for runSteps.
     const chunks = Math.max(1, Math.ceil(T / STEPS_PER_SUBMISSION));
-    const uni = new ArrayBuffer(Math.max(T + 1, chunks) * align);
+    const foldSlot = Math.max(T + 1, chunks);
+    const uni = new ArrayBuffer((foldSlot + 1) * align);
     const writeStep = (k: number, t: number, flags: number, band: number, record: number, more: number[] = []) => {
       const u = new Uint32Array(uni, k * align, 16);
       u.set([t, T, flags, band >>> 0, 0, n, slot, record, histOffset, finalOffset, bands.length, 2 * pu.length, ...more]);
@@ -226,6 +261,8 @@ export async function simulateGpuBatch(specs: SimulationSpec[], gpu: GpuRunner, 
         writeStep(c, t0, t0 === 0 ? 8 : 0, -1, 0, [Math.min(T, t0 + STEPS_PER_SUBMISSION), partialOffset, bandTable]);
       }
     } else for (let r = 0; r <= T; r++) writeStep(r, r, r === T ? 4 : 0, bands.indexOf(r), partialOffset + r * wgs * R);
+    // fold: the records' base, then p1 = cells, p2 = their table entries, p3 = the output, p4 = the carried state.
+    writeStep(foldSlot, 0, 0, -1, partialOffset, [planCells.length, foldTable, foldOffset, carryAt]);
     const plan: GpuPlan = {
       wgsl,
       // New buffers are zero-filled, so only the leading bytes that are not zero travel: aux's records and the
@@ -245,47 +282,35 @@ export async function simulateGpuBatch(specs: SimulationSpec[], gpu: GpuRunner, 
       // submission is awaited with its error scopes, so fewer of them wait less (measured on lavapipe, 262,144 × 40:
       // 1.27 s one per step, 1.15–1.21 s all in one).
       submissions: multi
-        ? Array.from({ length: chunks }, (_, c) => [{ entry: 'runSteps', offset: c * align, workgroups: wgs }])
+        ? Array.from({ length: chunks }, (_, c) => [{ entry: 'runSteps', offset: c * align, workgroups: wgs }]).concat([[{ entry: 'fold', offset: foldSlot * align, workgroups: Math.ceil((planCells.length * (T + 1)) / 64) }]])
         : Array.from({ length: Math.ceil((T + 1) / STEPS_PER_SUBMISSION) }, (_, k) =>
             Array.from({ length: Math.min(STEPS_PER_SUBMISSION, T + 1 - k * STEPS_PER_SUBMISSION) }, (_, j) => k * STEPS_PER_SUBMISSION + j).flatMap((r) => [
               ...(r > 0 ? [{ entry: 'step', offset: (r - 1) * align, workgroups: wgs }] : []),
               { entry: 'reduce', offset: r * align, workgroups: Math.ceil(wgs / 64) },
             ]),
-          ),
+          ).concat([[{ entry: 'fold', offset: foldSlot * align, workgroups: Math.ceil((planCells.length * (T + 1)) / 64) }]]),
       reads: [
-        { buffer: 5, offset: partialOffset * 4, size: (auxLen - partialOffset) * 4 },
+        { buffer: 5, offset: foldOffset * 4, size: planCells.length * FS * 4 },
         { buffer: 6, offset: 0, size: counters.byteLength },
       ],
     };
     const [partB64, ctrB64] = await gpu.run(plan);
     const part = new Float32Array(fromB64(partB64));
     const ctr = new Uint32Array(fromB64(ctrB64));
-    const wPerUnit = slot / WG;
+    planCells.forEach((ci, li) => {
+      const c = cells[ci];
+      c.carry = part.slice(li * FS, (li + 1) * FS);
+      // The cell's last unit ran in this plan: its folded state is final.
+      if (lastUnit[ci] < (pi + 1) * unitsPerPlan) {
+        fromFold(c.stats, c.carry, d, T, R);
+        c.carry = null;
+      }
+    });
     pu.forEach((u, k) => {
       const c = cells[u.cell];
       c.units++;
       c.plans.add(pi);
       const s = c.stats;
-      for (let r = 0; r <= T; r++) {
-        for (let w = k * wPerUnit; w < (k + 1) * wPerUnit; w++) {
-          const base = (r * wgs + w) * R;
-          const nw = part[base];
-          if (nw === 0) continue;
-          let outers = NO_OUTERS;
-          if (r === T || s.cov) {
-            outers = r === T ? [[s.finalM2, part, 0, (T + 1) * wgs * R + w * F]] : [];
-            if (s.cov) outers.push([s.cov, part, r * d * d, base + 3 + 2 * d]);
-          }
-          merge(c.tot[r], s.mean, s.m2, r * d, nw, part, base + 1, d, outers);
-          merge(c.ltot[r], s.lossMean, s.lossM2, r, nw, part, base + 1 + 2 * d, 1);
-        }
-      }
-      for (let w = k * wPerUnit; w < (k + 1) * wPerUnit; w++) {
-        const ub = (T + 1) * wgs * R + w * F + d * d;
-        if (T === 0 || part[ub] === 0) continue;
-        mergeMoments(c.utot.n, part[ub], s.updMean, part, new Float64Array(d), new Float64Array(d), 0, d, [[s.updM2, part, 0, ub + 1 + d]], ub + 1, 0);
-        c.utot.n += part[ub];
-      }
       for (let t = 1; t <= T; t++) s.diverged[t] += ctr[k * perUnitCounters + t];
       const h0 = histOffset + k * bands.length * HIST_BINS;
       s.hist = addBands(s.hist, packBands(ctr.subarray(h0, h0 + bands.length * HIST_BINS), ...touchedRanges(ctr, h0, bands.length)));
@@ -294,8 +319,6 @@ export async function simulateGpuBatch(specs: SimulationSpec[], gpu: GpuRunner, 
   }
   const seconds = (performance.now() - t0) / 1000;
   return cells.map((c) => {
-    for (let r = 0; r <= T; r++) c.stats.n[r] = c.tot[r].n;
-    c.stats.updN = c.utot.n;
     const result = toResult(c.spec, c.stats, { path: 'fused', kernel: 'webgpu', seconds: seconds / cells.length });
     return { ...result, backend: 'webgpu' as const, adapter: gpu.adapter, chunks: c.units };
   });

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { multiStepMoments } from '../../src/analysis/index.ts';
 import { HIST_BINS } from '../../src/analysis/mc/histogram.ts';
 import { simulateSync } from '../../src/analysis/mc/index.ts';
+import { bandStepList } from '../../src/analysis/mc/spec.ts';
 import { PHILOX_WGSL } from '../../src/rng/philox.wgsl.ts';
 import { type Runner, chromiumRunner, nodeRunner } from '../../src/gpu/runners.ts';
 import { hasMesaEgl, nodeBackend } from '../../src/gpu/device.ts';
@@ -184,6 +185,13 @@ describe.skipIf(!available)(`WebGPU path in ${where}`, () => {
     expect(one.chunks).toBe(1);
     expect(many.chunks).toBe(4);
     expect(bits(many)).toBe(bits(one));
+    // Two units per plan (the counters binding holds two units' counters): the cell spans two plans, and the
+    // device's fold carries its state from the first into the second.
+    const unitCounterBytes = 4 * (spec.steps + 1 + bandStepList(spec).length * HIST_BINS);
+    let plans = 0;
+    const split = await simulateGpu(spec, gpu, { maxChunk: 256, maxBindingBytes: 2 * unitCounterBytes, onProgress: (_, total) => (plans = total) });
+    expect(plans).toBe(2);
+    expect(bits(split)).toBe(bits(one));
   }, 120_000);
 });
 
