@@ -92,6 +92,46 @@ describe('fused kernels (JavaScript and WebAssembly) reproduce the general path 
   });
 });
 
+describe('the bit-identity matrix: every optimizer × every surface, JavaScript and WebAssembly kernels vs the general path', () => {
+  const optimizers: ProblemConfig['optimizer'][] = [
+    { name: 'sgd', lr: 1e-3 },
+    { name: 'sgd', lr: 1e-3, momentum: 0.9 },
+    { name: 'sgd', lr: 1e-3, momentum: 0.9, nesterov: true },
+    { name: 'adam', lr: 1e-2 },
+    { name: 'adamw', lr: 1e-2 },
+    { name: 'adam', lr: 1e-2, amsgrad: true },
+    { name: 'nadam', lr: 1e-2 },
+    { name: 'adagrad', lr: 1e-2 },
+    { name: 'rmsprop', lr: 1e-3 },
+    { name: 'rmsprop', lr: 1e-3, centered: true, momentum: 0.9 },
+    { name: 'adadelta' },
+    { name: 'lion', lr: 1e-3 },
+  ];
+  const surfaces: [string, ProblemConfig['surface'], number[]][] = [
+    ['dense quadratic', { kind: 'quadratic', H: [[4, 1], [1, 2]], xStar: [1, 0] }, [-1, 2]],
+    ['diagonal quadratic', { kind: 'quadratic', dim: 3, condition: 10 }, [1, -1, 2]],
+    ['Rosenbrock', { kind: 'rosenbrock' }, [-1.5, 2]],
+    ['Rastrigin', { kind: 'rastrigin' }, [2.3, -1.7]],
+    ['Ackley', { kind: 'ackley' }, [2.5, -1.9]],
+    ['Beale', { kind: 'beale' }, [1, 1.5]],
+    ['a custom expression', { kind: 'expr', expr: 'sin(3*x)*cos(y) + 0.1*(x^2 + y^2) + exp(-x*y)/3 + log(2 + x^2)' }, [-0.7, 0.9]],
+  ];
+  for (const [label, surface, x0] of surfaces) {
+    it(`${label}: every optimizer, with and without full-update drop`, async () => {
+      for (const optimizer of optimizers) {
+        for (const drop of [{ rate: 0.3 }, { rate: 0.3, fullUpdateDrop: 0.2 }]) {
+          const spec: SimulationSpec = { problem: { surface, x0, optimizer, drop }, samples: 130, steps: 6, seed: 9, bandSteps: 3 };
+          const { js, wasm, general } = await threePaths(spec);
+          const what = `${label}, ${JSON.stringify(optimizer)}, ${JSON.stringify(drop)}`;
+          expect([js.kernel, wasm.kernel, general.kernel], what).toEqual(['js', 'wasm', 'general']);
+          expect(strip(js), what).toBe(strip(general));
+          expect(strip(wasm), what).toBe(strip(general));
+        }
+      }
+    });
+  }
+});
+
 describe('determinism: the same seed gives the same bits for any worker count or chunking', () => {
   it('0, 1 and 2 workers, chunks of 1 and 3 blocks', async () => {
     const spec: SimulationSpec = { problem: fastCases[1][1], samples: 5000, steps: 20, seed: 9, bandSteps: 4 };
