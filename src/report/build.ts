@@ -41,7 +41,11 @@ export interface ReportSummary {
   out: string;
   pages: string[];
   figures: Record<string, string[]>;
+  /** Stochastic checks (z-scores), joint tests (Hotelling's T²), deterministic identities. */
   checks: number;
+  joint: number;
+  identities: number;
+  /** Largest |z| of the stochastic checks. */
   worstZ: number;
   seconds: number;
 }
@@ -70,7 +74,9 @@ export async function buildReport(o: ReportOptions): Promise<ReportSummary> {
   }
   const plotlyVersion = (JSON.parse(readFileSync(createRequire(import.meta.url).resolve('plotly.js-dist/package.json'), 'utf8')) as { version: string }).version;
   const seconds = (performance.now() - t0) / 1000;
-  const worstZ = ctx.checks.reduce((a, c) => Math.max(a, Math.abs(c.z)), 0);
+  const stochastic = ctx.checks.filter((c) => c.kind === 'stochastic');
+  const identities = ctx.checks.length - stochastic.length;
+  const worstZ = stochastic.reduce((a, c) => Math.max(a, Math.abs(c.z)), 0);
   const index = html`<h1>DropGrad: what it does to SGD, the Adam family and Lion</h1>
 <p>Each page states a claim of the DropGrad analysis document, then what the exact analysis (docs/theory.md) and the seeded Monte-Carlo simulation say, with the numbers.</p>
 <ul>${sections.map((s) => html`<li><a href="${s.id}.html">${s.title}</a> — ${s.claim}</li>`)}</ul>
@@ -81,9 +87,9 @@ export async function buildReport(o: ReportOptions): Promise<ReportSummary> {
 <tr><td class="l">trajectories per Monte-Carlo estimate</td><td class="l">${ctx.samples} (fewer where stated)</td></tr>
 <tr><td class="l">backend</td><td class="l">cpu (${wasmReady() ? 'WebAssembly fused kernels' : 'JavaScript kernels'}; general path elsewhere)${o.gpu ? `; sensitivity grids on WebGPU (${o.gpu.adapter})` : ''}</td></tr>
 <tr><td class="l">versions</td><td class="l">dropgrad-lab ${PACKAGE_VERSION}, Node ${process.version}, plotly.js ${plotlyVersion}</td></tr>
-<tr><td class="l">closed forms checked</td><td class="l">${ctx.checks.length}, largest |z| = ${worstZ.toFixed(2)}</td></tr>
+<tr><td class="l">closed forms checked</td><td class="l">${stochastic.length} stochastic (largest |z| = ${worstZ.toFixed(2)}), ${ctx.joint.length} joint (Hotelling's T²), ${identities} deterministic identities</td></tr>
 <tr><td class="l">build time</td><td class="l">${seconds.toFixed(1)} s</td></tr>
 </tbody></table>`;
   writeFileSync(join(o.out, 'index.html'), page('DropGrad reports', index, raw('')));
-  return { out: o.out, pages: ['index.html', ...sections.map((s) => `${s.id}.html`)], figures, checks: ctx.checks.length, worstZ, seconds };
+  return { out: o.out, pages: ['index.html', ...sections.map((s) => `${s.id}.html`)], figures, checks: stochastic.length, joint: ctx.joint.length, identities, worstZ, seconds };
 }

@@ -3,6 +3,7 @@ import { runTrajectory } from '../analysis/trajectory.ts';
 import { type SimulationResult, simulateSync } from '../analysis/mc/index.ts';
 import { type ProblemConfig, buildProblem } from '../problem.ts';
 import type { GpuRunner } from '../gpu/simulate.ts';
+import { type JointTest, hotelling, zPValue } from '../analysis/hypothesis.ts';
 
 export interface Check {
   section: string;
@@ -11,6 +12,21 @@ export interface Check {
   estimate: number;
   stderr: number;
   z: number;
+  /**
+   * 'identity': no noise (e.g. p = 0), the estimate is deterministic and differs from the closed form by rounding
+   * only: judged by its relative difference (≤ 1e-9), not by a z-score. 'stochastic': a Monte-Carlo estimate.
+   */
+  kind: 'identity' | 'stochastic';
+  /** Two-sided p-value of z (stochastic checks). */
+  p: number;
+}
+
+/** A vector estimate tested jointly: Hotelling's T² (src/analysis/hypothesis.ts). */
+export interface JointCheck {
+  section: string;
+  quantity: string;
+  test: JointTest;
+  n: number;
 }
 
 export interface ReportContext {
@@ -19,6 +35,7 @@ export interface ReportContext {
   /** Trajectories for Monte-Carlo figures. */
   samples: number;
   checks: Check[];
+  joint: JointCheck[];
   /** Next seed for an independent simulation (deterministic sequence). */
   nextSeed(): number;
   progress(label: string): void;
@@ -28,20 +45,30 @@ export interface ReportContext {
 
 export function makeContext(quick: boolean, seed: number, progress: (label: string) => void = () => {}, gpu?: GpuRunner): ReportContext {
   let k = 0;
-  return { quick, seed, samples: quick ? 2000 : 20000, checks: [], nextSeed: () => seed * 1000 + ++k, progress, gpu };
+  return { quick, seed, samples: quick ? 2000 : 20000, checks: [], joint: [], nextSeed: () => seed * 1000 + ++k, progress, gpu };
 }
 
+/** Relative difference of an identity: |estimate − exact| / max(1, |exact|). */
+export const relativeDifference = (c: Pick<Check, 'exact' | 'estimate'>) => Math.abs(c.estimate - c.exact) / Math.max(1, Math.abs(c.exact));
+
 /**
- * Records a closed form against its Monte-Carlo estimate: z = (estimate − exact)/s.e. The standard error is
- * floored at 1e-12 relative: without noise (p = 0) the estimate is deterministic and differs from the closed form
- * only by rounding, whose spread the sample standard error (≈ 1e-16) does not measure.
+ * Records a closed form against its Monte-Carlo estimate: z = (estimate − exact)/s.e. A standard error below
+ * 1e-12 relative means there is no noise (p = 0): the estimate is deterministic, an identity judged by its relative
+ * difference; the standard error is floored there (the sample standard error, ≈ 1e-16, measures no spread).
  */
 export function check(ctx: ReportContext, section: string, quantity: string, exact: number, estimate: number, stderrRaw: number): Check {
-  const stderr = Math.max(stderrRaw, 1e-12 * Math.max(1, Math.abs(exact)));
+  const floor = 1e-12 * Math.max(1, Math.abs(exact));
+  const stderr = Math.max(stderrRaw, floor);
   const z = (estimate - exact) / stderr;
-  const c = { section, quantity, exact, estimate, stderr, z };
+  const c: Check = { section, quantity, exact, estimate, stderr, z, kind: !(stderrRaw > floor) ? 'identity' : 'stochastic', p: zPValue(z) };
   ctx.checks.push(c);
   return c;
+}
+
+/** Records a vector estimate (mean of n draws with sample covariance `cov`) against its closed form, jointly. */
+export function jointCheck(ctx: ReportContext, section: string, quantity: string, exact: readonly number[], estimate: readonly number[] | null, cov: readonly (readonly number[])[], n: number): void {
+  if (!estimate) return;
+  ctx.joint.push({ section, quantity, test: hotelling(estimate, exact, cov, n), n });
 }
 
 export function mc(ctx: ReportContext, problem: ProblemConfig, steps: number, o: { samples?: number; keepPaths?: number; bandSteps?: number; divergenceLoss?: number } = {}): SimulationResult {

@@ -77,13 +77,21 @@ describe('report pages (quick build)', () => {
   it('equations are rendered to MathML at build time', () => {
     expect(doc('sgd.html').querySelectorAll('math').length).toBeGreaterThan(3);
   });
-  it('the theory-vs-simulation table lists every check, none with |z| > 4', () => {
-    const rows = [...doc('agreement.html').querySelectorAll('tbody tr')];
-    expect(rows.length).toBe(summary.checks);
-    expect(rows.length).toBeGreaterThan(20);
-    for (const r of rows) {
+  it('the theory-vs-simulation tables: stochastic checks with |z| < 4, joint tests and the generator check with p > 1e-4, identities apart', () => {
+    const [stochastic, joint, generator, identities] = [...doc('agreement.html').querySelectorAll('table')].map((t) => [...t.querySelectorAll('tbody tr')]);
+    expect(stochastic.length).toBe(summary.checks);
+    expect(stochastic.length).toBeGreaterThan(15);
+    for (const r of stochastic) {
       const z = Number(r.lastElementChild!.textContent);
       expect(Math.abs(z), r.textContent!).toBeLessThan(4);
     }
+    expect(joint.length).toBe(summary.joint);
+    expect(joint.length).toBeGreaterThanOrEqual(3);
+    expect(generator).toHaveLength(2);
+    for (const r of [...joint, ...generator]) expect(Number(r.lastElementChild!.textContent), r.textContent!).toBeGreaterThan(1e-4);
+    // The p = 0 identities are no longer counted as stochastic checks.
+    expect(identities.length).toBe(summary.identities);
+    expect(identities.length).toBeGreaterThan(0);
+    for (const r of identities) expect(Number(r.lastElementChild!.textContent), r.textContent!).toBeLessThanOrEqual(1e-9);
   });
 });

@@ -3,7 +3,7 @@ import { Matrix } from 'ml-matrix';
 import { lrMax, multiStepMoments, sgdStepBounds } from '../../analysis/index.ts';
 import { buildProblem, type ProblemConfig } from '../../problem.ts';
 import { rotatedValley } from '../../surfaces/index.ts';
-import { type ReportContext, check, mc, pathMetrics } from '../context.ts';
+import { type ReportContext, check, mc, pathMetrics, jointCheck } from '../context.ts';
 import { html } from '../html.ts';
 import { tex } from '../math.ts';
 import type { Block, Section } from '../page.ts';
@@ -42,6 +42,7 @@ Below: a rotated narrow valley (condition number 25, θ = π/6), SGD with η = $
     check(ctx, S, `E f(x_${T}), valley, SGD, p = ${p}`, exact.expectedLoss, sim.meanLoss, sim.stderrLoss);
     check(ctx, S, `E[x_${T},1], valley, SGD, p = ${p}`, exact.mean[0], sim.mean?.[0] ?? Number.NaN, sim.stderrMean[0]);
     check(ctx, S, `E[x_${T},2], valley, SGD, p = ${p}`, exact.mean[1], sim.mean?.[1] ?? Number.NaN, sim.stderrMean[1]);
+    if (p > 0) jointCheck(ctx, S, `E[x_${T}] (both coordinates), valley, SGD, p = ${p}`, exact.mean, sim.mean, sim.cov, sim.perStep.n[T]);
   });
   blocks.push({ kind: 'figure', figure: { id: 'sgd-mean-path', title: 'Mean path', data: meanData, layout: layout('E[x₁] over steps: the same for every drop rate', 'step', 'E[x₁] (coordinate units)'), caption: 'The exact mean of the first coordinate (dotted) is the same curve for p = 0, 0.3 and 0.6; the simulated means of all three drop rates lie on it.' } });
   blocks.push({ kind: 'figure', figure: { id: 'sgd-expected-loss', title: 'Expected loss', data: lossData, layout: layout('Expected loss over steps, valley, SGD', 'step', 'E f(x_t) (loss units)', { yaxis: { type: 'log', title: { text: 'E f(x_t) (loss units, log scale)' } } }), caption: 'Exact expected loss (lines) and Monte-Carlo mean loss with 95% bands (markers): the extra variance raises E f, more with larger p.' } });
