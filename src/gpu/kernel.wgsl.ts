@@ -42,7 +42,7 @@ export const finalSize = (d: number) => 2 * d * d + 1 + d;
 
 const f = wgslFloat;
 
-function surfaceCode(s: GpuSurface, d: number): string {
+function surfaceCode(s: GpuSurface): string {
   // The surfaces' functions take the trajectory index o (coordinate-major x: x[i·n + o]).
   const X = (i: string) => `x[(${i}) * st.n + o]`;
   switch (s.kind) {
@@ -253,7 +253,7 @@ fn kept(words: vec4<u32>, f: u32, c: u32, traj: u32, key: vec2<u32>, thr: u32) -
   if (h != (thr >> 16u)) { return h > (thr >> 16u); }
   return halfOf(philox(vec4<u32>(f >> 3u, c, traj, ${STREAM_REFINE}u), key), f & 7u) >= (thr & 0xffffu);
 }
-${surfaceCode(k.surface, k.d)}
+${surfaceCode(k.surface)}
 
 fn finite(v: f32) -> bool { return v == v && abs(v) <= 3.4028234e38; }
 
