@@ -3,12 +3,12 @@ import { lrMax } from '../../analysis/index.ts';
 import { type OptimizerName, DEFAULT_LR } from '../../optimizers/index.ts';
 import { type ProblemConfig, type SurfaceConfig, buildSurface } from '../../problem.ts';
 import { rotatedValley } from '../../surfaces/index.ts';
-import { type ReportContext, mc } from '../context.ts';
+import { DIVERGENCE_RULE, type ReportContext, divergenceLimit, mc } from '../context.ts';
 import { simulateSync } from '../../analysis/mc/index.ts';
 import { simulateGpuBatch } from '../../gpu/simulate.ts';
 import { html } from '../html.ts';
 import type { Block, Section } from '../page.ts';
-import { band, color, layout } from '../theme.ts';
+import { BELOW, color, distributionLayout, layout, lossDistribution, medianPath } from '../theme.ts';
 
 const OPTS: { name: OptimizerName; label: string; lr: Partial<Record<string, number>>; extra?: Record<string, unknown> }[] = [
   { name: 'sgd', label: 'SGD (momentum 0.9)', lr: { rosenbrock: 3e-4, rastrigin: 2e-3, ackley: 0.02, valley: 0.02 }, extra: { momentum: 0.9 } },
@@ -35,33 +35,40 @@ export async function benchmarksSection(ctx: ReportContext): Promise<Section> {
   const blocks: Block[] = [];
   const steps = ctx.quick ? 100 : 300;
   const fan = ctx.quick ? 8 : 20;
-  blocks.push({ kind: 'html', html: html`<h2>Optimization trajectories</h2><p>For each surface and optimizer: ${fan} simulated paths with DropGrad p = 0.5 (thin), and the Monte-Carlo mean path for p = 0 and p = 0.5 (thick), ${steps} steps, on contours of log₁₀(1 + f).</p>` });
+  const kept = ctx.quick ? 100 : 400;
+  blocks.push({ kind: 'html', html: html`<h2>Optimization trajectories</h2><p>For each surface and optimizer: ${fan} simulated paths with DropGrad p = 0.5 (thin), and the median path for p = 0 and p = 0.5 (thick: the coordinate-wise median of ${kept} kept trajectories at each step, drawn while at least half of them survive), ${steps} steps, on contours of log₁₀(1 + f). Divergence: ${DIVERGENCE_RULE}.</p>` });
   ctx.progress('benchmarks: trajectories');
   for (const s of SURFACES) {
     for (const o of OPTS) {
       const data: Record<string, unknown>[] = [contour(s.cfg, ctx.quick ? 60 : 120)];
       [0, 0.5].forEach((p, k) => {
         const problem: ProblemConfig = { surface: s.cfg, optimizer: { name: o.name, lr: o.lr[s.cfg.kind] ?? DEFAULT_LR[o.name], ...(o.extra ?? {}) }, drop: { rate: p } };
-        const sim = mc(ctx, problem, steps, { samples: ctx.quick ? 300 : 2000, keepPaths: p > 0 ? fan : 0 });
-        (sim.paths ?? []).forEach((path, i) => {
-          data.push({ type: 'scatter', mode: 'lines', x: path.map((v) => v?.[0] ?? null), y: path.map((v) => v?.[1] ?? null), line: { color: color(k + 1), width: 0.7 }, opacity: 0.5, showlegend: i === 0, name: `${o.label}, p = ${p}: sampled paths`, legendgroup: `fan${k}` });
-        });
-        data.push({ type: 'scatter', mode: 'lines', x: sim.perStep.mean.map((m) => m?.[0] ?? null), y: sim.perStep.mean.map((m) => m?.[1] ?? null), line: { color: color(k === 0 ? 0 : 3), width: 3 }, name: `${o.label}, p = ${p}: mean path${sim.diverged ? ` (${sim.diverged} diverged)` : ''}` });
+        const sim = mc(ctx, problem, steps, { samples: kept, keepPaths: kept, divergenceLoss: divergenceLimit(problem) });
+        const paths = sim.paths ?? [];
+        if (p > 0) {
+          paths.slice(0, fan).forEach((path, i) => {
+            data.push({ type: 'scatter', mode: 'lines', x: path.map((v) => v?.[0] ?? null), y: path.map((v) => v?.[1] ?? null), line: { color: color(k + 1), width: 0.7 }, opacity: 0.5, showlegend: i === 0, name: `${o.label}, p = ${p}: sampled paths`, legendgroup: `fan${k}` });
+          });
+        }
+        const median = medianPath(paths);
+        const lost = sim.diverged ? ` (${((100 * sim.diverged) / kept).toFixed(0)}% diverged${median.at(-1) === null ? `; fewer than half survive from step ${median.indexOf(null)}` : ''})` : '';
+        data.push({ type: 'scatter', mode: 'lines', x: median.map((m) => m?.[0] ?? null), y: median.map((m) => m?.[1] ?? null), line: { color: color(k === 0 ? 0 : 3), width: 3 }, name: `${o.label}, p = ${p}: median path${lost}` });
       });
       const [[x0, x1], [y0, y1]] = buildSurface(s.cfg).bounds;
-      blocks.push({ kind: 'figure', figure: { id: `paths-${s.cfg.kind}-${o.name}`, title: `${s.label}, ${o.label}`, data, layout: layout(`${o.label} on ${s.label}`, 'x₁', 'x₂', { xaxis: { range: [x0, x1], title: { text: 'x₁' } }, yaxis: { range: [y0, y1], title: { text: 'x₂' } }, height: 460 }), caption: `Sampled paths and mean paths of ${o.label} on ${s.label}; means are over the trajectories that stayed finite.` } });
+      blocks.push({ kind: 'figure', figure: { id: `paths-${s.cfg.kind}-${o.name}`, title: `${s.label}, ${o.label}`, data, layout: layout(`${o.label} on ${s.label}`, 'x₁', 'x₂', { xaxis: { range: [x0, x1], title: { text: 'x₁' } }, yaxis: { range: [y0, y1], title: { text: 'x₂' } }, height: 540, legend: BELOW, margin: { l: 64, r: 24, t: 48, b: 110 } }), caption: `Sampled paths (p = 0.5) and median paths (p = 0 and 0.5) of ${o.label} on ${s.label}. The median path is the coordinate-wise median of the surviving trajectories at each step; it ends where fewer than half survive. Divergence: ${DIVERGENCE_RULE}.` } });
     }
   }
   ctx.progress('benchmarks: convergence');
-  blocks.push({ kind: 'html', html: html`<h2>Convergence rates</h2><p>Mean loss per step with 95% bands on Rosenbrock from (−1.5, 2), per optimizer and drop rate.</p>` });
-  const xs = Array.from({ length: steps + 1 }, (_, t) => t);
+  blocks.push({ kind: 'html', html: html`<h2>Convergence rates</h2><p>The loss per step on Rosenbrock from (−1.5, 2), per optimizer and drop rate: median and interquartile band of the surviving trajectories, the mean (dotted) only while at least 95% survive, and below, the share not yet diverged. Divergence: ${DIVERGENCE_RULE}.</p>` });
   for (const o of OPTS) {
     const data: Record<string, unknown>[] = [];
+    const samples = ctx.quick ? 500 : 4000;
     [0, 0.1, 0.3, 0.5].forEach((p, k) => {
-      const sim = mc(ctx, { surface: { kind: 'rosenbrock' }, optimizer: { name: o.name, lr: o.lr.rosenbrock!, ...(o.extra ?? {}) }, drop: { rate: p } }, steps, { samples: ctx.quick ? 500 : 4000 });
-      data.push(...band(`${o.label}, p = ${p}${sim.diverged ? ` (${sim.diverged} diverged)` : ''}`, xs, sim.perStep.lossMean, sim.perStep.lossStderr, k));
+      const problem: ProblemConfig = { surface: { kind: 'rosenbrock' }, optimizer: { name: o.name, lr: o.lr.rosenbrock!, ...(o.extra ?? {}) }, drop: { rate: p } };
+      const sim = mc(ctx, problem, steps, { samples, bandSteps: 50, divergenceLoss: divergenceLimit(problem) });
+      data.push(...lossDistribution(`${o.label}, p = ${p}${sim.diverged ? ` (${((100 * sim.diverged) / samples).toFixed(0)}% diverged)` : ''}`, k, sim.bands, sim.perStep.lossMean, sim.perStep.n, samples));
     });
-    blocks.push({ kind: 'figure', figure: { id: `convergence-${o.name}`, title: `Convergence ${o.label}`, data, layout: layout(`${o.label} on Rosenbrock: mean loss per step`, 'step', 'mean loss (loss units, log scale)', { yaxis: { type: 'log', title: { text: 'mean loss (loss units, log scale)' } } }), caption: 'Monte-Carlo mean loss with 95% bands; diverged trajectories are counted in the legend and left out of the mean.' } });
+    blocks.push({ kind: 'figure', figure: { id: `convergence-${o.name}`, title: `Convergence ${o.label}`, data, layout: distributionLayout(`${o.label} on Rosenbrock: loss per step`, 'loss (loss units, log scale)'), caption: `Median loss (line) and interquartile range (band) over the trajectories not yet diverged, at 51 steps; the mean (dotted) while at least 95% survive; below, the share of trajectories not yet diverged. Divergence: ${DIVERGENCE_RULE}.` } });
   }
   ctx.progress('benchmarks: sensitivity');
   blocks.push({ kind: 'html', html: html`<h2>Sensitivity to hyperparameters</h2><p>Final loss (log₁₀) and divergence fraction over learning rate × drop rate. For SGD on the narrow quadratic valley the exact mean-square stability limit is drawn on top. Simulated on ${ctx.gpu ? `the WebGPU path (${ctx.gpu.adapter}, f32), the whole grid in one batch` : 'the CPU engine'}.</p>` });
