@@ -16,16 +16,18 @@ import { agreementSection } from './sections/agreement.ts';
 import { benchmarksSection } from './sections/benchmarks.ts';
 import { lionSection } from './sections/lion.ts';
 import { sgdSection } from './sections/sgd.ts';
+import { tunedSection } from './sections/tuned.ts';
 
 export const SECTIONS: Record<string, (ctx: ReportContext) => Section | Promise<Section>> = {
   sgd: sgdSection,
   adaptive: adaptiveSection,
   lion: lionSection,
   benchmarks: benchmarksSection,
+  tuned: tunedSection,
 };
 
 /** Progress stages each section reports (ctx.progress calls), for a progress bar. */
-export const SECTION_STAGES: Record<string, number> = { sgd: 5, adaptive: 3, lion: 3, benchmarks: 3 };
+export const SECTION_STAGES: Record<string, number> = { sgd: 5, adaptive: 3, lion: 3, benchmarks: 3, tuned: 2 };
 
 export interface ReportOptions {
   out: string;
@@ -79,7 +81,10 @@ export async function buildReport(o: ReportOptions): Promise<ReportSummary> {
   const worstZ = stochastic.reduce((a, c) => Math.max(a, Math.abs(c.z)), 0);
   const index = html`<h1>DropGrad: what it does to SGD, the Adam family and Lion</h1>
 <p>Each page states a claim of the DropGrad analysis document, then what the exact analysis (docs/theory.md) and the seeded Monte-Carlo simulation say, with the numbers.</p>
-<ul>${sections.map((s) => html`<li><a href="${s.id}.html">${s.title}</a> — ${s.claim}</li>`)}</ul>
+<h2>Findings</h2>
+<table class="findings"><thead><tr><th class="l">claim</th><th class="l">what this build found</th></tr></thead><tbody>
+${sections.map((s) => html`<tr><td class="l"><a href="${s.id}.html">${s.title}</a><br>${s.claim}</td><td class="l">${s.verdict}</td></tr>`)}
+</tbody></table>
 <h2>Configuration</h2>
 <table><tbody>
 <tr><td class="l">build</td><td class="l">${o.quick ? 'quick (small sizes)' : 'full'}</td></tr>

@@ -29,7 +29,7 @@ describe('report pages (quick build)', () => {
     expect(counted).toEqual(SECTION_STAGES);
   });
   it('writes the index, one page per section and plotly.js beside them', () => {
-    expect(summary.pages).toEqual(['index.html', 'sgd.html', 'adaptive.html', 'lion.html', 'benchmarks.html', 'agreement.html']);
+    expect(summary.pages).toEqual(['index.html', 'sgd.html', 'adaptive.html', 'lion.html', 'benchmarks.html', 'tuned.html', 'agreement.html']);
     for (const p of summary.pages) expect(existsSync(join(out, p))).toBe(true);
     expect(readFileSync(join(out, 'plotly.js'), 'utf8').length).toBeGreaterThan(1_000_000);
   });
@@ -90,6 +90,22 @@ describe('report pages (quick build)', () => {
     const mean = sgd.data.find((t) => /p = 0\.5 .*% diverged.*mean \(while ≥ 95% survive\)/.test(t.name));
     expect(mean).toBeDefined();
     expect(mean!.y.at(-1)).toBeNull();
+  });
+  it('the index opens with the findings: one row per page, its claim and the verdict computed in this build', () => {
+    const rows = [...doc('index.html').querySelectorAll('table.findings tbody tr')];
+    expect(rows).toHaveLength(summary.pages.length - 1);
+    for (const r of rows) expect(r.querySelector('a')!.getAttribute('href')).toMatch(/\.html$/);
+    // The tuned comparison's verdict carries its numbers (best losses and tuned learning rates at both ends of p).
+    const tuned = rows.find((r) => r.querySelector('a')!.getAttribute('href') === 'tuned.html')!;
+    expect(tuned.textContent).toMatch(/Valley, SGD: best median loss [\d.e+-]+ at p = 0 vs [\d.e+-]+ at p = 0\.5 \(×[\d.]+\), tuned η/);
+    expect(tuned.textContent).toMatch(/Rosenbrock, Lion: best median loss/);
+  });
+  it('tuned comparisons: for SGD on the valley the tuned η sits within two grid steps of the exact argmin of E f(x_T)', () => {
+    const f = JSON.parse(readFileSync(join(out, 'figures', 'tuned', 'tuned-lr-valley.json'), 'utf8')) as { data: { name: string; y: number[] }[] };
+    const tuned = f.data.find((t) => t.name === 'SGD: tuned η')!.y;
+    const exact = f.data.find((t) => t.name === 'SGD: exact argmin of E f(x_T)')!.y;
+    const step = (0.1 / 3e-3) ** (1 / 8); // the quick grid: 9 points over [3e-3, 0.1]
+    tuned.forEach((lr, j) => expect(Math.abs(Math.log(lr / exact[j])), `p index ${j}`).toBeLessThan(2 * Math.log(step)));
   });
   it('equations are rendered to MathML at build time', () => {
     expect(doc('sgd.html').querySelectorAll('math').length).toBeGreaterThan(3);

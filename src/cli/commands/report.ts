@@ -9,10 +9,10 @@ import { int } from '../flags.ts';
 export const reportCommand: Command = {
   name: 'report',
   summary: 'build the research reports (Plotly HTML, offline) into reports/',
-  usage: `dropgrad report [--quick] [--section sgd|adaptive|lion|benchmarks]… [--out DIR] [--seed S] [--backend auto|cpu|webgpu|chromium] [--quiet] [--json]
+  usage: `dropgrad report [--quick] [--section sgd|adaptive|lion|benchmarks|tuned]… [--out DIR] [--seed S] [--backend auto|cpu|webgpu|chromium] [--quiet] [--json]
 
 One page per section of the DropGrad mathematical analysis (SGD, adaptive optimizers, Lion), the benchmark
-visualizations, and a theory-vs-simulation table, with an index. Pages open from disk with no network:
+visualizations, fair comparisons at tuned learning rates, and a theory-vs-simulation table, with an index that opens with the findings. Pages open from disk with no network:
 plotly.js is written once beside them and equations are rendered to MathML at build time.
 --quick builds every section at small sizes (tests, CI). With a WebGPU backend (auto: Node's adapter when there is
 one) the hyperparameter grids run in one batch on the device; everything else runs on the CPU engine. Default cpu.`,

@@ -1,5 +1,5 @@
 /**
- * Report 5: every closed form checked in this build against its Monte-Carlo estimate (docs/theory.md §6), in three
+ * Report 6: every closed form checked in this build against its Monte-Carlo estimate (docs/theory.md §6), in three
  * kinds — stochastic checks (z-scores and p-values), vector estimates tested jointly (Hotelling's T², @stdlib/stats'
  * F distribution), and deterministic identities (no noise: relative differences) — and one check of the random
  * stream itself: the same problem simulated with masks from an independent generator (@stdlib/random's MT19937)
@@ -68,7 +68,7 @@ export function agreementSection(ctx: ReportContext): Section {
   const minP = Math.min(...ctx.joint.map((j) => j.test.p), ...generator.map((r) => r[3] as number));
   return {
     id: 'agreement',
-    title: '5. Theory vs simulation',
+    title: '6. Theory vs simulation',
     claim: 'Every closed form of the analysis agrees with simulation.',
     verdict: html`${stochastic.length} stochastic checks, largest |z| = ${worst.toFixed(2)} (acceptance |z| < 4); ${ctx.joint.length + generator.length} joint and two-sample tests, smallest p = ${minP.toPrecision(3)}; ${identities.length} deterministic identities (no noise), largest relative difference ${worstRel.toExponential(1)}.`,
     blocks: [
