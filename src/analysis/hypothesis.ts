@@ -3,8 +3,8 @@
  * vector (its coordinates tested jointly, with their sample covariance), and the same for two independent samples;
  * p-values from @stdlib/stats' normal and F distributions.
  */
-import normalCdf from '@stdlib/stats/base/dists/normal/cdf';
-import fCdf from '@stdlib/stats/base/dists/f/cdf';
+import normalCdf from '@stdlib/stats/base/dists/normal/cdf/lib/index.js';
+import fCdf from '@stdlib/stats/base/dists/f/cdf/lib/index.js';
 import { Matrix, solve } from 'ml-matrix';
 
 /** Two-sided p-value of a standard normal z. */

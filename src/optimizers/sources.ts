@@ -8,8 +8,8 @@
  *   normals), consumed in call order: statistics under it must agree with the keyed stream's (the report's
  *   agreement section tests that), which checks the keyed mapping itself.
  */
-import boxMuller from '@stdlib/random/base/box-muller';
-import randu from '@stdlib/random/base/randu';
+import boxMuller from '@stdlib/random/base/box-muller/lib/index.js';
+import randu from '@stdlib/random/base/randu/lib/index.js';
 import { KeyedRandom, STREAM_SKIP, threshold } from '../rng/keyed.ts';
 import type { DropSource } from './transform.ts';
 
