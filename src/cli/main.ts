@@ -25,6 +25,26 @@ ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
 Every command accepts --json (machine-readable output, full float64 precision) and --help.`;
 }
 
+/**
+ * `--lr -1`, `--angle -0.5`, `--expr '-x^2+y^2'`: a value that begins with '-' after a flag that takes one is that
+ * flag's value (node's parseArgs would call it ambiguous), unless it is itself one of the command's flags. Written as
+ * `--flag=value` for parseArgs.
+ */
+export function attachValues(args: string[], options: Command['options']): string[] {
+  const out: string[] = [];
+  const isFlag = (a: string) => /^--?[A-Za-z]/.test(a) && (a === '--json' || a === '--help' || a === '-h' || Object.hasOwn(options, a.replace(/^--?/, '').split('=')[0]));
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const name = a.startsWith('--') && !a.includes('=') ? a.slice(2) : null;
+    const next = args[i + 1];
+    if (name && options[name]?.type === 'string' && next !== undefined && next.startsWith('-') && next !== '--' && !isFlag(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
@@ -38,7 +58,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     const { values, positionals } = parseArgs({
-      args: rest,
+      args: attachValues(rest, cmd.options),
       options: { ...cmd.options, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
       allowPositionals: true,
       strict: true,

@@ -46,6 +46,14 @@ describe('dropgrad CLI', () => {
     expect(one.stdout).toMatch(/E\[x_T\] = \[\S+ ± —, \S+ ± —\]/);
     expect(one.stdout).not.toMatch(/NaN/);
   });
+  it('values that begin with a minus sign after a flag are that flag\'s value (--lr -1, --angle -0.5, --expr -x^2…)', () => {
+    const neg = cli(['run', '--lr', '-1']);
+    expect(neg.status).toBe(2);
+    expect(neg.stderr).toMatch(/lr = -1 is invalid: expected a finite number ≥ 0/);
+    expect(cli(['run', '--drop-rate', '-0.1']).stderr).toMatch(/dropRate = -0\.1 is invalid/);
+    expect(cli(['run', '--surface', 'valley', '--angle', '-0.5', '--steps', '2']).stdout).toMatch(/θ = -0\.500/);
+    expect(cli(['run', '--surface', 'expr', '--expr', '-x^2+y^2', '--x0', '[1,1]', '--steps', '2']).stdout).toMatch(/on -x\^2\+y\^2: after 2 steps/);
+  });
   it('rejects bad input with exit 2 and one line naming the parameter', () => {
     const cases: [string[], RegExp][] = [
       [['run', '--drop-rate', '1'], /dropRate = 1 is invalid: expected a number in \[0, 1\).*full-update drop/],
