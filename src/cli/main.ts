@@ -37,7 +37,7 @@ export function attachValues(args: string[], options: Command['options']): strin
     const a = args[i];
     const name = a.startsWith('--') && !a.includes('=') ? a.slice(2) : null;
     const next = args[i + 1];
-    if (name && options[name]?.type === 'string' && next !== undefined && next.startsWith('-') && next !== '--' && !isFlag(next)) {
+    if (name && options[name]?.type === 'string' && next?.startsWith('-') && next !== '--' && !isFlag(next)) {
       out.push(`${a}=${next}`);
       i++;
     } else out.push(a);
