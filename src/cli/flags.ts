@@ -58,11 +58,17 @@ export const PROBLEM_HELP = `Problem flags:
   --group name:i,j,…=P                       per-group drop rate for the listed coordinates (repeatable)
 SPEC: linear:a,b,N | cosine:a,b,N | step:a,t1=b,t2=c | cyclical:lo,hi,halfPeriod | exponential:a,gamma`;
 
+/** A decimal number as a user writes one (1, -0.5, .3, 2e-4): not hex, not empty, not "Infinity". */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/** A strict decimal, or NaN. */
+export const decimal = (s: string) => (DECIMAL.test(s.trim()) ? Number(s.trim()) : Number.NaN);
+
 export function num(values: Values, key: string): number | undefined {
   const v = values[key];
   if (v === undefined) return undefined;
-  const n = Number(v);
-  if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(n)) throw new ParameterError(`--${key}`, v, 'a finite number');
+  const n = typeof v === 'string' ? decimal(v) : Number.NaN;
+  if (!Number.isFinite(n)) throw new ParameterError(`--${key}`, v, 'a finite decimal number (e.g. 0.01 or 1e-3)');
   return n;
 }
 
@@ -93,14 +99,16 @@ function parseGroups(specs: string[]): NonNullable<ProblemConfig['drop']>['group
   for (const s of specs) {
     const m = /^([^:]+):([\d,\s]+)=(.+)$/.exec(s);
     if (!m) throw new ParameterError('--group', s, 'name:i,j,…=rate (e.g. head:0,1=0.3)');
-    groups[m[1]] = { indices: m[2].split(',').map((x) => Number(x.trim())), rate: m[3] };
+    const indices = m[2].split(',').map((x) => (/^\s*\d+\s*$/.test(x) ? Number(x) : Number.NaN));
+    if (indices.some(Number.isNaN)) throw new ParameterError('--group', s, 'name:i,j,…=rate with integer indices (e.g. head:0,1=0.3)');
+    groups[m[1]] = { indices, rate: m[3] };
   }
   return groups;
 }
 
 export function problemConfig(values: Values): ProblemConfig {
-  const betas = values.betas === undefined ? undefined : String(values.betas).split(',').map(Number);
-  if (betas && (betas.length !== 2 || betas.some((b) => !Number.isFinite(b)))) throw new ParameterError('--betas', values.betas, 'two numbers b1,b2');
+  const betas = values.betas === undefined ? undefined : String(values.betas).split(',').map(decimal);
+  if (betas && (betas.length !== 2 || betas.some((b) => !Number.isFinite(b)))) throw new ParameterError('--betas', values.betas, 'two decimal numbers b1,b2 (e.g. 0.9,0.999)');
   return {
     surface: {
       kind: String(values.surface) as SurfaceKind,

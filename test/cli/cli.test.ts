@@ -54,6 +54,12 @@ describe('dropgrad CLI', () => {
     expect(cli(['run', '--surface', 'valley', '--angle', '-0.5', '--steps', '2']).stdout).toMatch(/θ = -0\.500/);
     expect(cli(['run', '--surface', 'expr', '--expr', '-x^2+y^2', '--x0', '[1,1]', '--steps', '2']).stdout).toMatch(/on -x\^2\+y\^2: after 2 steps/);
   });
+  it('number flags and lists are strict decimals (no hex, no empty entries)', () => {
+    for (const betas of ['0.9,', ',', '0.9,0x10']) expect(cli(['run', '--optimizer', 'adam', '--betas', betas]).stderr).toMatch(/--betas = ".*" is invalid: expected two decimal numbers/);
+    expect(cli(['run', '--lr', '0x10']).stderr).toMatch(/--lr = "0x10" is invalid: expected a finite decimal number/);
+    expect(cli(['run', '--group', 'a:0,,1=0.3']).stderr).toMatch(/--group = "a:0,,1=0.3" is invalid: expected name:i,j,…=rate with integer indices/);
+    expect(cli(['run', '--lr', '1e-3', '--steps', '2']).status).toBe(0);
+  });
   it('rejects bad input with exit 2 and one line naming the parameter', () => {
     const cases: [string[], RegExp][] = [
       [['run', '--drop-rate', '1'], /dropRate = 1 is invalid: expected a number in \[0, 1\).*full-update drop/],
