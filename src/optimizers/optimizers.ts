@@ -195,6 +195,16 @@ export function resolveOptimizer(spec: OptimizerSpec): ResolvedOptimizer {
       throw new ParameterError(key, (o as Record<string, unknown>)[key], `no value: ${name} has no option ${key} (its options: ${applicable.join(', ')})`);
     }
   }
+  // Options arrive from JSON too (sweep configs, notebooks): their shapes are checked here, once for every caller.
+  const betas = (o as { betas?: unknown }).betas;
+  if (betas !== undefined && !(Array.isArray(betas) && betas.length === 2 && betas.every((b) => typeof b === 'number' && Number.isFinite(b)))) {
+    throw new ParameterError('betas', Array.isArray(betas) ? `[${betas.join(', ')}]` : betas, 'two finite numbers [b1, b2]');
+  }
+  for (const [key, v] of Object.entries(o)) {
+    if (key === 'betas' || key === 'lr') continue;
+    const want = typeof (OPTIMIZER_DEFAULTS[name] as Record<string, unknown>)[key];
+    if (typeof v !== want || (want === 'number' && !Number.isFinite(v as number))) throw new ParameterError(key, v, want === 'boolean' ? 'true or false' : 'a finite number');
+  }
   return { name, ...OPTIMIZER_DEFAULTS[name], ...o } as ResolvedOptimizer;
 }
 

@@ -86,7 +86,7 @@ export const SWEEP_SCHEMA = {
   additionalProperties: false,
   properties: {
     name: { type: 'string', maxLength: 500 },
-    seed: { type: 'integer', minimum: 0 },
+    seed: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
     samples: { type: 'integer', minimum: 1, maximum: 100_000_000 },
     steps: { type: 'integer', minimum: 0, maximum: 10_000_000 },
     surface: surfaceSchema,

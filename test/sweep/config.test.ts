@@ -34,6 +34,12 @@ describe('sweep configs', () => {
       [{ ...base, grid: { ...base.grid, lr: { sgd: [0.1] } } }, /config\.grid\.lr\.adam = undefined is invalid: expected a list of learning rates for adam/],
       [{ ...base, grid: { ...base.grid, lr: [-0.1] } }, /lr = -0.1 is invalid: expected a finite number ≥ 0/],
       [{ ...base, optimizers: { sgd: { betas: [0.9, 0.99] } } }, /sgd has no option betas/],
+      // The same validation as the CLI's (src/optimizers resolveOptimizer): seeds in range, betas a pair, options typed.
+      [{ ...base, seed: 1e300 }, /config\.seed = 1e\+300 is invalid: expected must be <= 9007199254740991/],
+      [{ ...base, optimizers: { adam: { betas: [0.9] } } }, /betas = "\[0\.9\]" is invalid: expected two finite numbers \[b1, b2\]/],
+      [{ ...base, optimizers: { adam: { betas: [0.9, 0.999, 5] } } }, /betas = "\[0\.9, 0\.999, 5\]" is invalid/],
+      [{ ...base, optimizers: { sgd: { momentum: '0.9' } } }, /momentum = "0\.9" is invalid: expected a finite number/],
+      [{ ...base, optimizers: { sgd: { nesterov: 1 } } }, /nesterov = 1 is invalid: expected true or false/],
       [{ ...base, surface: { kind: 'expr', expr: 'import("fs")' } }, /calling import is not allowed/],
       [{ ...base, surface: { kind: 'expr', expr: 'x^2 + y^2 + z^2' } }, /x0\.length = 2 is invalid: expected 3/],
     ];
