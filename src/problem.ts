@@ -151,7 +151,36 @@ export function buildSurface(c: SurfaceConfig): Surface {
   return s;
 }
 
+/** The fields each surface kind reads; any other field given is refused (it would be ignored silently). */
+const SURFACE_FIELDS: Record<SurfaceKind, (keyof SurfaceConfig)[]> = {
+  quadratic: ['H', 'xStar', 'dim', 'condition'],
+  valley: ['angle', 'condition'],
+  rosenbrock: ['dim'],
+  rastrigin: ['dim'],
+  ackley: ['dim'],
+  beale: ['dim'],
+  expr: ['expr', 'dim'],
+};
+const FLAG: Record<string, string> = { H: 'H', xStar: 'x-star', dim: 'dim', condition: 'condition', angle: 'angle', expr: 'expr' };
+
+function checkFields(c: SurfaceConfig): void {
+  const allowed = SURFACE_FIELDS[c.kind];
+  if (!allowed) return;
+  for (const [k, v] of Object.entries(c)) {
+    if (k === 'kind' || v === undefined) continue;
+    if (!allowed.includes(k as keyof SurfaceConfig)) {
+      throw new ParameterError(FLAG[k] ?? k, v, `no value for surface ${c.kind} (it reads ${allowed.map((a) => FLAG[a]).join(', ')}); did you mean --surface ${k === 'angle' ? 'valley' : k === 'expr' ? 'expr' : 'quadratic'}?`);
+    }
+  }
+  if (c.kind === 'quadratic' && c.H) {
+    if (c.condition !== undefined) throw new ParameterError('condition', c.condition, 'no value with H (the condition is H\'s own)');
+    if (c.dim !== undefined && c.dim !== c.H.length) throw new ParameterError('dim', c.dim, `${c.H.length}, the size of H (or leave it out)`);
+  }
+  if (c.kind === 'quadratic' && !c.H && c.xStar !== undefined) throw new ParameterError('x-star', c.xStar, 'no value without H (the conditioned quadratic has its minimum at 0)');
+}
+
 function makeSurface(c: SurfaceConfig): Surface {
+  checkFields(c);
   switch (c.kind) {
     case 'quadratic':
       if (c.H) return quadratic({ H: c.H, xStar: c.xStar });

@@ -6,6 +6,8 @@ export interface Command {
   summary: string;
   usage: string;
   options: Options;
+  /** How many positional arguments it takes (default 0: a stray one is refused). */
+  positionals?: { min: number; max: number; what: string };
   run(values: Values, positionals: string[]): Promise<unknown> | unknown;
   /** Human-readable rendering (without --json). */
   text(result: unknown): string;

@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { Command } from './command.ts';
+import { ParameterError } from '../errors.ts';
 import { adaptiveCommand, momentsCommand, oneStepCommand, stabilityCommand } from './commands/analysis.ts';
 import { runCommand } from './commands/run.ts';
 import { figureCommand } from './commands/figure.ts';
@@ -66,6 +67,10 @@ export async function main(argv: string[]): Promise<number> {
     if (values.help) {
       process.stdout.write(`${cmd.usage}\n`);
       return 0;
+    }
+    const takes = cmd.positionals ?? { min: 0, max: 0, what: 'none' };
+    if (positionals.length > takes.max) {
+      throw new ParameterError(`argument ${JSON.stringify(positionals[takes.max])}`, positionals.slice(takes.max).join(' '), takes.max === 0 ? `no positional arguments (dropgrad ${name} takes flags only; see --help)` : `at most ${takes.max}: ${takes.what}`);
     }
     const result = await cmd.run(values, positionals);
     process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : `${cmd.text(result)}\n`);

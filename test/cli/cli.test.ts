@@ -60,6 +60,21 @@ describe('dropgrad CLI', () => {
     expect(cli(['run', '--group', 'a:0,,1=0.3']).stderr).toMatch(/--group = "a:0,,1=0.3" is invalid: expected name:i,j,…=rate with integer indices/);
     expect(cli(['run', '--lr', '1e-3', '--steps', '2']).status).toBe(0);
   });
+  it('flags that do not apply are refused, not ignored (surface fields, stray positional arguments)', () => {
+    const cases: [string[], RegExp][] = [
+      [['run', '--H', '[[1,0],[0,1]]'], /H = \[\[1,0\],\[0,1\]\] is invalid: expected no value for surface rosenbrock .*--surface quadratic/],
+      [['run', '--surface', 'quadratic', '--x-star', '[1,1]'], /x-star = \[1,1\] is invalid: expected no value without H/],
+      [['run', '--surface', 'quadratic', '--H', '[[1,0],[0,1]]', '--dim', '3'], /dim = 3 is invalid: expected 2, the size of H/],
+      [['run', '--condition', '10'], /condition = 10 is invalid: expected no value for surface rosenbrock/],
+      [['stability', '--drop-rate', '0.3', '0.5'], /argument "0\.5" = "0\.5" is invalid: expected no positional arguments/],
+    ];
+    for (const [args, message] of cases) {
+      const r = cli(args);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(r.stderr, args.join(' ')).toMatch(message);
+    }
+  });
   it('rejects bad input with exit 2 and one line naming the parameter', () => {
     const cases: [string[], RegExp][] = [
       [['run', '--drop-rate', '1'], /dropRate = 1 is invalid: expected a number in \[0, 1\).*full-update drop/],

@@ -13,6 +13,7 @@ Renders a figure written by \`dropgrad report\` (its data lives in <dir>/figures
 the figure ids are listed on each page and in \`dropgrad report --json\`) with the same plotly.js,
 through Debian's chromium (apt-get install chromium; or set CHROMIUM_PATH).`,
   options: { format: { type: 'string', default: 'svg' }, dir: { type: 'string', default: 'reports' }, file: { type: 'string' }, width: { type: 'string' }, height: { type: 'string' } },
+  positionals: { min: 1, max: 1, what: 'the figure id' },
   async run(values, positionals) {
     const format = String(values.format);
     if (format !== 'svg' && format !== 'png' && format !== 'pdf') throw new ParameterError('--format', format, 'svg, png or pdf');

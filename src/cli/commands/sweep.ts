@@ -24,6 +24,7 @@ Interrupt it at any moment (Ctrl-C, SIGTERM, kill -9) and run the same command a
 skipped and the results are bit-identical to an uninterrupted run.
 --shard k/n runs only the cells whose index ≡ k − 1 (mod n); combine shards with \`dropgrad merge\`.`,
   options: { out: { type: 'string' }, shard: { type: 'string' }, workers: { type: 'string' }, example: { type: 'boolean' }, quiet: { type: 'boolean' }, backend: { type: 'string', default: 'cpu' } },
+  positionals: { min: 0, max: 1, what: 'the config file' },
   async run(values, positionals) {
     if (values.example && !values.out) return { example: EXAMPLE_CONFIG };
     const file = positionals[0];
@@ -89,6 +90,7 @@ export const mergeCommand: Command = {
 Copies every finished cell of the shards into <dir> with one manifest; refuses directories of different
 configs (by config hash) and cells whose results differ. Reports the cells still missing.`,
   options: { out: { type: 'string' } },
+  positionals: { min: 1, max: 10_000, what: 'sweep directories' },
   run(values, positionals) {
     if (!values.out) throw new ParameterError('--out', undefined, 'an output directory');
     const r = mergeSweeps(positionals, String(values.out));
@@ -109,6 +111,7 @@ Tidy rows: cell, optimizer, lr, dropRate, surface, fullUpdateDrop, replicate, se
 (statistics: lossMean, lossStderr, finite, diverged, mean_x<i>, variance_x<i>, exactExpectedLoss where exact).
 Writes to --file, or to standard output.`,
   options: { format: { type: 'string', default: 'csv' }, file: { type: 'string' } },
+  positionals: { min: 1, max: 1, what: 'one sweep output directory' },
   run(values, positionals) {
     const format = String(values.format);
     if (format !== 'csv' && format !== 'json') throw new ParameterError('--format', format, 'csv or json');
