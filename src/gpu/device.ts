@@ -11,6 +11,7 @@
  * ("std::system_error: Invalid argument"), while the OpenGL ES path runs the same kernels (1e8+ invocations,
  * hundreds of submissions) without fault.
  */
+import { ParameterError } from '../errors.ts';
 import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -50,6 +51,7 @@ export type NodeBackend = 'vulkan' | 'lavapipe' | 'opengles';
 export function nodeBackend(): NodeBackend | null {
   const forced = process.env.DROPGRAD_WEBGPU_BACKEND;
   if (forced === 'vulkan' || forced === 'opengles') return forced;
+  if (forced !== undefined && forced !== '') throw new ParameterError('DROPGRAD_WEBGPU_BACKEND', forced, 'vulkan or opengles (or unset: the first that works here)');
   if (vulkanDriversPresent()) return 'vulkan';
   if (process.platform === 'linux' && existsSync(VENDORED_LAVAPIPE)) return 'lavapipe';
   if (hasMesaEgl()) return 'opengles';

@@ -75,6 +75,16 @@ describe('dropgrad CLI', () => {
       expect(r.stderr, args.join(' ')).toMatch(message);
     }
   });
+  it('an unknown DROPGRAD_WEBGPU_BACKEND is refused, not ignored', () => {
+    process.env.DROPGRAD_WEBGPU_BACKEND = 'foo';
+    try {
+      const r = cli(['simulate', '--samples', '64', '--steps', '2']);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/DROPGRAD_WEBGPU_BACKEND = "foo" is invalid: expected vulkan or opengles/);
+    } finally {
+      delete process.env.DROPGRAD_WEBGPU_BACKEND;
+    }
+  });
   it('rejects bad input with exit 2 and one line naming the parameter', () => {
     const cases: [string[], RegExp][] = [
       [['run', '--drop-rate', '1'], /dropRate = 1 is invalid: expected a number in \[0, 1\).*full-update drop/],
