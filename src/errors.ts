@@ -14,7 +14,15 @@ export class ParameterError extends Error {
   }
 }
 
+/** Longest echo of a value in a message: a mistaken 5 MB matrix must not fill the terminal. */
+const MAX_ECHO = 200;
+
 function formatValue(v: unknown): string {
+  const s = formatFull(v);
+  return s.length > MAX_ECHO ? `${s.slice(0, MAX_ECHO)}… (${s.length.toLocaleString('en')} characters)` : s;
+}
+
+function formatFull(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'number') return String(v);
   if (ArrayBuffer.isView(v)) return `[${Array.from(v as unknown as ArrayLike<number>).join(', ')}]`;

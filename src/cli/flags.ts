@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 /**
  * Problem flags shared by every analysis command, turned into a `ProblemConfig` (src/problem.ts).
  */
@@ -47,6 +48,7 @@ export const PROBLEM_HELP = `Problem flags:
   --dim N  --condition K  --angle RAD        dimension; quadratic/valley condition number; valley angle
   --expr '<mathjs>'                          custom surface over named variables (x, y, … or x1, x2, …)
   --x0 '<JSON vector>'                       start (default: the surface's conventional start)
+  Every JSON-valued flag and --expr also take @FILE: the value read from a file (beyond the shell's ~128 KiB limit).
   --optimizer sgd|adam|adamw|nadam|adagrad|rmsprop|adadelta|lion   (default sgd)
   --lr X  --lr-schedule SPEC  --momentum M  --dampening T  --nesterov  --betas b1,b2  --eps E
   --weight-decay L  --amsgrad  --momentum-decay PSI  --alpha A  --centered  --rho R  --lr-decay D
@@ -78,8 +80,25 @@ export function int(values: Values, key: string, min = 0): number | undefined {
   return n;
 }
 
-export function json<T>(values: Values, key: string, check: (v: unknown) => boolean, expected: string): T | undefined {
+/**
+ * A text-valued flag, or the contents of the file it names as `@path` (for matrices and expressions longer than the
+ * shell's argument limit, about 128 KiB).
+ */
+export function text(values: Values, key: string): string | undefined {
   const v = values[key];
+  if (v === undefined) return undefined;
+  const s = String(v);
+  if (!s.startsWith('@')) return s;
+  const path = s.slice(1);
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch (e) {
+    throw new ParameterError(`--${key}`, s, 'a value, or @FILE naming a readable file', (e as NodeJS.ErrnoException).code ?? 'unreadable');
+  }
+}
+
+export function json<T>(values: Values, key: string, check: (v: unknown) => boolean, expected: string): T | undefined {
+  const v = text(values, key);
   if (v === undefined) return undefined;
   let parsed: unknown;
   try {
@@ -117,7 +136,7 @@ export function problemConfig(values: Values): ProblemConfig {
       dim: int(values, 'dim', 1),
       condition: num(values, 'condition'),
       angle: num(values, 'angle'),
-      expr: values.expr as string | undefined,
+      expr: text(values, 'expr'),
     },
     x0: json<number[]>(values, 'x0', isVector, 'a vector such as [-1.5,2]'),
     optimizer: {

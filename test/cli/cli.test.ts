@@ -1,4 +1,7 @@
 /** The CLI end to end, as a user runs it: help on every command, JSON output, one-line errors. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/main.ts';
 import { cli, cliJson } from './helpers.ts';
@@ -84,6 +87,20 @@ describe('dropgrad CLI', () => {
     } finally {
       delete process.env.DROPGRAD_WEBGPU_BACKEND;
     }
+  });
+  it('JSON-valued flags and --expr read @FILE; an error echoes at most 200 characters of a value', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dropgrad-at-'));
+    const n = 300; // a 300 × 300 Hessian: 180 KB of JSON, beyond the shell's argument limit
+    writeFileSync(join(dir, 'H.json'), JSON.stringify(Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 2 : 0)))));
+    const r = cliJson<{ final: number[] }>(['run', '--surface', 'quadratic', '--H', `@${join(dir, 'H.json')}`, '--steps', '2']);
+    expect(r.final).toHaveLength(n);
+    writeFileSync(join(dir, 'e.txt'), 'x^2 + 3*y^2\n');
+    expect(cli(['run', '--surface', 'expr', '--expr', `@${join(dir, 'e.txt')}`, '--x0', '[1,1]', '--steps', '2']).stdout).toMatch(/on x\^2 \+ 3\*y\^2: after 2 steps/);
+    expect(cli(['run', '--surface', 'quadratic', '--H', '@/no/such/file']).stderr).toMatch(/--H = "@\/no\/such\/file" is invalid: expected a value, or @FILE naming a readable file \(ENOENT\)/);
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify([Array(n * 10).fill(1)]));
+    const bad = cli(['run', '--surface', 'quadratic', '--H', `@${join(dir, 'bad.json')}`]);
+    expect(bad.stderr.length).toBeLessThan(400);
+    expect(bad.stderr).toMatch(/… \([\d,]+ characters\) is invalid/);
   });
   it('rejects bad input with exit 2 and one line naming the parameter', () => {
     const cases: [string[], RegExp][] = [
