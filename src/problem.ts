@@ -207,6 +207,8 @@ function makeSurface(c: SurfaceConfig): Surface {
 export function buildProblem(config: ProblemConfig): Problem {
   const surface = buildSurface(config.surface);
   const x0 = config.x0 ? checkPoint(surface, config.x0, 'x0') : Float64Array.from(surface.defaultStart);
+  const f0 = surface.value(x0);
+  if (!Number.isFinite(f0)) throw new ParameterError('x0', x0, 'a start point where the surface is finite', `f(x0) = ${f0}`);
   const { lr, ...rest } = config.optimizer;
   if (!OPTIMIZER_NAMES.includes(rest.name as OptimizerName)) throw new ParameterError('optimizer', rest.name, OPTIMIZER_NAMES.join(' | '));
   const optimizer: OptimizerSpec = { ...rest, lr: lr === undefined ? undefined : parseSchedule('lr', lr) };

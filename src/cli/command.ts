@@ -6,6 +6,11 @@ export interface Command {
   summary: string;
   usage: string;
   options: Options;
+  /**
+   * An exact computation: a non-finite number anywhere in its result means the inputs overflow float64 or the
+   * result is undefined, an error naming the field (never printed as NaN or Infinity).
+   */
+  exact?: boolean;
   /** How many positional arguments it takes (default 0: a stray one is refused). */
   positionals?: { min: number; max: number; what: string };
   run(values: Values, positionals: string[]): Promise<unknown> | unknown;

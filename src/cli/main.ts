@@ -46,6 +46,26 @@ export function attachValues(args: string[], options: Command['options']): strin
   return out;
 }
 
+/** The first non-finite number in a result, with its path (e.g. varUpdate[1]), or null. */
+export function nonFinite(v: unknown, path = 'result'): { path: string; value: number } | null {
+  if (typeof v === 'number') return Number.isFinite(v) ? null : { path, value: v };
+  if (Array.isArray(v) || ArrayBuffer.isView(v)) {
+    const a = v as ArrayLike<unknown>;
+    for (let i = 0; i < a.length; i++) {
+      const r = nonFinite(a[i], `${path}[${i}]`);
+      if (r) return r;
+    }
+    return null;
+  }
+  if (v && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) {
+      const r = nonFinite(x, path === 'result' ? k : `${path}.${k}`);
+      if (r) return r;
+    }
+  }
+  return null;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
@@ -73,6 +93,10 @@ export async function main(argv: string[]): Promise<number> {
       throw new ParameterError(`argument ${JSON.stringify(positionals[takes.max])}`, positionals.slice(takes.max).join(' '), takes.max === 0 ? `no positional arguments (dropgrad ${name} takes flags only; see --help)` : `at most ${takes.max}: ${takes.what}`);
     }
     const result = await cmd.run(values, positionals);
+    if (cmd.exact) {
+      const bad = nonFinite(result);
+      if (bad) throw new ParameterError(bad.path, bad.value, 'a finite result: these inputs overflow float64 or make the result undefined (a learning rate, gradient or start point too large?)');
+    }
     process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : `${cmd.text(result)}\n`);
     // A command may set a non-zero status while still printing a result (an interrupted sweep).
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -102,6 +102,21 @@ describe('dropgrad CLI', () => {
     expect(bad.stderr.length).toBeLessThan(400);
     expect(bad.stderr).toMatch(/… \([\d,]+ characters\) is invalid/);
   });
+  it('exact commands never print NaN or Infinity: an overflowing result is an error naming the field; a start where f is not finite is refused', () => {
+    const cases: [string[], RegExp][] = [
+      [['one-step', '--lr', '1e308'], /meanUpdate\[0\] = Infinity is invalid: expected a finite result: these inputs overflow float64/],
+      [['moments', '--lr', '1e308', '--steps', '5'], /mean\[0\] = NaN is invalid: expected a finite result/],
+      [['one-step', '--x0', '[1e200,1e200]'], /x0 = \[1e\+200, 1e\+200\] is invalid: expected a start point where the surface is finite \(f\(x0\) = Infinity\)/],
+      [['run', '--surface', 'expr', '--expr', 'x^y', '--x0', '[-1,0.5]'], /x0 = \[-1, 0\.5\] is invalid: expected a start point where the surface is finite \(f\(x0\) = NaN\)/],
+    ];
+    for (const [args, message] of cases) {
+      const r = cli(args);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(message);
+      expect(r.stdout, args.join(' ')).toBe('');
+    }
+    for (const args of [['one-step'], ['moments', '--steps', '5'], ['stability', '--H', '[[10,3],[3,1]]', '--drop-rate', '0.3']]) expect(cli(args).stdout, args.join(' ')).not.toMatch(/NaN|Infinity/);
+  });
   it('rejects bad input with exit 2 and one line naming the parameter', () => {
     const cases: [string[], RegExp][] = [
       [['run', '--drop-rate', '1'], /dropRate = 1 is invalid: expected a number in \[0, 1\).*full-update drop/],

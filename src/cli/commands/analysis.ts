@@ -42,6 +42,7 @@ const lrSchedule = (problem: Problem) => {
 };
 
 export const oneStepCommand: Command = {
+  exact: true,
   name: 'one-step',
   summary: 'exact mean and covariance of one DropGrad update and the expected loss after it',
   usage: `dropgrad one-step [problem flags] [--x '<JSON point>'] [--json]
@@ -80,6 +81,7 @@ ${PROBLEM_HELP}`,
 };
 
 export const momentsCommand: Command = {
+  exact: true,
   name: 'moments',
   summary: 'exact mean, covariance and expected loss of SGD/momentum/Nesterov iterates on a quadratic',
   usage: `dropgrad moments [problem flags] --steps T [--trace] [--noise-cov '<JSON matrix>'] [--stationary] [--json]
@@ -131,6 +133,7 @@ ${PROBLEM_HELP}`,
 };
 
 export const stabilityCommand: Command = {
+  exact: true,
   name: 'stability',
   summary: 'largest mean-square stable learning rate of SGD/momentum under DropGrad on a quadratic',
   usage: `dropgrad stability --H '<JSON matrix>' --drop-rate P[,P2,…] [--momentum M] [--nesterov] [--lr X] [--json]
@@ -172,6 +175,7 @@ Without --H, the quadratic of the problem flags (--surface quadratic|valley) is 
 };
 
 export const adaptiveCommand: Command = {
+  exact: true,
   name: 'adaptive',
   summary: 'exact update law of an adaptive optimizer under a constant gradient (mask-history enumeration)',
   usage: `dropgrad adaptive --optimizer adam|adamw|nadam|adagrad|rmsprop|adadelta|lion|sgd --grad '<JSON>' --drop-rate P --steps t [--json]
