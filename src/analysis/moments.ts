@@ -67,6 +67,15 @@ function prepare(problem: QuadraticProblem, noiseCov?: Matrix): Prepared {
   let noiseDiag: Float64Array | null = null;
   if (noiseCov) {
     if (noiseCov.rows !== d || noiseCov.columns !== d) throw new ParameterError('noiseCov', `${noiseCov.rows}×${noiseCov.columns}`, `a ${d}×${d} matrix`);
+    // A covariance: symmetric and positive semidefinite (else the moments come out with negative variances).
+    const scale = Math.max(1e-300, ...Array.from({ length: d }, (_, i) => Math.abs(noiseCov.get(i, i))));
+    for (let i = 0; i < d; i++) {
+      for (let j = 0; j < i; j++) {
+        if (Math.abs(noiseCov.get(i, j) - noiseCov.get(j, i)) > 1e-12 * scale) throw new ParameterError('noiseCov', noiseCov.to2DArray(), 'a symmetric matrix', `entries (${i}, ${j}) and (${j}, ${i}) differ`);
+      }
+    }
+    const smallest = Math.min(...eigh(noiseCov).values);
+    if (smallest < -1e-12 * scale) throw new ParameterError('noiseCov', noiseCov.to2DArray(), 'a positive semidefinite matrix (a covariance)', `an eigenvalue is ${smallest.toPrecision(4)}`);
     noiseEigen = toEigen(eig, noiseCov);
     noiseDiag = Float64Array.from({ length: d }, (_, i) => noiseCov.get(i, i));
   }

@@ -117,6 +117,11 @@ describe('dropgrad CLI', () => {
     }
     for (const args of [['one-step'], ['moments', '--steps', '5'], ['stability', '--H', '[[10,3],[3,1]]', '--drop-rate', '0.3']]) expect(cli(args).stdout, args.join(' ')).not.toMatch(/NaN|Infinity/);
   });
+  it('a gradient-noise covariance must be symmetric positive semidefinite', () => {
+    expect(cli(['moments', '--noise-cov', '[[0,0],[0,-100]]']).stderr).toMatch(/noiseCov = \[\[0,0\],\[0,-100\]\] is invalid: expected a positive semidefinite matrix \(a covariance\) \(an eigenvalue is -100\.0\)/);
+    expect(cli(['moments', '--noise-cov', '[[1,5],[4,1]]']).stderr).toMatch(/expected a symmetric matrix \(entries \(1, 0\) and \(0, 1\) differ\)/);
+    expect(cli(['moments', '--noise-cov', '[[0.1,0],[0,0.1]]', '--steps', '3']).status).toBe(0);
+  });
   it('rejects bad input with exit 2 and one line naming the parameter', () => {
     const cases: [string[], RegExp][] = [
       [['run', '--drop-rate', '1'], /dropRate = 1 is invalid: expected a number in \[0, 1\).*full-update drop/],
