@@ -48,6 +48,8 @@ export async function exportFigure(o: FigureExport): Promise<{ file: string; byt
       )) as string;
       bytes = o.format === 'svg' ? Buffer.from(decodeURIComponent(url.slice(url.indexOf(',') + 1)), 'utf8') : Buffer.from(url.slice(url.indexOf(',') + 1), 'base64');
     }
+    // A size beyond the browser's limits renders nothing: refuse rather than write an empty file.
+    if (bytes.length === 0) throw new ParameterError('figure', o.id, 'a figure the browser can render at this size', `it rendered an empty ${o.format} at ${width} × ${height}`);
     writeFileSync(o.file, bytes);
     return { file: o.file, bytes: bytes.length };
   } finally {

@@ -122,6 +122,9 @@ describe('dropgrad CLI', () => {
     expect(cli(['moments', '--noise-cov', '[[1,5],[4,1]]']).stderr).toMatch(/expected a symmetric matrix \(entries \(1, 0\) and \(0, 1\) differ\)/);
     expect(cli(['moments', '--noise-cov', '[[0.1,0],[0,0.1]]', '--steps', '3']).status).toBe(0);
   });
+  it('figure sizes are bounded (Chromium renders nothing beyond its limits: it reported success for a 0-byte PNG)', () => {
+    expect(cli(['figure', 'sgd/sgd-stability', '--format', 'png', '--width', '100000', '--height', '100000']).stderr).toMatch(/--width = 100000 is invalid: expected an integer in \[100, 8000\] \(pixels\)/);
+  });
   it('rejects bad input with exit 2 and one line naming the parameter', () => {
     const cases: [string[], RegExp][] = [
       [['run', '--drop-rate', '1'], /dropRate = 1 is invalid: expected a number in \[0, 1\).*full-update drop/],

@@ -4,6 +4,9 @@ import { exportFigure } from '../../report/figure.ts';
 import type { Command } from '../command.ts';
 import { int } from '../flags.ts';
 
+/** Largest width or height of an exported figure. */
+const MAX_PX = 8000;
+
 export const figureCommand: Command = {
   name: 'figure',
   summary: 'export one report figure as SVG, PNG or PDF (headless Chromium)',
@@ -20,7 +23,13 @@ through Debian's chromium (apt-get install chromium; or set CHROMIUM_PATH).`,
     const id = positionals[0];
     if (!id) throw new ParameterError('figure', undefined, 'a figure id such as sgd/sgd-stability');
     const file = (values.file as string | undefined) ?? `${id.replace('/', '-')}.${format}`;
-    return exportFigure({ dir: String(values.dir), id, format, file, width: int(values, 'width', 100), height: int(values, 'height', 100) });
+    const size = (key: string) => {
+      const v = int(values, key, 100);
+      // Chromium renders nothing (a 0-byte image) beyond its texture limits; 8000 px is far inside them.
+      if (v !== undefined && v > MAX_PX) throw new ParameterError(`--${key}`, v, `an integer in [100, ${MAX_PX}] (pixels)`);
+      return v;
+    };
+    return exportFigure({ dir: String(values.dir), id, format, file, width: size('width'), height: size('height') });
   },
   text(result) {
     const r = result as { file: string; bytes: number };
