@@ -317,41 +317,43 @@ export class GraphBuilder {
   }
 }
 
-/** The values that `outputs` read, directly or through other values (a back end evaluates only those). */
+/**
+ * The values that `outputs` read, directly or through other values (a back end evaluates only those). Values refer
+ * only to earlier ones, so one sweep from the last value down marks them all (no recursion along chains of values:
+ * a sum of thousands of terms is such a chain).
+ */
 export function needed(values: readonly Node[], outputs: readonly Node[]): boolean[] {
   const need = new Array<boolean>(values.length).fill(false);
-  const visit = (n: Node): void => {
+  const mark = (n: Node): void => {
     switch (n.k) {
       case 'ref':
-        if (!need[n.id]) {
-          need[n.id] = true;
-          visit(values[n.id]);
-        }
+        need[n.id] = true;
         return;
       case 'bin':
-        visit(n.a);
-        visit(n.b);
+        mark(n.a);
+        mark(n.b);
         return;
       case 'un':
-        visit(n.a);
+        mark(n.a);
         return;
       case 'first':
-        visit(n.yes);
-        visit(n.no);
+        mark(n.yes);
+        mark(n.no);
         return;
       case 'if':
-        for (const m of [n.a, n.b, n.yes, n.no]) visit(m);
+        for (const m of [n.a, n.b, n.yes, n.no]) mark(m);
         return;
       case 'call':
-        for (const m of n.args) visit(m);
+        for (const m of n.args) mark(m);
         return;
       case 'quadrant':
-        for (const m of [n.t, n.s, n.c]) visit(m);
+        for (const m of [n.t, n.s, n.c]) mark(m);
         return;
       default:
     }
   };
-  for (const o of outputs) visit(o);
+  for (const o of outputs) mark(o);
+  for (let id = values.length - 1; id >= 0; id--) if (need[id]) mark(values[id]);
   return need;
 }
 

@@ -52,7 +52,10 @@ const UNARY: Record<string, string> = { unaryMinus: '-', unaryPlus: '+' };
 
 export class ExpressionError extends ParameterError {}
 
-type MathJs = Pick<typeof import('mathjs'), 'parse' | 'derivative' | 'simplify'>;
+/** Longest expression accepted (a few thousand terms; parsing and differentiation are linear in its size). */
+const MAX_EXPR = 100_000;
+
+type MathJs = Pick<typeof import('mathjs'), 'parse' | 'derivative' | 'simplify' | 'OperatorNode'>;
 let mathjs: MathJs | undefined;
 /** mathjs is loaded on first use (it takes about a second), so commands that need no expression start fast. */
 function math(): MathJs {
@@ -158,10 +161,19 @@ function toGraph(n: MathNode, b: GraphBuilder, x: ReadonlyMap<string, Node>): No
     case 'OperatorNode': {
       const args = (a.args as MathNode[]).map(r);
       const fn = a.fn as string;
-      if (fn === 'unaryPlus') return args[0];
-      if (fn === 'unaryMinus') return b.value(b.unary('neg', args[0]));
-      if (fn === 'pow') return b.value(b.power(args[0], args[1]));
-      return b.value(b.binary(BINARY[fn] as '+' | '-' | '*' | '/', args[0], args[1]));
+      const [p, q] = args;
+      if (fn === 'unaryPlus') return p;
+      if (fn === 'unaryMinus') return b.value(b.unary('neg', p));
+      // The symbolic zeros and ones of an unsimplified derivative (d/dx of a constant, the chain rule's factors):
+      // dropped as algebra, not as IEEE arithmetic (0·e is 0 as a derivative even where e is not finite).
+      if (fn === 'multiply' && (isZero(p) || isZero(q))) return b.num(0);
+      if (fn === 'divide' && isZero(p)) return b.num(0);
+      if (fn === 'add' && isZero(p)) return q;
+      if ((fn === 'add' || fn === 'subtract') && isZero(q)) return p;
+      if (fn === 'subtract' && isZero(p)) return b.value(b.unary('neg', q));
+      if (fn === 'multiply' && isOne(p)) return q;
+      if (fn === 'pow') return isZero(q) ? b.num(1) : isOne(q) ? p : b.value(b.power(p, q));
+      return b.value(b.binary(BINARY[fn] as '+' | '-' | '*' | '/', p, q));
     }
     case 'FunctionNode':
       return b.value(b.call((a.fn as { name: string }).name, (a.args as MathNode[]).map(r)));
@@ -170,12 +182,23 @@ function toGraph(n: MathNode, b: GraphBuilder, x: ReadonlyMap<string, Node>): No
   }
 }
 
-function programOf(name: string, root: MathNode, grads: readonly MathNode[], variables: readonly string[]): SurfaceProgram {
+/**
+ * The program: the loss as the sum of its terms left to right (splitSum; each term converted on its own, so that a
+ * sum of thousands of terms is not one recursion that deep), and each gradient entry as the sum, in term order, of
+ * the derivatives of the terms that read its variable.
+ */
+function programOf(name: string, terms: readonly MathNode[], grads: readonly (readonly MathNode[])[], variables: readonly string[]): SurfaceProgram {
   return surfaceProgram(name, variables.length, (b, xs) => {
     const x = new Map(variables.map((v, i) => [v, xs[i]]));
-    return { loss: toGraph(root, b, x), grad: grads.map((g) => toGraph(g, b, x)) };
+    const add = (a: Node, t: Node) => b.value(b.binary('+', a, t));
+    const loss = terms.map((t) => toGraph(t, b, x)).reduce(add);
+    const sum = (ds: readonly MathNode[]) => ds.map((d) => toGraph(d, b, x)).reduce((a, t) => (isZero(a) ? t : isZero(t) ? a : add(a, t)), b.num(0));
+    return { loss, grad: grads.map(sum) };
   });
 }
+
+const isZero = (n: Node) => n.k === 'num' && n.v === 0;
+const isOne = (n: Node) => n.k === 'num' && n.v === 1;
 
 function compile(n: MathNode, index: ReadonlyMap<string, number>): (x: ArrayLike<number>) => number {
   return new Function('x', `"use strict"; return ${toJs(n, index)};`) as (x: ArrayLike<number>) => number;
@@ -193,16 +216,24 @@ export function parseExpression(text: string, variables: readonly string[]): Mat
   return node;
 }
 
-/** Splits a top-level sum into signed terms. */
+/**
+ * Splits a top-level sum into signed terms, in order. Iterative (a sum of thousands of terms is a left spine that
+ * deep); a subtracted term becomes its negation, so that f = Σ terms left to right, the same floating-point sum.
+ */
 function splitSum(n: MathNode): MathNode[] {
-  const a = n as MathNode & Record<string, unknown>;
-  if (n.type === 'ParenthesisNode') return splitSum(a.content as MathNode);
-  if (n.type === 'OperatorNode' && a.fn === 'add') return (a.args as MathNode[]).flatMap(splitSum);
-  if (n.type === 'OperatorNode' && a.fn === 'subtract') {
-    const [l, r] = a.args as MathNode[];
-    return [...splitSum(l), ...splitSum(r).map((t) => math().parse(`-(${t.toString()})`))];
+  const out: MathNode[] = [];
+  // Work list of (node, negated), processed depth-first with the left operand first.
+  const todo: [MathNode, boolean][] = [[n, false]];
+  while (todo.length > 0) {
+    const [m, neg] = todo.pop()!;
+    const a = m as MathNode & Record<string, unknown>;
+    if (m.type === 'ParenthesisNode') todo.push([a.content as MathNode, neg]);
+    else if (m.type === 'OperatorNode' && (a.fn === 'add' || a.fn === 'subtract') && (a.args as MathNode[]).length === 2) {
+      const [l, r] = a.args as MathNode[];
+      todo.push([r, a.fn === 'subtract' ? !neg : neg], [l, neg]);
+    } else out.push(neg ? new (math().OperatorNode)('-', 'unaryMinus', [m]) : m);
   }
-  return [n];
+  return out;
 }
 
 /** Orders variables: x1, x2, … numerically; else x, y, z, w; else alphabetically. */
@@ -240,7 +271,7 @@ export interface ExpressionSurface extends Surface {
 
 export function expressionSurface(expr: string, options: ExpressionOptions = {}): ExpressionSurface {
   if (typeof expr !== 'string' || expr.trim() === '') throw new ExpressionError('expr', expr, 'a non-empty mathjs expression');
-  if (expr.length > 10_000) throw new ExpressionError('expr', `${expr.slice(0, 40)}…`, 'at most 10,000 characters');
+  if (expr.length > MAX_EXPR) throw new ExpressionError('expr', `${expr.slice(0, 40)}…`, `at most ${MAX_EXPR.toLocaleString('en')} characters`);
   let root: MathNode;
   try {
     root = math().parse(expr);
@@ -257,29 +288,38 @@ export function expressionSurface(expr: string, options: ExpressionOptions = {})
   const dim = variables.length;
   const index = new Map(variables.map((v, i) => [v, i]));
   const varSet = new Set(variables);
+  // Symbolic derivatives term by term, without mathjs's simplify: it is exponential in the expression's size (20
+  // squares took 3.5 s, 30 over a minute) and recursion in a long sum overflowed the stack. The program's graph
+  // folds constants, and toGraph drops the derivative's symbolic zeros, so nothing needs simplifying.
   const differentiate = (n: MathNode, v: string): MathNode => {
     let d: MathNode;
     try {
-      d = math().simplify(math().derivative(n, v));
+      d = math().derivative(n, v, { simplify: false });
     } catch (e) {
       throw new ExpressionError('expr', expr, 'an expression mathjs can differentiate symbolically', (e as Error).message);
     }
     checkNode(d, expr, varSet);
     return d;
   };
-  const gradNodes = variables.map((v) => differentiate(root, v));
-  const program = programOf(options.name ?? expr, root, gradNodes, variables);
-  const hess = gradNodes.map((g) => variables.map((v) => compile(differentiate(g, v), index)));
-  const terms: Term[] = splitSum(root).map((t) => {
-    const vars = checkNode(t, expr, varSet);
-    return { coords: [...vars].map((v) => index.get(v)!).sort((p, q) => p - q), value: compile(t, index) };
-  });
+  const termNodes = splitSum(root);
+  const termVars = termNodes.map((t) => checkNode(t, expr, varSet));
+  // ∂f/∂v: the derivatives of the terms that read v.
+  const gradTerms = variables.map((v) => termNodes.flatMap((t, k) => (termVars[k].has(v) ? [differentiate(t, v)] : [])));
+  const program = programOf(options.name ?? expr, termNodes, gradTerms, variables);
+  // The Hessian (exact analysis only) is differentiated on first use.
+  let hess: ((x: ArrayLike<number>) => number)[][] | null = null;
+  const hessian = () =>
+    (hess ??= gradTerms.map((ds) => variables.map((v) => {
+      const parts = ds.filter((d) => checkNode(d, expr, varSet).has(v)).map((d) => compile(differentiate(d, v), index));
+      return (x: ArrayLike<number>) => parts.reduce((a, f) => a + f(x), 0);
+    })));
+  const terms: Term[] = termNodes.map((t, k) => ({ coords: [...termVars[k]].map((v) => index.get(v)!).sort((p, q) => p - q), value: compile(t, index) }));
   const start = options.start ? Float64Array.from(options.start) : new Float64Array(dim).fill(0.5);
   return {
     name: options.name ?? expr,
     expression: expr,
     variables,
-    gradientExpressions: gradNodes.map((g) => g.toString()),
+    gradientExpressions: gradTerms.map((ds) => (ds.length === 0 ? '0' : ds.map((d) => d.toString()).join(' + '))),
     dim,
     terms,
     defaultStart: start,
@@ -291,7 +331,7 @@ export function expressionSurface(expr: string, options: ExpressionOptions = {})
       return out;
     },
     hessian(x) {
-      return new Matrix(hess.map((row) => row.map((f) => f(x))));
+      return new Matrix(hessian().map((row) => row.map((f) => f(x))));
     },
   };
 }

@@ -160,4 +160,16 @@ describe('input checks', () => {
     expect(() => checkPoint(rosenbrock(), [1, 2, 3])).toThrow(/x0.length = 3 is invalid: expected 2/);
     expect(() => rotatedValley({ condition: 0.5 })).toThrow(/condition = 0.5/);
   });
+  it('a sum of 2,400 terms builds (term by term: no recursion that deep, no exponential simplification) with the right gradient', () => {
+    const n = 2400;
+    const s = expressionSurface(Array.from({ length: n }, (_, i) => `${i % 3 === 0 ? '-' : ''}${(i % 7) + 1}*x${i + 1}^2`).join(' + '));
+    expect(s.dim).toBe(n);
+    expect(s.terms).toHaveLength(n);
+    const x = Float64Array.from({ length: n }, (_, i) => 0.001 * i - 1);
+    const g = s.gradient(x);
+    for (let i = 0; i < n; i += 97) expect(g[i]).toBeCloseTo((i % 3 === 0 ? -2 : 2) * ((i % 7) + 1) * x[i], 12);
+    let f = 0;
+    for (let i = 0; i < n; i++) f += (i % 3 === 0 ? -1 : 1) * ((i % 7) + 1) * x[i] ** 2;
+    expect(s.value(x)).toBeCloseTo(f, 9);
+  });
 });
