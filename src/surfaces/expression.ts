@@ -55,7 +55,7 @@ export class ExpressionError extends ParameterError {}
 /** Longest expression accepted (a few thousand terms; parsing and differentiation are linear in its size). */
 const MAX_EXPR = 100_000;
 
-type MathJs = Pick<typeof import('mathjs'), 'parse' | 'derivative' | 'simplify' | 'OperatorNode'>;
+type MathJs = Pick<typeof import('mathjs'), 'parse' | 'derivative' | 'OperatorNode'>;
 let mathjs: MathJs | undefined;
 /** mathjs is loaded on first use (it takes about a second), so commands that need no expression start fast. */
 function math(): MathJs {
