@@ -184,9 +184,11 @@ export async function simulateGpuBatch(specs: SimulationSpec[], gpu: GpuRunner, 
     // Then, for fold, per cell: (first workgroup, end, carried, 0).
     const foldTable = bandTable + (multi ? T + 1 : 0);
     const table = new ArrayBuffer(Math.max(16, (foldTable + planCells.length) * 16));
+    // A cell's units in a plan are consecutive: its workgroups are those of its first unit to its last.
     planCells.forEach((ci, li) => {
-      const ks_ = pu.map((u, k) => (u.cell === ci ? k : -1)).filter((k) => k >= 0);
-      new Uint32Array(table, (foldTable + li) * 16, 4).set([ks_[0] * (slot / WG), (ks_[ks_.length - 1] + 1) * (slot / WG), li === 0 && carried ? 1 : 0, 0]);
+      const firstUnit = pu.findIndex((u) => u.cell === ci);
+      const count = pu.filter((u) => u.cell === ci).length;
+      new Uint32Array(table, (foldTable + li) * 16, 4).set([firstUnit * (slot / WG), (firstUnit + count) * (slot / WG), li === 0 && carried ? 1 : 0, 0]);
     });
     if (multi) for (let r = 0; r <= T; r++) new Int32Array(table, (bandTable + r) * 16, 1)[0] = bands.indexOf(r);
     const cs = (li: number, t: number) => (2 * pu.length + li * T + t) * 16;

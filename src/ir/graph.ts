@@ -317,6 +317,32 @@ export class GraphBuilder {
   }
 }
 
+/** A node's operands (its direct sub-nodes; a ref's value is not one). */
+function operands(n: Node): Node[] {
+  switch (n.k) {
+    case 'bin':
+      return [n.a, n.b];
+    case 'un':
+      return [n.a];
+    case 'first':
+      return [n.yes, n.no];
+    case 'if':
+      return [n.a, n.b, n.yes, n.no];
+    case 'call':
+      return n.args;
+    case 'quadrant':
+      return [n.t, n.s, n.c];
+    default:
+      return [];
+  }
+}
+
+/** Visits `n` and its operands, recursively, without following refs. */
+function visitNode(n: Node, f: (n: Node) => void): void {
+  f(n);
+  for (const m of operands(n)) visitNode(m, f);
+}
+
 /**
  * The values that `outputs` read, directly or through other values (a back end evaluates only those). Values refer
  * only to earlier ones, so one sweep from the last value down marks them all (no recursion along chains of values:
@@ -324,34 +350,10 @@ export class GraphBuilder {
  */
 export function needed(values: readonly Node[], outputs: readonly Node[]): boolean[] {
   const need = new Array<boolean>(values.length).fill(false);
-  const mark = (n: Node): void => {
-    switch (n.k) {
-      case 'ref':
-        need[n.id] = true;
-        return;
-      case 'bin':
-        mark(n.a);
-        mark(n.b);
-        return;
-      case 'un':
-        mark(n.a);
-        return;
-      case 'first':
-        mark(n.yes);
-        mark(n.no);
-        return;
-      case 'if':
-        for (const m of [n.a, n.b, n.yes, n.no]) mark(m);
-        return;
-      case 'call':
-        for (const m of n.args) mark(m);
-        return;
-      case 'quadrant':
-        for (const m of [n.t, n.s, n.c]) mark(m);
-        return;
-      default:
-    }
-  };
+  const mark = (n: Node) =>
+    visitNode(n, (m) => {
+      if (m.k === 'ref') need[m.id] = true;
+    });
   for (const o of outputs) mark(o);
   for (let id = values.length - 1; id >= 0; id--) if (need[id]) mark(values[id]);
   return need;
@@ -359,26 +361,20 @@ export function needed(values: readonly Node[], outputs: readonly Node[]): boole
 
 /** Visits every node of the needed values and of `outputs`, without following refs. */
 function eachNode(values: readonly Node[], need: readonly boolean[], outputs: readonly Node[], f: (n: Node) => void): void {
-  const visit = (n: Node): void => {
-    f(n);
-    if (n.k === 'bin') [n.a, n.b].forEach(visit);
-    else if (n.k === 'un') visit(n.a);
-    else if (n.k === 'first') [n.yes, n.no].forEach(visit);
-    else if (n.k === 'if') [n.a, n.b, n.yes, n.no].forEach(visit);
-    else if (n.k === 'call') n.args.forEach(visit);
-    else if (n.k === 'quadrant') [n.t, n.s, n.c].forEach(visit);
-  };
   values.forEach((v, id) => {
-    if (need[id]) visit(v);
+    if (need[id]) visitNode(v, f);
   });
-  outputs.forEach(visit);
+  for (const o of outputs) visitNode(o, f);
 }
+
+/** A constant's identity (−0 and 0 are different constants). */
+export const constantKey = (v: number) => (Object.is(v, -0) ? '-0' : String(v));
 
 /** The distinct constants that the needed values and `outputs` read (a back end may keep them in registers). */
 export function constantsOf(values: readonly Node[], need: readonly boolean[], outputs: readonly Node[]): number[] {
   const seen = new Map<string, number>();
   eachNode(values, need, outputs, (n) => {
-    if (n.k === 'num') seen.set(Object.is(n.v, -0) ? '-0' : String(n.v), n.v);
+    if (n.k === 'num') seen.set(constantKey(n.v), n.v);
   });
   return [...seen.values()];
 }

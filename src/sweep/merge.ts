@@ -24,27 +24,29 @@ export function mergeSweeps(dirs: string[], out: string): { cells: number; missi
   const existing = readManifest(out);
   if (existing && existing.configHash !== hash) throw new ParameterError('--out', out, 'an empty directory or one holding this sweep');
   const merged = newManifest(config, hash, all, null);
+  const seconds = manifests.map((m) => new Map(m.cells.map((c) => [c.id, c.seconds])));
   for (const e of expectations(merged)) {
     const c = e.cell;
+    const dest = cellPath(out, c.id);
     const inOut = readCell(out, e);
     if (!inOut.ok && !inOut.missing && !dirs.includes(out)) throw damagedCell(out, inOut);
+    let have = inOut.ok;
     for (let i = 0; i < dirs.length; i++) {
       const r = readCell(dirs[i], e);
       if (!r.ok && !r.missing) throw damagedCell(dirs[i], r);
       if (!r.ok) continue;
       const src = cellPath(dirs[i], c.id);
-      if (readCell(out, e).ok) {
-        if (readFileSync(src, 'utf8') !== readFileSync(cellPath(out, c.id), 'utf8')) {
-          throw new ParameterError(`cell ${c.id}`, src, 'identical results in every directory that holds it');
-        }
-      } else if (src !== cellPath(out, c.id)) {
+      if (have && src !== dest) {
+        if (readFileSync(src, 'utf8') !== readFileSync(dest, 'utf8')) throw new ParameterError(`cell ${c.id}`, src, 'identical results in every directory that holds it');
+      } else if (src !== dest) {
         // Copy to a temporary name, then rename: atomic like every other write of a sweep.
-        copyFileSync(src, `${cellPath(out, c.id)}.tmp`);
-        renameSync(`${cellPath(out, c.id)}.tmp`, cellPath(out, c.id));
+        copyFileSync(src, `${dest}.tmp`);
+        renameSync(`${dest}.tmp`, dest);
       }
-      const seconds = manifests[i].cells.find((m) => m.id === c.id)?.seconds;
+      have = true;
+      const t = seconds[i].get(c.id);
       c.status = 'done';
-      if (seconds !== undefined) c.seconds = seconds;
+      if (t !== undefined) c.seconds = t;
     }
   }
   writeManifest(out, merged);

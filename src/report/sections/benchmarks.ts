@@ -77,7 +77,12 @@ export async function benchmarksSection(ctx: ReportContext): Promise<Section> {
   const base = lrMax(valley.H, { rates: 0 }).lrMax;
   const lrGrid = Array.from({ length: ctx.quick ? 6 : 12 }, (_, i) => base * (0.2 + (1.1 * i) / (ctx.quick ? 5 : 11)));
   // The grid: one batch on the WebGPU path when the report has one, otherwise cell by cell on the CPU engine.
-  const grid = lrGrid.flatMap((lr) => pGrid.map((p) => ({ problem: { surface: { kind: 'valley', condition: 25, angle: Math.PI / 6 }, optimizer: { name: 'sgd', lr }, drop: { rate: p } } as ProblemConfig, samples: ctx.quick ? 200 : 500, steps: 200, seed: ctx.nextSeed(), bandSteps: 1, divergenceLoss: 1e6 })));
+  const grid = lrGrid.flatMap((lr) =>
+    pGrid.map((p) => {
+      const problem: ProblemConfig = { surface: { kind: 'valley', condition: 25, angle: Math.PI / 6 }, optimizer: { name: 'sgd', lr }, drop: { rate: p } };
+      return { problem, samples: ctx.quick ? 200 : 500, steps: 200, seed: ctx.nextSeed(), bandSteps: 1, divergenceLoss: divergenceLimit(problem) };
+    }),
+  );
   const sims = ctx.gpu ? await simulateGpuBatch(grid, ctx.gpu) : grid.map((spec) => simulateSync(spec));
   // The median final loss of the surviving trajectories (the mean of a heavy-tailed loss says little).
   const loss = lrGrid.map((_, i) => pGrid.map((_, j) => {
@@ -88,8 +93,8 @@ export async function benchmarksSection(ctx: ReportContext): Promise<Section> {
   const div = lrGrid.map((_, i) => pGrid.map((_, j) => sims[i * pGrid.length + j].divergedFraction));
   const boundary = pGrid.map((p) => lrMax(valley.H, { rates: p }).lrMax);
   const edge = { type: 'scatter', mode: 'lines', name: 'exact mean-square limit', x: pGrid, y: boundary, line: { color: '#D55E00', width: 3 } };
-  blocks.push({ kind: 'figure', figure: { id: 'sensitivity-sgd-loss', title: 'Final loss', data: [{ type: 'heatmap', x: pGrid, y: lrGrid, z: loss, colorscale: 'Viridis', colorbar: { title: { text: 'log₁₀ median<br>final loss' } }, name: 'final loss' }, edge], layout: layout('SGD on the narrow valley: log₁₀ median final loss after 200 steps', 'drop rate p', 'learning rate η'), caption: 'Median final loss of the trajectories that did not diverge (loss above 10⁶ or non-finite); blank cells: every trajectory diverged. The divergence fraction is the next figure.' } });
-  blocks.push({ kind: 'figure', figure: { id: 'sensitivity-sgd-divergence', title: 'Divergence', data: [{ type: 'heatmap', x: pGrid, y: lrGrid, z: div, colorscale: 'Cividis', zmin: 0, zmax: 1, colorbar: { title: { text: 'diverged<br>fraction' } }, name: 'divergence' }, edge], layout: layout('SGD on the narrow valley: fraction diverged within 200 steps', 'drop rate p', 'learning rate η'), caption: 'Diverged: loss above 10⁶ or non-finite. Above the exact limit the second moment grows; individual paths leave later.' } });
+  blocks.push({ kind: 'figure', figure: { id: 'sensitivity-sgd-loss', title: 'Final loss', data: [{ type: 'heatmap', x: pGrid, y: lrGrid, z: loss, colorscale: 'Viridis', colorbar: { title: { text: 'log₁₀ median<br>final loss' } }, name: 'final loss' }, edge], layout: layout('SGD on the narrow valley: log₁₀ median final loss after 200 steps', 'drop rate p', 'learning rate η'), caption: `Median final loss of the trajectories that did not diverge; blank cells: every trajectory diverged (the fraction is the next figure). Divergence: ${DIVERGENCE_RULE}.` } });
+  blocks.push({ kind: 'figure', figure: { id: 'sensitivity-sgd-divergence', title: 'Divergence', data: [{ type: 'heatmap', x: pGrid, y: lrGrid, z: div, colorscale: 'Cividis', zmin: 0, zmax: 1, colorbar: { title: { text: 'diverged<br>fraction' } }, name: 'divergence' }, edge], layout: layout('SGD on the narrow valley: fraction diverged within 200 steps', 'drop rate p', 'learning rate η'), caption: `Divergence: ${DIVERGENCE_RULE}. Above the exact limit the second moment grows; individual paths leave later.` } });
   return {
     id: 'benchmarks',
     title: '4. Benchmark visualizations',

@@ -11,7 +11,7 @@ import { simulateSync } from '../../analysis/mc/index.ts';
 import type { OptimizerName } from '../../optimizers/index.ts';
 import { type ProblemConfig, type SurfaceConfig, buildSurface } from '../../problem.ts';
 import type { QuadraticSurface } from '../../surfaces/index.ts';
-import type { ReportContext } from '../context.ts';
+import { DIVERGENCE_RULE, type ReportContext, divergenceLimit } from '../context.ts';
 import { html } from '../html.ts';
 import type { Block, Section } from '../page.ts';
 import { BELOW, axis, color, layout, line } from '../theme.ts';
@@ -59,13 +59,11 @@ export function tunedSection(ctx: ReportContext): Section {
   const findings: string[] = [];
   blocks.push({
     kind: 'html',
-    html: html`<p>Budget: ${SURFACES.map((s) => `${budget(s)} steps on the ${s.key}`).join(', ')}, from the surface's default start; ${samples} trajectories per (optimizer, drop rate, learning rate). Criterion: the median final loss, among the learning rates of a ${nGrid}-point log grid (per optimizer and surface, listed in the table) at which at least ${100 * SURVIVAL}% of the trajectories survive (no non-finite value, loss never above 100 × max(1, f(x₀))). The median rather than the mean: under DropGrad the loss is heavy-tailed. Medians come from the engine's loss histograms (32 bins per octave: within about 1%), so learning rates whose medians share a bin tie, and the smaller one wins.</p>`,
+    html: html`<p>Budget: ${SURFACES.map((s) => `${budget(s)} steps on the ${s.key}`).join(', ')}, from the surface's default start; ${samples} trajectories per (optimizer, drop rate, learning rate). Criterion: the median final loss, among the learning rates of a ${nGrid}-point log grid (per optimizer and surface, listed in the table) at which at least ${100 * SURVIVAL}% of the trajectories survive (${DIVERGENCE_RULE}). The median rather than the mean: under DropGrad the loss is heavy-tailed. Medians come from the engine's loss histograms (32 bins per octave: within about 1%), so learning rates whose medians share a bin tie, and the smaller one wins.</p>`,
   });
   for (const s of SURFACES) {
     ctx.progress(`tuned: ${s.key}`);
     const T = budget(s);
-    const surface = buildSurface(s.cfg);
-    const limit = 100 * Math.max(1, surface.value(surface.defaultStart));
     results[s.key] = {};
     for (const o of OPTS) {
       const grid = logGrid(o.range[s.key], nGrid);
@@ -73,7 +71,7 @@ export function tunedSection(ctx: ReportContext): Section {
         let best: Tuned | null = null;
         grid.forEach((lr, i) => {
           const problem: ProblemConfig = { surface: s.cfg, optimizer: { ...o.optimizer, lr }, drop: { rate: p } };
-          const r = simulateSync({ problem, samples, steps: T, seed: ctx.nextSeed(), bandSteps: 1, divergenceLoss: limit });
+          const r = simulateSync({ problem, samples, steps: T, seed: ctx.nextSeed(), bandSteps: 1, divergenceLoss: divergenceLimit(problem) });
           const survival = r.perStep.n[T] / samples;
           const value = survival > 0 ? r.bands.values.at(-1)![2] : Number.POSITIVE_INFINITY;
           if (survival >= SURVIVAL && (!best || value < best.value)) best = { lr, value, survival, atEdge: i === 0 || i === grid.length - 1 };
@@ -127,7 +125,7 @@ export function tunedSection(ctx: ReportContext): Section {
         title: `Tuned learning rate vs drop rate, ${s.label}`,
         data: lrs,
         layout: layout(`${s.label}: the tuned learning rate`, 'drop rate p', 'tuned learning rate η (log scale)', { yaxis: axis('tuned learning rate η (log scale)', { type: 'log' }), legend: BELOW, margin: { l: 64, r: 24, t: 48, b: 110 }, height: 480 }),
-        caption: `The learning rate that won, per optimizer and drop rate (grid resolution: a factor ${(o0Ratio(s.key, nGrid)).toFixed(2)} between neighbours). Dotted: Adam's √(1 − p) law from its p = 0 optimum.${s.key === 'valley' ? ' Dashed: the exact argmin of SGD\u2019s expected loss.' : ''}`,
+        caption: `The learning rate that won, per optimizer and drop rate (grid resolution: a factor ${OPTS.map((o) => `${gridStep(o, s.key, nGrid).toFixed(2)} for ${o.label}`).join(', ')} between neighbours). Dotted: Adam's √(1 − p) law from its p = 0 optimum.${s.key === 'valley' ? ' Dashed: the exact argmin of SGD\u2019s expected loss.' : ''}`,
       },
     });
     const rows: (string | number)[][] = [];
@@ -145,12 +143,13 @@ export function tunedSection(ctx: ReportContext): Section {
   }
   // Adam: does the tuned η follow the √(1 − p) law's "same effective step" prediction η(0)/√(1 − p)?
   const adam = results.valley.adam;
+  const adamStep = gridStep(OPTS.find((o) => o.key === 'adam')!, 'valley', nGrid);
   const pLast = ps[ps.length - 1];
   const predicted = adam[0].lr / Math.sqrt(1 - pLast);
   const tunedLast = adam[adam.length - 1].lr;
   const adamFinding = !Number.isFinite(predicted * tunedLast)
     ? ''
-    : tunedLast >= predicted / o0Ratio('valley', nGrid) && tunedLast <= predicted * o0Ratio('valley', nGrid)
+    : tunedLast >= predicted / adamStep && tunedLast <= predicted * adamStep
       ? ` On the valley, Adam's tuned η at p = ${pLast} (${fmt(tunedLast)}) is the √(1 − p) law's prediction η(0)/√(1 − p) = ${fmt(predicted)} within the grid's resolution: DropGrad acts on Adam as a rescaled step.`
       : ` On the valley, Adam's tuned η at p = ${pLast} is ${fmt(tunedLast)}, not the √(1 − p) law's "same effective step" ${fmt(predicted)} (from η(0) = ${fmt(adam[0].lr)}): the best step size is set by the added noise, ${tunedLast < predicted ? 'which asks for a smaller η' : 'not by the step scale'}.`;
   return {
@@ -163,5 +162,5 @@ export function tunedSection(ctx: ReportContext): Section {
 }
 
 const fmt = (v: number) => (Number.isFinite(v) ? v.toPrecision(3) : '—');
-/** The ratio between neighbouring points of the SGD grid (every grid spans the same number of points). */
-const o0Ratio = (surface: string, n: number) => (OPTS[0].range[surface][1] / OPTS[0].range[surface][0]) ** (1 / (n - 1));
+/** The ratio between neighbouring points of an optimizer's n-point grid on a surface. */
+const gridStep = (o: Opt, surface: string, n: number) => (o.range[surface][1] / o.range[surface][0]) ** (1 / (n - 1));

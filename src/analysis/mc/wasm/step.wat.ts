@@ -7,7 +7,7 @@
  * Generated per (surface, update rule) so that the rule's constants are literals.
  */
 import type { UpdateRule } from '../../../optimizers/rules/index.ts';
-import { type CallFn, type Node, callsOf, constantsOf } from '../../../ir/graph.ts';
+import { type CallFn, type Node, callsOf, constantKey, constantsOf } from '../../../ir/graph.ts';
 import type { SurfaceProgram } from '../../../surfaces/program.ts';
 import type { FastSurface } from '../kernels.ts';
 import { type GraphLowering, watOf, watValues } from './graph.wat.ts';
@@ -146,8 +146,8 @@ function grad(v: StepVariant): string {
  */
 function programLowering(p: SurfaceProgram, need: readonly boolean[], outputs: readonly Node[]) {
   const ks = constantsOf(p.cpu.values, need, outputs);
-  const index = new Map(ks.map((v, j) => [Object.is(v, -0) ? '-0' : String(v), j]));
-  const how: GraphLowering = { input: lg, first: false, num: (v) => lg(`k${index.get(Object.is(v, -0) ? '-0' : String(v))}`) };
+  const index = new Map(ks.map((v, j) => [constantKey(v), j]));
+  const how: GraphLowering = { input: lg, first: false, num: (v) => lg(`k${index.get(constantKey(v))}`) };
   const locals = LOCALS_V([...Array.from({ length: p.dim }, (_, i) => `x${i}`), ...p.cpu.values.map((_, id) => `v${id}`), ...ks.map((_, j) => `k${j}`)]);
   return { how, locals, pins: ks.map((v, j) => pin(`k${j}`, splat(v))).join('\n    ') };
 }
