@@ -28,6 +28,7 @@ import {
   beale,
   checkPoint,
   conditionedQuadratic,
+  doubleWell,
   expressionSurface,
   quadratic,
   rastrigin,
@@ -35,7 +36,7 @@ import {
   rotatedValley,
 } from './surfaces/index.ts';
 
-export const SURFACE_KINDS = ['quadratic', 'valley', 'rosenbrock', 'rastrigin', 'ackley', 'beale', 'expr'] as const;
+export const SURFACE_KINDS = ['quadratic', 'valley', 'rosenbrock', 'rastrigin', 'ackley', 'beale', 'doublewell', 'expr'] as const;
 export type SurfaceKind = (typeof SURFACE_KINDS)[number];
 
 export interface SurfaceConfig {
@@ -47,6 +48,8 @@ export interface SurfaceConfig {
   condition?: number;
   angle?: number;
   expr?: string;
+  /** doublewell: the sharp minimum's curvature over the flat one's (default 10). */
+  sharpness?: number;
 }
 
 /** A schedule as JSON: a number, or "linear:a,b,N" | "cosine:a,b,N" | "step:a,t1=b,t2=c" | "cyclical:lo,hi,h" | "exponential:a,γ". */
@@ -159,9 +162,10 @@ const SURFACE_FIELDS: Record<SurfaceKind, (keyof SurfaceConfig)[]> = {
   rastrigin: ['dim'],
   ackley: ['dim'],
   beale: ['dim'],
+  doublewell: ['dim', 'sharpness'],
   expr: ['expr', 'dim'],
 };
-const FLAG: Record<string, string> = { H: 'H', xStar: 'x-star', dim: 'dim', condition: 'condition', angle: 'angle', expr: 'expr' };
+const FLAG: Record<string, string> = { H: 'H', xStar: 'x-star', dim: 'dim', condition: 'condition', angle: 'angle', expr: 'expr', sharpness: 'sharpness' };
 
 function checkFields(c: SurfaceConfig): void {
   const allowed = SURFACE_FIELDS[c.kind];
@@ -169,7 +173,7 @@ function checkFields(c: SurfaceConfig): void {
   for (const [k, v] of Object.entries(c)) {
     if (k === 'kind' || v === undefined) continue;
     if (!allowed.includes(k as keyof SurfaceConfig)) {
-      throw new ParameterError(FLAG[k] ?? k, v, `no value for surface ${c.kind} (it reads ${allowed.map((a) => FLAG[a]).join(', ')}); did you mean --surface ${k === 'angle' ? 'valley' : k === 'expr' ? 'expr' : 'quadratic'}?`);
+      throw new ParameterError(FLAG[k] ?? k, v, `no value for surface ${c.kind} (it reads ${allowed.map((a) => FLAG[a]).join(', ')}); did you mean --surface ${k === 'angle' ? 'valley' : k === 'expr' ? 'expr' : k === 'sharpness' ? 'doublewell' : 'quadratic'}?`);
     }
   }
   if (c.kind === 'quadratic' && c.H) {
@@ -196,6 +200,8 @@ function makeSurface(c: SurfaceConfig): Surface {
     case 'beale':
       if (c.dim !== undefined && c.dim !== 2) throw new ParameterError('dim', c.dim, '2 (Beale is two-dimensional)');
       return beale();
+    case 'doublewell':
+      return doubleWell(c.dim ?? 2, c.sharpness ?? 10);
     case 'expr':
       if (!c.expr) throw new ParameterError('expr', c.expr, 'a mathjs expression (required with surface expr)');
       return expressionSurface(c.expr, { dim: c.dim });

@@ -18,6 +18,7 @@ export const PROBLEM_OPTIONS: Options = {
   condition: { type: 'string' },
   angle: { type: 'string' },
   expr: { type: 'string' },
+  sharpness: { type: 'string' },
   x0: { type: 'string' },
   optimizer: { type: 'string', default: 'sgd' },
   lr: { type: 'string' },
@@ -43,9 +44,10 @@ export const PROBLEM_OPTIONS: Options = {
 };
 
 export const PROBLEM_HELP = `Problem flags:
-  --surface quadratic|valley|rosenbrock|rastrigin|ackley|beale|expr   (default rosenbrock)
+  --surface quadratic|valley|rosenbrock|rastrigin|ackley|beale|doublewell|expr   (default rosenbrock)
   --H '<JSON matrix>'  --x-star '<JSON>'     quadratic Hessian and minimiser
   --dim N  --condition K  --angle RAD        dimension; quadratic/valley condition number; valley angle
+  --sharpness R                              doublewell: sharp minimum's curvature over the flat one's (default 10)
   --expr '<mathjs>'                          custom surface over named variables (x, y, … or x1, x2, …)
   --x0 '<JSON vector>'                       start (default: the surface's conventional start)
   Every JSON-valued flag and --expr also take @FILE: the value read from a file (beyond the shell's ~128 KiB limit).
@@ -137,6 +139,7 @@ export function problemConfig(values: Values): ProblemConfig {
       condition: num(values, 'condition'),
       angle: num(values, 'angle'),
       expr: text(values, 'expr'),
+      sharpness: num(values, 'sharpness'),
     },
     x0: json<number[]>(values, 'x0', isVector, 'a vector such as [-1.5,2]'),
     optimizer: {

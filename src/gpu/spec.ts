@@ -26,6 +26,7 @@ export function gpuKernelSpec(problem: Problem, spec: SimulationSpec): KernelSpe
   else if (problem.surface.program) surface = { kind: 'program', wgsl: programWgsl(problem.surface.program) };
   else return `the WebGPU path has no kernel for surface ${kind}`;
   if (spec.keepPaths) return 'kept paths (keepPaths) are recorded by the CPU engine only';
+  if (spec.keepFinal) return 'final points (keepFinal) are recorded by the CPU engine only';
   if (problem.surface.dim > 128) return `dimension ${problem.surface.dim} > 128: the WebGPU kernel keeps one gradient per thread in registers`;
   return { d: problem.surface.dim, surface, rule: ruleOf(problem.resolved), gaussian: problem.drop.variant === 'gaussian', perStepCov: spec.perStepCov ?? false };
 }

@@ -76,6 +76,7 @@ const surfaceSchema = {
     condition: { type: 'number', minimum: 1 },
     angle: { type: 'number' },
     expr: { type: 'string', maxLength: 10000 },
+    sharpness: { type: 'number', minimum: 1 },
   },
 };
 const numberList = { type: 'array', minItems: 1, items: { type: 'number' } };

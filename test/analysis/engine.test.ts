@@ -53,6 +53,7 @@ const fastCases: [string, ProblemConfig][] = [
   ['RMSprop on 5-D Rastrigin (rows in a loop)', { surface: { kind: 'rastrigin', dim: 5 }, optimizer: { name: 'rmsprop', lr: 0.01 }, drop: { rate: 0.25 } }],
   ['NAdam on a custom expression calling Math functions (log, atan, a real power)', { surface: { kind: 'expr', expr: 'sin(3*x)*cos(y) + 0.1*(x^2 + y^2) + log(2 + x^2) + atan(y)/3 + (1 + x^2)^0.75' }, x0: [-0.7, 0.9], optimizer: { name: 'nadam', lr: 0.02 }, drop: { rate: 0.3 } }],
   ['SGD diverging on a custom expression (exp overflows; a coordinate goes non-finite while the loss is finite)', { surface: { kind: 'expr', expr: 'exp(-x^2) + exp(y) + z^4' }, x0: [0.3, 1, 1.5], optimizer: { name: 'sgd', lr: 0.3, momentum: 0.9 }, drop: { rate: 0.4 } }],
+  ['heavy ball on the 3-D double well (a program with a shared mean)', { surface: { kind: 'doublewell', dim: 3, sharpness: 20 }, optimizer: { name: 'sgd', lr: 0.08, momentum: 0.5 }, drop: { rate: 0.4 } }],
   ['Nesterov with L2 decay and a drop-rate schedule on 4-D Rosenbrock', { surface: { kind: 'rosenbrock', dim: 4 }, optimizer: { name: 'sgd', lr: 2e-4, momentum: 0.8, nesterov: true, weightDecay: 0.01 }, drop: { rate: 'cosine:0.4,0.1,25' } }],
 ];
 
@@ -114,6 +115,7 @@ describe('the bit-identity matrix: every optimizer × every surface, JavaScript 
     ['Rastrigin', { kind: 'rastrigin' }, [2.3, -1.7]],
     ['Ackley', { kind: 'ackley' }, [2.5, -1.9]],
     ['Beale', { kind: 'beale' }, [1, 1.5]],
+    ['double well', { kind: 'doublewell', sharpness: 10 }, [1.1, 0.95]],
     ['a custom expression', { kind: 'expr', expr: 'sin(3*x)*cos(y) + 0.1*(x^2 + y^2) + exp(-x*y)/3 + log(2 + x^2)' }, [-0.7, 0.9]],
   ];
   for (const [label, surface, x0] of surfaces) {
@@ -316,5 +318,31 @@ describe('divergence threshold', () => {
     expect(simulateSync({ ...spec, divergenceLoss: undefined }).diverged).toBe(0);
     expect(strip(js)).toBe(strip(general));
     expect(strip(wasm)).toBe(strip(general));
+  });
+});
+
+describe('final points (keepFinal)', () => {
+  it('are the last points of the paths, in trajectory order, NaN where a trajectory diverged, the same on every path', async () => {
+    // Some trajectories leave the sharp well and some overflow: both kinds of final point occur.
+    const problem: ProblemConfig = { surface: { kind: 'doublewell', sharpness: 30 }, optimizer: { name: 'sgd', lr: 0.09, momentum: 0.5 }, drop: { rate: 0.5 } };
+    const spec: SimulationSpec = { problem, samples: 2100, steps: 40, seed: 3, keepFinal: true, keepPaths: 2100 };
+    const { js, wasm, general } = await threePaths(spec);
+    for (const r of [js, wasm, general]) expect(r.finalPoints!.length).toBe(2100 * 2);
+    expect(Array.from(js.finalPoints!)).toEqual(Array.from(general.finalPoints!));
+    expect(Array.from(wasm.finalPoints!)).toEqual(Array.from(general.finalPoints!));
+    let dead = 0;
+    general.paths!.forEach((path, k) => {
+      const last = path[40];
+      const fin = Array.from(general.finalPoints!.subarray(2 * k, 2 * k + 2));
+      if (last === null) {
+        dead++;
+        expect(fin.every(Number.isNaN)).toBe(true);
+      } else expect(fin).toEqual(last);
+    });
+    expect(dead).toBe(general.diverged);
+    expect(dead).toBeGreaterThan(0);
+    // Worker threads give the same points.
+    const pooled = await simulate(spec, { workers: 2 });
+    expect(Array.from(pooled.finalPoints!)).toEqual(Array.from(general.finalPoints!));
   });
 });

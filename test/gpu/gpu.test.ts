@@ -74,6 +74,7 @@ describe.skipIf(!available)(`WebGPU path in ${where}`, () => {
     ['Rastrigin', { kind: 'rastrigin' }, [2.3, -1.7]],
     ['Ackley', { kind: 'ackley' }, [2.5, -1.9]],
     ['Beale', { kind: 'beale' }, [1, 1.5]],
+    ['double well', { kind: 'doublewell', sharpness: 10 }, [1.1, 0.95]],
   ];
   const optimizers: ProblemConfig['optimizer'][] = [
     { name: 'sgd', lr: 1e-3, momentum: 0.9, weightDecay: 0.01 },

@@ -68,7 +68,7 @@ export function runBlock(ctx: BlockContext, index: number, sink: BandSink): Bloc
   const start = index * BLOCK_SIZE;
   const B = Math.min(BLOCK_SIZE, spec.samples - start);
   const keep = Math.max(0, Math.min(B, (spec.keepPaths ?? 0) - start));
-  const rec = new BlockRecorder(problem.surface.dim, spec.steps, ctx.bandSteps, spec.perStepCov ?? false, keep, sink);
+  const rec = new BlockRecorder(problem.surface.dim, spec.steps, ctx.bandSteps, spec.perStepCov ?? false, keep, sink, spec.keepFinal ? B : 0);
   const first = (spec.firstTrajectory ?? 0) + start;
   try {
     runKernel(ctx, rec, first, B);

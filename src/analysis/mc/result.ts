@@ -45,6 +45,8 @@ export interface SimulationResult {
   bands: { steps: number[]; quantiles: number[]; values: number[][] };
   /** Kept trajectories: paths[k][t] = x_t (null after divergence). */
   paths?: (number[] | null)[][];
+  /** With keepFinal: x_T of every trajectory, samples × d in trajectory order (NaN where it diverged). */
+  finalPoints?: Float64Array;
 }
 
 export function toResult(spec: SimulationSpec, s: BlockStats, info: { path: 'fused' | 'general'; pathReason?: string; kernel: string; seconds: number }): SimulationResult {
@@ -99,6 +101,7 @@ export function toResult(spec: SimulationSpec, s: BlockStats, info: { path: 'fus
     perStep,
     bands,
   };
+  if (spec.keepFinal) result.finalPoints = s.final;
   if (s.pathCount > 0) {
     const T1 = T + 1;
     result.paths = Array.from({ length: s.pathCount }, (_, k) =>

@@ -23,6 +23,8 @@ export interface SimulationSpec {
   bandSteps?: number;
   /** Keep the first `keepPaths` trajectories' full paths (for fan plots). Default 0. */
   keepPaths?: number;
+  /** Keep every trajectory's final point x_T (NaN where it diverged), e.g. to assign each to a basin. Default false. */
+  keepFinal?: boolean;
   /**
    * A trajectory whose loss exceeds this value is counted as diverged at that step and stopped, like one that
    * became non-finite. Default: Infinity (only non-finite values count).

@@ -40,6 +40,8 @@ export interface BlockStats {
   /** Kept paths: count × (T+1) × d (NaN after divergence). */
   paths: Float64Array;
   pathCount: number;
+  /** Final points of every trajectory of the block (keepFinal): count × d, NaN where it diverged. */
+  final: Float64Array;
 }
 
 export function emptyStats(d: number, steps: number, bandSteps: number[], perStepCov: boolean): BlockStats {
@@ -68,11 +70,12 @@ export function emptyStats(d: number, steps: number, bandSteps: number[], perSte
     updM2,
     paths: new Float64Array(0),
     pathCount: 0,
+    final: new Float64Array(0),
   };
 }
 
 /** The buffers that carry a block's statistics (to transfer to another thread). */
-export const statsBuffers = (s: BlockStats): ArrayBuffer[] => [...new Set([s.n.buffer, s.paths.buffer] as ArrayBuffer[])];
+export const statsBuffers = (s: BlockStats): ArrayBuffer[] => [...new Set([s.n.buffer, s.paths.buffer, s.final.buffer] as ArrayBuffer[])];
 
 /** This thread's full-size scratch histograms for the JavaScript paths (zero outside a block; see packBands). */
 let scratch = new Uint32Array(0);
@@ -97,6 +100,8 @@ export class BlockRecorder {
     readonly keepPaths: number,
     /** Where this block's band histograms go (the job's sink in this thread). */
     readonly sink: BandSink,
+    /** Trajectories whose final point is kept (the block's B with keepFinal, else 0). */
+    readonly keepFinal = 0,
   ) {
     this.stats = emptyStats(d, steps, bandSteps, perStepCov);
     this.bandIndex = new Map(bandSteps.map((s, i) => [s, i]));
@@ -110,6 +115,7 @@ export class BlockRecorder {
       this.stats.paths = new Float64Array(keepPaths * (steps + 1) * d).fill(Number.NaN);
       this.stats.pathCount = keepPaths;
     }
+    if (keepFinal > 0) this.stats.final = new Float64Array(keepFinal * d).fill(Number.NaN);
   }
 
   /**
@@ -230,11 +236,22 @@ export class BlockRecorder {
     this.storePaths(t, alive, B, x, bStride, iStride);
   }
 
-  /** Stores the kept trajectories' points at step t. */
+  /** Whether step t stores points (kept paths at every step, final points at the last). */
+  storesPoints(t: number): boolean {
+    return this.keepPaths > 0 || (this.keepFinal > 0 && t === this.stats.steps);
+  }
+
+  /** Stores the kept trajectories' points at step t (and, at the last step, the final points). */
   storePaths(t: number, alive: Uint8Array, B: number, x: Float64Array, bStride: number, iStride: number): void {
     const s = this.stats;
     const d = s.d;
     const T1 = s.steps + 1;
+    if (t === s.steps) {
+      for (let b = 0; b < Math.min(B, this.keepFinal); b++) {
+        if (!alive[b]) continue;
+        for (let i = 0; i < d; i++) s.final[b * d + i] = x[b * bStride + i * iStride];
+      }
+    }
     for (let b = 0; b < Math.min(B, this.keepPaths); b++) {
       if (!alive[b]) continue;
       for (let i = 0; i < d; i++) s.paths[(b * T1 + t) * d + i] = x[b * bStride + i * iStride];
@@ -398,6 +415,12 @@ export function mergeStats(a: BlockStats, b: BlockStats): BlockStats {
     merged.set(b.paths, a.paths.length);
     a.paths = merged;
     a.pathCount += b.pathCount;
+  }
+  if (b.final.length > 0) {
+    const merged = new Float64Array(a.final.length + b.final.length);
+    merged.set(a.final);
+    merged.set(b.final, a.final.length);
+    a.final = merged;
   }
   return a;
 }

@@ -355,7 +355,7 @@ export function runWasmBlock(job: FastJob, rec: BlockRecorder): void {
   // After step t's statistics (slot): what needs JavaScript — covariances, kept paths.
   const visit = (t: number, slot: number) => {
     if (rec.needsCov(t) && ON[slot] > 0) rec.recordComputed(t, ON[slot], OMEAN, OM2, slot * d, OLM[slot], OL2[slot], COV);
-    if (rec.keepPaths > 0) rec.storePaths(t, alive, B, X, 1, ROW_LANES);
+    if (rec.storesPoints(t)) rec.storePaths(t, alive, B, X, 1, ROW_LANES);
   };
   const flag = (t: number) => {
     const band = rec.band(t);
@@ -364,7 +364,7 @@ export function runWasmBlock(job: FastJob, rec: BlockRecorder): void {
   // Step 0.
   ex.record(0, rec.needsCov(0) ? 1 : 0);
   rec.recordComputed(0, ON[0], OMEAN, OM2, 0, OLM[0], OL2[0], rec.needsCov(0) ? COV : null);
-  if (rec.keepPaths > 0) rec.storePaths(0, alive, B, X, 1, ROW_LANES);
+  if (rec.storesPoints(0)) rec.storePaths(0, alive, B, X, 1, ROW_LANES);
   if (rec.band(0) >= 0) ex.hist(rec.band(0));
   const ETA = f64('ETA');
   const THR = new Uint32Array(buf, off.THR, sizes.THR / 4);
