@@ -231,3 +231,15 @@ export function buildProblem(config: ProblemConfig): Problem {
   const chain = withDropGrad(makeOptimizer(optimizer), drop);
   return { config, surface, x0, optimizer, resolved, drop, chain };
 }
+
+/** The one divergence rule (figures, tuned comparisons, basins): diverged once the loss exceeds this multiple of max(1, f(x₀)). */
+export const DIVERGENCE_FACTOR = 100;
+
+/** The divergence threshold of a problem under that rule. */
+export function divergenceLimit(problem: ProblemConfig): number {
+  const p = buildProblem(problem);
+  return DIVERGENCE_FACTOR * Math.max(1, p.surface.value(p.x0));
+}
+
+/** The rule as a caption states it. */
+export const DIVERGENCE_RULE = `a trajectory counts as diverged from the first step at which its loss exceeds ${DIVERGENCE_FACTOR} × max(1, f(x₀)) or a coordinate is not finite`;

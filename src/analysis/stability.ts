@@ -49,17 +49,25 @@ const dynamicsOf = (eig: Eigh, lr: number, o: StabilityOptions) =>
 interface RadiusBound {
   lower: number;
   upper: number;
+  /** The power iteration's growth factor Σ(Tw)/Σw: ρ(T) in the limit, also where the bounds cannot meet. */
+  estimate: number;
   products: number;
   w: Float64Array;
 }
 
-/** Power iteration on T with Collatz–Wielandt bounds, stopping as soon as 1 is outside [lower, upper] or they meet. */
+/**
+ * Power iteration on T with Collatz–Wielandt bounds, stopping as soon as 1 is outside [lower, upper], they meet,
+ * or the growth factor has converged. When T is reducible (a diagonal H decouples the coordinates) the bounds
+ * need not meet — the lower one stays at the smaller block's rate — but the growth factor still converges to
+ * ρ(T) from a positive start, and decides.
+ */
 function msRadius(dyn: EigenDynamics, ratio: Float64Array, w0: Float64Array, mode: 'compare' | 'value', tol = 1e-12, maxIter = 5000): RadiusBound {
   const d = dyn.eig.d;
   const G = dyn.resolventEE();
   let w = Float64Array.from(w0, (v) => (v > 0 ? v : 1));
   let lower = 0;
   let upper = Number.POSITIVE_INFINITY;
+  let estimate = Number.NaN;
   let products = 0;
   const out = new Float64Array(d);
   for (let it = 0; it < maxIter; it++) {
@@ -68,26 +76,35 @@ function msRadius(dyn: EigenDynamics, ratio: Float64Array, w0: Float64Array, mod
     let lo = Number.POSITIVE_INFINITY;
     let hi = 0;
     let norm = 0;
+    let wSum = 0;
     for (let i = 0; i < d; i++) {
       const ratioI = out[i] / w[i];
       if (ratioI < lo) lo = ratioI;
       if (ratioI > hi) hi = ratioI;
       norm += out[i];
+      wSum += w[i];
     }
     lower = Math.max(lower, lo);
     upper = Math.min(upper, hi);
-    if (norm === 0 || !Number.isFinite(norm)) return { lower: 0, upper: norm === 0 ? 0 : Number.POSITIVE_INFINITY, products, w };
+    if (norm === 0 || !Number.isFinite(norm)) {
+      const v = norm === 0 ? 0 : Number.POSITIVE_INFINITY;
+      return { lower: 0, upper: v, estimate: v, products, w };
+    }
+    const previous = estimate;
+    estimate = norm / wSum;
     // Mix in a little of the previous vector: keeps w > 0 and damps period-2 oscillation of the iteration.
     const next = new Float64Array(d);
-    let wSum = 0;
-    for (let i = 0; i < d; i++) wSum += w[i];
     for (let i = 0; i < d; i++) next[i] = 0.5 * (out[i] / norm) + 0.5 * (w[i] / wSum) + 1e-300;
     w = next;
     if (mode === 'compare' && (lower > 1 || upper < 1)) break;
     if (upper - lower <= tol * upper) break;
+    if (it >= 50 && Math.abs(estimate - previous) <= tol * estimate) break;
   }
-  return { lower, upper, products, w };
+  return { lower, upper, estimate, products, w };
 }
+
+/** ρ(T) from the bounds when they decide or meet, else the growth factor. */
+const radiusOf = (r: RadiusBound) => (r.lower > 1 ? r.lower : r.upper < 1 ? r.upper : r.upper - r.lower <= 1e-9 * r.upper ? (r.lower + r.upper) / 2 : r.estimate);
 
 /** ρ(T) for one learning rate: the spectral radius of the d×d mean-square reduction (< 1 ⇔ stable when ρ(L₀) < 1). */
 export function msReductionRadius(H: Matrix, lr: number, o: StabilityOptions): { radius: number; noiselessRadius: number } {
@@ -95,7 +112,7 @@ export function msReductionRadius(H: Matrix, lr: number, o: StabilityOptions): {
   const dyn = dynamicsOf(eig, lr, o);
   const ratio = ratioVector(o.rates, eig.d);
   const r = msRadius(dyn, ratio, new Float64Array(eig.d).fill(1), 'value');
-  return { radius: (r.lower + r.upper) / 2, noiselessRadius: dyn.noiselessRadius() };
+  return { radius: r.upper - r.lower <= 1e-9 * r.upper ? (r.lower + r.upper) / 2 : r.estimate, noiselessRadius: dyn.noiselessRadius() };
 }
 
 function noiselessLimit(eig: Eigh, o: StabilityOptions): number {
@@ -131,7 +148,7 @@ export function lrMax(H: Matrix, o: StabilityOptions): StabilityResult {
     const r = msRadius(dyn, ratio, w, 'compare');
     products += r.products;
     w = r.w;
-    const radius = r.lower > 1 ? r.lower : r.upper < 1 ? r.upper : (r.lower + r.upper) / 2;
+    const radius = radiusOf(r);
     if (radius < 1) lo = mid;
     else hi = mid;
   }

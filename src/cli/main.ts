@@ -6,13 +6,14 @@ import { parseArgs } from 'node:util';
 import type { Command } from './command.ts';
 import { ParameterError } from '../errors.ts';
 import { adaptiveCommand, momentsCommand, oneStepCommand, stabilityCommand } from './commands/analysis.ts';
+import { minimaCommand } from './commands/minima.ts';
 import { runCommand } from './commands/run.ts';
 import { figureCommand } from './commands/figure.ts';
 import { reportCommand } from './commands/report.ts';
 import { simulateCommand } from './commands/simulate.ts';
 import { exportCommand, mergeCommand, sweepCommand } from './commands/sweep.ts';
 
-export const COMMANDS: Command[] = [reportCommand, figureCommand, runCommand, oneStepCommand, momentsCommand, stabilityCommand, adaptiveCommand, simulateCommand, sweepCommand, mergeCommand, exportCommand];
+export const COMMANDS: Command[] = [reportCommand, figureCommand, runCommand, oneStepCommand, momentsCommand, stabilityCommand, adaptiveCommand, minimaCommand, simulateCommand, sweepCommand, mergeCommand, exportCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

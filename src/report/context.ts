@@ -71,17 +71,7 @@ export function jointCheck(ctx: ReportContext, section: string, quantity: string
   ctx.joint.push({ section, quantity, test: hotelling(estimate, exact, cov, n), n });
 }
 
-/** The figures' divergence rule: a trajectory has diverged once its loss exceeds this multiple of max(1, f(x₀)). */
-export const DIVERGENCE_FACTOR = 100;
-
-/** The divergence threshold of a problem under the figures' rule. */
-export function divergenceLimit(problem: ProblemConfig): number {
-  const p = buildProblem(problem);
-  return DIVERGENCE_FACTOR * Math.max(1, p.surface.value(p.x0));
-}
-
-/** The rule as a caption states it. */
-export const DIVERGENCE_RULE = `a trajectory counts as diverged from the first step at which its loss exceeds ${DIVERGENCE_FACTOR} × max(1, f(x₀)) or a coordinate is not finite`;
+export { DIVERGENCE_FACTOR, DIVERGENCE_RULE, divergenceLimit } from '../problem.ts';
 
 export function mc(ctx: ReportContext, problem: ProblemConfig, steps: number, o: { samples?: number; keepPaths?: number; bandSteps?: number; divergenceLoss?: number } = {}): SimulationResult {
   return simulateSync({ problem, samples: o.samples ?? ctx.samples, steps, seed: ctx.nextSeed(), keepPaths: o.keepPaths, bandSteps: o.bandSteps ?? 0, divergenceLoss: o.divergenceLoss });

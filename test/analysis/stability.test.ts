@@ -116,6 +116,17 @@ describe('largest mean-square stable learning rate', () => {
       expect(Math.abs(c.rate - contractionRate(new Matrix(H), eta, { ...o, weightDecay: 0 }).rate)).toBeGreaterThan(1e-3);
     }
   });
+  it('a diagonal H with different rates per coordinate (a reducible operator): min 2(1 − pᵢ)/hᵢ, also with momentum against the coordinate-wise 1-D limits', () => {
+    // The coordinates decouple, so the Collatz–Wielandt bounds cannot meet (the lower one stays at the slower
+    // coordinate's rate); the limit used to come out 0.265 here instead of 0.2.
+    const r = lrMax(Matrix.diag([5, 1]), { rates: Float64Array.of(0.5, 0.2) });
+    expect(r.lrMax).toBeCloseTo(0.2, 9);
+    expect(lrMax(Matrix.diag([1, 1, 1]), { rates: Float64Array.of(0.3, 0.3, 0.6) }).lrMax).toBeCloseTo(0.8, 9);
+    const hb = lrMax(Matrix.diag([5, 1]), { rates: Float64Array.of(0.5, 0.2), momentum: 0.5 }).lrMax;
+    const each = Math.min(lrMax(new Matrix([[5]]), { rates: 0.5, momentum: 0.5 }).lrMax, lrMax(new Matrix([[1]]), { rates: 0.2, momentum: 0.5 }).lrMax);
+    expect(hb).toBeCloseTo(each, 9);
+  });
+
   it('per-coordinate rates and input checks', () => {
     const H = new Matrix([[10, 3], [3, 1]]);
     const a = lrMax(H, { rates: Float64Array.from([0.3, 0.3]) }).lrMax;
