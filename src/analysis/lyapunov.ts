@@ -1,5 +1,5 @@
 /**
- * Almost-sure stability of SGD, heavy ball and Nesterov under DropGrad at a minimum (docs/theory.md §8).
+ * Almost-sure stability of SGD, heavy ball and Nesterov under DropGrad at a minimum (docs/theory.md §7).
  *
  * Linearised at a minimum with Hessian H, the deviation z = (x − x*, momentum buffer) evolves by a random matrix
  * product z_{t+1} = M_t z_t: the gradient m_t ⊙ (H x) with the DropGrad multipliers m_t (Bernoulli: 1/(1 − p) or 0;

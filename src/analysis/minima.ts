@@ -1,5 +1,5 @@
 /**
- * The local minima of a surface, and which minimum a point's gradient flow ends in (docs/theory.md §8).
+ * The local minima of a surface, and which minimum a point's gradient flow ends in (docs/theory.md §7).
  *
  * Minima: from each start, a descent Newton iteration with the absolute-value modified Hessian
  * (step −Σ_k (v_kᵀg / max(|λ_k|, δ)) v_k over H's eigenpairs, backtracked until f decreases: it descends

@@ -1,5 +1,5 @@
 /**
- * Minima selection under DropGrad (docs/theory.md §8): a problem's local minima with the exact mean-square and the
+ * Minima selection under DropGrad (docs/theory.md §7): a problem's local minima with the exact mean-square and the
  * almost-sure stability limits of its optimizer on each minimum's quadratic model, and the share of a Monte-Carlo
  * ensemble whose final points flow into each basin.
  */

@@ -1,5 +1,5 @@
 /**
- * Minima selection (docs/theory.md §8): minima and Hessians against closed forms and finite differences, the
+ * Minima selection (docs/theory.md §7): minima and Hessians against closed forms and finite differences, the
  * mean-square limit against the full d²×d² second-moment operator, the Lyapunov exponent's Monte-Carlo against its
  * closed form, a deterministic spectral radius and a quadrature, and basin shares against a direct simulation of the
  * links classified by the double well's exact separatrix.

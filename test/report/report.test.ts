@@ -29,7 +29,7 @@ describe('report pages (quick build)', () => {
     expect(counted).toEqual(SECTION_STAGES);
   });
   it('writes the index, one page per section and plotly.js beside them', () => {
-    expect(summary.pages).toEqual(['index.html', 'sgd.html', 'adaptive.html', 'lion.html', 'benchmarks.html', 'tuned.html', 'agreement.html']);
+    expect(summary.pages).toEqual(['index.html', 'sgd.html', 'adaptive.html', 'lion.html', 'benchmarks.html', 'tuned.html', 'regularization.html', 'agreement.html']);
     for (const p of summary.pages) expect(existsSync(join(out, p))).toBe(true);
     expect(readFileSync(join(out, 'plotly.js'), 'utf8').length).toBeGreaterThan(1_000_000);
   });

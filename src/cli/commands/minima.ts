@@ -13,7 +13,7 @@ export const minimaCommand: Command = {
   summary: 'local minima, their mean-square and almost-sure stability limits, and the share of trajectories ending in each',
   usage: `dropgrad minima [problem flags] [--starts '<JSON list of points>'] [--count N] [--samples N --steps T --seed S] [--json]
 
-docs/theory.md §8. Finds the local minima of the surface: a descent Newton iteration (absolute-value modified
+docs/theory.md §7. Finds the local minima of the surface: a descent Newton iteration (absolute-value modified
 Hessian, backtracking) from N starts spread over the surface's region (default: min(256, 16·2^min(d, 4)) Halton
 points) or from --starts; converged points are kept when every Hessian eigenvalue is positive (saddles, maxima
 and degenerate points are rejected and counted) and merged when within 1e-6 (1 + ‖x‖).
