@@ -1,7 +1,7 @@
 /** dropgrad-lab's public API: optimizers and DropGrad, surfaces, the exact analysis, the Monte-Carlo engine, sweeps, figures. */
 export * from './errors.ts';
 export * from './optimizers/index.ts';
-export { type Surface, type Term, checkPoint, quadratic, diagonalQuadratic, conditionedQuadratic, logSpaced, rotatedValley, rosenbrock, rastrigin, ackley, beale, expressionSurface, type QuadraticSurface, type ExpressionSurface } from './surfaces/index.ts';
+export { type Surface, type Term, checkPoint, quadratic, diagonalQuadratic, conditionedQuadratic, logSpaced, rotatedValley, rosenbrock, rastrigin, ackley, beale, doubleWell, type DoubleWellSurface, expressionSurface, type QuadraticSurface, type ExpressionSurface } from './surfaces/index.ts';
 export * from './analysis/index.ts';
 export * from './analysis/mc/index.ts';
 export { prepareWasm } from './analysis/mc/wasm/kernel.ts';

@@ -6,3 +6,6 @@ export * from './moments.ts';
 export * from './stability.ts';
 export * from './adaptive.ts';
 export * from './trajectory.ts';
+export * from './minima.ts';
+export * from './lyapunov.ts';
+export * from './selection.ts';

@@ -107,6 +107,31 @@ describe('report pages (quick build)', () => {
     const step = (0.1 / 3e-3) ** (1 / 8); // the quick grid: 9 points over [3e-3, 0.1]
     tuned.forEach((lr, j) => expect(Math.abs(Math.log(lr / exact[j])), `p index ${j}`).toBeLessThan(2 * Math.log(step)));
   });
+  it('regularization: shares per cell are probabilities that sum to at most 1, the limits are ordered, and for p ≥ 0.4 the measured escape boundary meets the almost-sure limit', () => {
+    type Fig = { data: { type?: string; name: string; x: number[]; y: number[]; z?: number[][] }[] };
+    const read = (id: string) => JSON.parse(readFileSync(join(out, 'figures', 'regularization', `${id}.json`), 'utf8')) as Fig;
+    const sharp = read('reg-basin-sharp').data[0].z!;
+    const flat = read('reg-basin-flat').data[0].z!;
+    sharp.forEach((row, i) => row.forEach((v, j) => expect(v >= 0 && v + flat[i][j] <= 1 + 1e-12).toBe(true)));
+    const limits = read('reg-limits').data;
+    const get = (name: string) => limits.find((t) => t.name === name)!.y;
+    const ms = get('sharp minimum: mean-square (SGD)');
+    const as = get('sharp minimum: almost-sure (SGD)');
+    const fl = get('flat minimum: mean-square = almost-sure (SGD)');
+    ms.forEach((v, j) => {
+      expect(as[j]).toBeGreaterThanOrEqual(0.999 * v);
+      expect(fl[j]).toBeCloseTo(2 * (1 - limits[0].x[j]), 8);
+      expect(fl[j] / as[j]).toBeGreaterThan(2);
+    });
+    // The verdict's boundary/almost-sure ratios: at p ≥ 0.4 within [0.85, 1.3] (the quick grid's step is 1.58).
+    const verdict = doc('regularization.html').querySelector('.verdict')!.textContent!;
+    const list = /boundary over the almost-sure limit is (.*?)\. Where/.exec(verdict)![1];
+    const ratios = [...list.matchAll(/([\d.]+) \(p = ([\d.]+)\)/g)].map((m) => [Number(m[1]), Number(m[2])]);
+    expect(ratios.length).toBe(5);
+    for (const [r, p] of ratios) if (p >= 0.4) expect(r, `p = ${p}`).toBeGreaterThan(0.85);
+    for (const [r, p] of ratios) if (p >= 0.4) expect(r, `p = ${p}`).toBeLessThan(1.3);
+    expect(verdict).toMatch(/falls from 100% at p = 0 to 0% at p = 0\.8/);
+  });
   it('equations are rendered to MathML at build time', () => {
     expect(doc('sgd.html').querySelectorAll('math').length).toBeGreaterThan(3);
   });

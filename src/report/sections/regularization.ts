@@ -101,9 +101,17 @@ export function regularizationSection(ctx: ReportContext): Section {
       title: 'The double well',
       data: [
         { type: 'contour', x: xs, y: xs, z, colorscale: 'Cividis', ncontours: 24, colorbar: { title: { text: 'log₁₀(f + 0.01)' } }, name: 'f' },
-        { type: 'scatter', mode: 'markers+text', x: [-1, 1, 1.1], y: [-1, 1, 0.95], text: ['flat minimum (sharpness 1)', `sharp minimum (sharpness ${R})`, 'x₀'], textposition: ['bottom center', 'top center', 'middle right'], marker: { size: 9, color: ['#009E73', '#D55E00', '#000'] }, showlegend: false },
+        { type: 'scatter', mode: 'markers', x: [-1, 1, 1.1], y: [-1, 1, 0.95], marker: { size: 9, color: ['#009E73', '#D55E00', '#000'], line: { color: '#fff', width: 1 } }, showlegend: false, hoverinfo: 'x+y' },
       ],
-      layout: layout(`Double well, d = 2, r = ${R}`, 'x₁', 'x₂', { height: 480, yaxis: axis('x₂', { scaleanchor: 'x' }) }),
+      layout: layout(`Double well, d = 2, r = ${R}`, 'x₁', 'x₂', {
+        height: 440,
+        width: 580,
+        annotations: [
+          { x: -1, y: -1, text: 'flat minimum (sharpness 1)', ax: 70, ay: 50, bgcolor: 'rgba(255,255,255,0.9)', showarrow: true, arrowcolor: '#fff' },
+          { x: 1, y: 1, text: `sharp minimum (sharpness ${R})`, ax: -90, ay: -40, bgcolor: 'rgba(255,255,255,0.9)', showarrow: true, arrowcolor: '#fff' },
+          { x: 1.1, y: 0.95, text: 'x₀', ax: 40, ay: 30, bgcolor: 'rgba(255,255,255,0.9)', showarrow: true, arrowcolor: '#fff' },
+        ],
+      }),
       caption: `Contours of log₁₀(f + 0.01). The two minima have the same value (0); the sharp one's curvature along (1, 1) is ${R}× the flat one's, across it both are 1. Trajectories start at x₀, beside the sharp minimum.`,
     },
   });
@@ -129,7 +137,7 @@ export function regularizationSection(ctx: ReportContext): Section {
         line('sharp minimum: almost-sure (heavy ball 0.5)', pFine, hbSharp.map((l) => l.as), 0, { mode: 'lines+markers', line: { color: color(0), width: 2, dash: 'dash' } }),
         line(`sharp minimum: 2(1 − p)/${R} (a diagonal Hessian's limit)`, pFine, pFine.map((p) => (2 * (1 - p)) / R), 7, { line: { color: '#888', width: 1, dash: 'dot' } }),
       ],
-      layout: layout('Largest stable learning rate of each minimum', 'drop rate p', 'learning rate η (log scale)', { yaxis: axis('learning rate η (log scale)', { type: 'log' }), legend: BELOW, height: 560, margin: { l: 64, r: 24, t: 48, b: 170 } }),
+      layout: layout('Largest stable learning rate of each minimum', 'drop rate p', 'learning rate η (log scale)', { yaxis: axis('learning rate η (log scale)', { type: 'log' }), legend: { ...BELOW, y: -0.16 }, height: 580, margin: { l: 64, r: 24, t: 48, b: 190 } }),
       caption: `Exact mean-square limits and almost-sure (Lyapunov) limits on each minimum's quadratic model. Between a minimum's two curves E‖x − x*‖² grows while almost every path still converges. The flat minimum's Hessian is I (diagonal), where the two limits coincide: 2(1 − p). The sharp minimum's Hessian is dense: its limits lie above 2(1 − p)/${R} (grey) because DropGrad's coordinate-wise masks spread the noise over the flat direction too. Gaussian DropGrad has the same mean-square limit as Bernoulli (same second moments) but a higher almost-sure one.`,
     },
   });
@@ -156,7 +164,7 @@ export function regularizationSection(ctx: ReportContext): Section {
       id,
       title,
       data: [{ type: 'heatmap', x: ps, y: lrs, z: zz, colorscale: 'Cividis', zmin: 0, zmax: 1, colorbar: { title: { text: 'share' } }, name: 'simulated share' }, ...limitLines(sh, fl, ps)],
-      layout: layout(title, 'drop rate p', 'learning rate η (log scale)', { yaxis: axis('learning rate η (log scale)', { type: 'log' }), legend: BELOW, height: 560, margin: { l: 64, r: 24, t: 48, b: 120 } }),
+      layout: layout(title, 'drop rate p', 'learning rate η (log scale)', { yaxis: axis('learning rate η (log scale)', { type: 'log' }), legend: { ...BELOW, y: -0.2 }, height: 560, margin: { l: 64, r: 24, t: 48, b: 130 } }),
       caption: cap,
     },
   });
@@ -207,7 +215,7 @@ export function regularizationSection(ctx: ReportContext): Section {
   const last = ps.length - 1;
   const perP = rows.map((r) => `${fmt(r[4] as number)} (p = ${r[0]})`).join(', ');
   const msGap = Math.max(...sh2.map((l) => l.as / l.ms));
-  const verdict = html`Measured on the 2-D double well (sharpness ratio ${R}), SGD from beside the sharp minimum. At a fixed learning rate η = ${fmt(eta)} the share ending at the sharp minimum falls from ${(100 * fixed[0]).toFixed(0)}% at p = 0 to ${(100 * fixed[last]).toFixed(0)}% at p = ${pLast}; ${(100 * g2.flat[etaIndex][last]).toFixed(0)}% settle in the flat minimum and ${(100 * g2.diverged[etaIndex][last]).toFixed(0)}% diverge on the way out. So at a fixed step size DropGrad does move trajectories to the flat minimum — by lowering the sharp minimum's limit (almost-sure: ${fmt(sh2[0].as)} at p = 0, ${fmt(sh2[last].as)} at p = ${pLast}), which a larger step does too. It is not a sharper selection: the band of learning rates where only the flat minimum holds shrinks from a factor ${fmt(windowRows[0][5])} (p = 0) to ${fmt(windowRows[windowRows.length - 1][5])} (p = ${pFine[pFine.length - 1]}), because on the dense sharp Hessian the masks cost the sharp minimum less than the flat one (its almost-sure limit is ${fmt(sgdSharp[sgdSharp.length - 1].as / ((2 * (1 - pFine[pFine.length - 1])) / R))}× the diagonal ${tex('2(1-p)/r')}). Where paths leave, the almost-sure limit decides, not the mean-square one (lower by up to ${fmt(100 * (msGap - 1))}%): the measured 50% boundary over the almost-sure limit is ${perP}. Where the linear story breaks: without enough noise (small p) plain SGD keeps the sharp basin above its limit on a period-2 orbit around the minimum (a nonlinear effect the linearisation cannot see); noise breaks the orbit.`;
+  const verdict = html`Measured on the 2-D double well (sharpness ratio ${R}), SGD from beside the sharp minimum. At a fixed learning rate η = ${fmt(eta)} the share ending at the sharp minimum falls from ${(100 * fixed[0]).toFixed(0)}% at p = 0 to ${(100 * fixed[last]).toFixed(0)}% at p = ${pLast}; ${(100 * g2.flat[etaIndex][last]).toFixed(0)}% settle in the flat minimum and ${(100 * g2.diverged[etaIndex][last]).toFixed(0)}% diverge on the way out. So at a fixed step size DropGrad does move trajectories to the flat minimum — by lowering the sharp minimum's limit (almost-sure: ${fmt(sh2[0].as)} at p = 0, ${fmt(sh2[last].as)} at p = ${pLast}), which a larger step does too. It is not a sharper selection: the band of learning rates where only the flat minimum holds shrinks from a factor ${fmt(windowRows[0][5])} (p = 0) to ${fmt(windowRows[windowRows.length - 1][5])} (p = ${pFine[pFine.length - 1]}), because on the dense sharp Hessian the masks cost the sharp minimum less than the flat one (its almost-sure limit is ${fmt(sgdSharp[sgdSharp.length - 1].as / ((2 * (1 - pFine[pFine.length - 1])) / R))}× the diagonal ${tex('2(1-p)/r')}); in d = ${D}, where each mask mixes the sharp direction with nine flat ones, the band shrinks from ${fmt(flN[0].ms / shN[0].as)} to ${fmt(flN[last].ms / shN[last].as)}. Where paths leave, the almost-sure limit decides, not the mean-square one (lower by up to ${fmt(100 * (msGap - 1))}%): the measured 50% boundary over the almost-sure limit is ${perP}. Where the linear story breaks: without enough noise (small p) plain SGD keeps the sharp basin above its limit on a period-2 orbit around the minimum (a nonlinear effect the linearisation cannot see); noise breaks the orbit.`;
   return {
     id: 'regularization',
     title: '6. Regularization: which minima survive',
