@@ -54,9 +54,11 @@ ${PROBLEM_HELP}`,
     const count = int(values, 'count', 1);
     if (count !== undefined && count > 100_000) throw new ParameterError('--count', count, 'an integer in [1, 100000]');
     if (starts && count !== undefined) throw new ParameterError('--count', count, 'no value with --starts (the starts are given)');
-    const report: MinimaReport & { basins?: unknown } = minimaReport(problem, { starts, count });
     const samples = int(values, 'samples', 1);
     if (samples === undefined && (values.steps !== undefined || values.seed !== undefined)) throw new ParameterError('--samples', undefined, 'a number of trajectories (required with --steps or --seed)');
+    // Every final point is kept (samples × d numbers) and flowed to its basin.
+    if (samples !== undefined && samples * problem.surface.dim > 1e8) throw new ParameterError('--samples', samples, `an integer ≤ ${Math.floor(1e8 / problem.surface.dim)} (every final point is kept: samples × d ≤ 1e8)`);
+    const report = minimaReport(problem, { starts, count });
     const out: Record<string, unknown> = { ...report };
     if (samples !== undefined) {
       if (report.minima.length === 0) throw new ParameterError('--samples', samples, 'no value when no minimum was found (give --starts near the minima)');
