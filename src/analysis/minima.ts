@@ -144,7 +144,12 @@ export function assignBasins(surface: Surface, minima: readonly { x: ArrayLike<n
   const d = surface.dim;
   const n = points.length / d;
   const out = new Int32Array(n);
-  const L = Math.max(...minima.map((m) => m.sharpness), 1e-300);
+  if (minima.length === 0) {
+    // No basin to reach: every finite point is unassigned.
+    for (let p = 0; p < n; p++) out[p] = points.subarray(p * d, (p + 1) * d).every(Number.isFinite) ? -1 : -2;
+    return out;
+  }
+  const L = Math.max(...minima.map((m) => m.sharpness));
   const radius = minima.map((m) => 1e-4 * (1 + norm(m.x)));
   const g = new Float64Array(d);
   const nearest = (x: Float64Array) => {

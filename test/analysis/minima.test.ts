@@ -197,6 +197,8 @@ describe('basins', () => {
       const m = (pts[2 * k] + pts[2 * k + 1]) / 2;
       expect(basin[k] === sharpIndex, `point ${k}, m − s* = ${m - star}`).toBe(m > star);
     }
+    // With no minimum to reach, finite points are unassigned (−1) and non-finite ones diverged (−2), at once.
+    expect(Array.from(assignBasins(s, [], Float64Array.of(0.5, 0.5, Number.NaN, 0)))).toEqual([-1, -2]);
   });
 
   it('basin shares from the engine equal a direct simulation of the links, classified by the separatrix', async () => {
