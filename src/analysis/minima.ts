@@ -62,8 +62,17 @@ export function haltonStarts(bounds: readonly [number, number][], n: number): Fl
   );
 }
 
-const norm = (v: ArrayLike<number>) => Math.sqrt(Array.from(v).reduce((s, x) => s + x * x, 0));
-const maxAbs = (v: ArrayLike<number>) => Array.from(v).reduce((s, x) => Math.max(s, Math.abs(x)), 0);
+function norm(v: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
+  return Math.sqrt(s);
+}
+
+function maxAbs(v: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s = Math.max(s, Math.abs(v[i]));
+  return s;
+}
 
 /** The stationary point the descent reaches from x, or null when it does not converge. */
 function descend(surface: Surface, start: Float64Array, maxIter = 200): Float64Array | null {
@@ -160,8 +169,14 @@ export function assignBasins(surface: Surface, minima: readonly { x: ArrayLike<n
     }
     return -1;
   };
+  let x = new Float64Array(d);
+  let next = new Float64Array(d);
+  const euler = (h: number) => {
+    for (let i = 0; i < d; i++) next[i] = x[i] - h * g[i];
+    return surface.value(next);
+  };
   for (let p = 0; p < n; p++) {
-    let x = points.slice(p * d, (p + 1) * d);
+    x.set(points.subarray(p * d, (p + 1) * d));
     if (!x.every(Number.isFinite)) {
       out[p] = -2;
       continue;
@@ -172,15 +187,13 @@ export function assignBasins(surface: Surface, minima: readonly { x: ArrayLike<n
     for (let step = 0; k < 0 && step < maxSteps; step++) {
       surface.gradient(x, g);
       if (maxAbs(g) < 1e-300 || !g.every(Number.isFinite)) break;
-      let next = Float64Array.from(x, (v, i) => v - h * g[i]);
-      let fNext = surface.value(next);
+      let fNext = euler(h);
       while (!(fNext <= f) && h > 1e-20) {
         h /= 2;
-        next = Float64Array.from(x, (v, i) => v - h * g[i]);
-        fNext = surface.value(next);
+        fNext = euler(h);
       }
       if (!(fNext <= f)) break;
-      x = next;
+      [x, next] = [next, x];
       f = fNext;
       h = Math.min(0.25 / L, h * 1.5);
       k = nearest(x);

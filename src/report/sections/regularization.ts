@@ -86,7 +86,7 @@ export function regularizationSection(ctx: ReportContext): Section {
   blocks.push({
     kind: 'html',
     html: html`<h2>The question, and how it is measured</h2>
-<p>Multiplicative gradient noise can regularize a fixed surface in one precise way: at a learning rate where a sharp minimum cannot hold the iterates and a flat one can, the noise moves trajectories to the flat one. DropGrad's version of that story is exact here. The surface is the double well ${tex('f(x) = d\\,w(m) + \\tfrac12\\sum_i (x_i - m)^2')}, ${tex('m = \\bar x')}, ${tex('w(s) = (s^2-1)^2\\,(1 + \\tfrac{r-1}{4}(s+1)^2)/8')}: two minima of value 0, flat at ${tex('-\\mathbb 1')} (Hessian I) and sharp at ${tex('+\\mathbb 1')} (Hessian ${tex('I + (r-1)\\mathbb 1\\mathbb 1^\\top/d')}, sharpness r = ${R}), found by <code>dropgrad minima</code> (eigenvalues ${flat.eigenvalues.map(fmt).join(', ')} and ${sharp.eigenvalues.map(fmt).join(', ')}).</p>
+<p>Multiplicative gradient noise can regularize a fixed surface in one precise way: at a learning rate where a sharp minimum cannot hold the iterates and a flat one can, the noise moves trajectories to the flat one. DropGrad's version of that story is exact here. The surface is the double well ${tex('f(x) = d\\,w(m) + \\tfrac12\\sum_i (x_i - m)^2')}, ${tex('m = \\bar x')}, ${tex('w(s) = (s^2-1)^2\\,(1 + \\tfrac{r-1}{4}(s+1)^2)/8')}: two minima of value 0, flat at ${tex('-\\mathbf 1')} (Hessian I) and sharp at ${tex('+\\mathbf 1')} (Hessian ${tex('I + (r-1)\\mathbf 1\\mathbf 1^\\top/d')}, sharpness r = ${R}), found by <code>dropgrad minima</code> (eigenvalues ${flat.eigenvalues.map(fmt).join(', ')} and ${sharp.eigenvalues.map(fmt).join(', ')}).</p>
 <p>Each minimum has two stability limits for SGD under DropGrad (docs/theory.md §7): the <em>mean-square</em> limit (largest η with ${tex('E\\lVert x_t - x^*\\rVert^2 \\to 0')}, exact) and the <em>almost-sure</em> limit (the η at which the top Lyapunov exponent of the linearised dynamics reaches 0: below it almost every path converges; Monte-Carlo with standard errors about 0.2%, exact for the flat minimum's diagonal Hessian). Every ensemble starts at x₀ = (1.1, 0.95), beside the sharp minimum, and runs ${steps} steps with ${samples} trajectories per cell; a final point belongs to the minimum its gradient flow reaches; ${DIVERGENCE_RULE}.</p>`,
   });
 
@@ -118,35 +118,34 @@ export function regularizationSection(ctx: ReportContext): Section {
 
   // Exact limits vs p.
   ctx.progress('regularization: limits');
-  const pFine = ctx.quick ? ps : [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
-  const sgdSharp = pFine.map((p) => limitsOf(sharp, p));
-  const sgdFlat = pFine.map((p) => limitsOf(flat, p));
-  const gaussSharp = pFine.map((p) => limitsOf(sharp, p, { gaussian: true }).as);
-  const hbSharp = pFine.map((p) => limitsOf(sharp, p, { momentum: 0.5 }));
+  const sgdSharp = ps.map((p) => limitsOf(sharp, p));
+  const sgdFlat = ps.map((p) => limitsOf(flat, p));
+  const gaussSharp = ps.map((p) => limitsOf(sharp, p, { gaussian: true }).as);
+  const hbSharp = ps.map((p) => limitsOf(sharp, p, { momentum: 0.5 }));
   blocks.push({
     kind: 'figure',
     figure: {
       id: 'reg-limits',
       title: 'Stability limits of each minimum vs drop rate',
       data: [
-        line('flat minimum: mean-square = almost-sure (SGD)', pFine, sgdFlat.map((l) => l.ms), 2, { mode: 'lines+markers' }),
-        line('sharp minimum: mean-square (SGD)', pFine, sgdSharp.map((l) => l.ms), 3, { mode: 'lines+markers' }),
-        line('sharp minimum: almost-sure (SGD)', pFine, sgdSharp.map((l) => l.as), 3, { mode: 'lines+markers', line: { color: color(3), width: 2, dash: 'dash' } }),
-        line('sharp minimum: almost-sure (SGD, Gaussian DropGrad)', pFine, gaussSharp, 4, { mode: 'lines+markers', line: { color: color(4), width: 2, dash: 'dot' } }),
-        line('sharp minimum: mean-square (heavy ball 0.5)', pFine, hbSharp.map((l) => l.ms), 0, { mode: 'lines+markers' }),
-        line('sharp minimum: almost-sure (heavy ball 0.5)', pFine, hbSharp.map((l) => l.as), 0, { mode: 'lines+markers', line: { color: color(0), width: 2, dash: 'dash' } }),
-        line(`sharp minimum: 2(1 − p)/${R} (a diagonal Hessian's limit)`, pFine, pFine.map((p) => (2 * (1 - p)) / R), 7, { line: { color: '#888', width: 1, dash: 'dot' } }),
+        line('flat minimum: mean-square = almost-sure (SGD)', ps, sgdFlat.map((l) => l.ms), 2, { mode: 'lines+markers' }),
+        line('sharp minimum: mean-square (SGD)', ps, sgdSharp.map((l) => l.ms), 3, { mode: 'lines+markers' }),
+        line('sharp minimum: almost-sure (SGD)', ps, sgdSharp.map((l) => l.as), 3, { mode: 'lines+markers', line: { color: color(3), width: 2, dash: 'dash' } }),
+        line('sharp minimum: almost-sure (SGD, Gaussian DropGrad)', ps, gaussSharp, 4, { mode: 'lines+markers', line: { color: color(4), width: 2, dash: 'dot' } }),
+        line('sharp minimum: mean-square (heavy ball 0.5)', ps, hbSharp.map((l) => l.ms), 0, { mode: 'lines+markers' }),
+        line('sharp minimum: almost-sure (heavy ball 0.5)', ps, hbSharp.map((l) => l.as), 0, { mode: 'lines+markers', line: { color: color(0), width: 2, dash: 'dash' } }),
+        line(`sharp minimum: 2(1 − p)/${R} (a diagonal Hessian's limit)`, ps, ps.map((p) => (2 * (1 - p)) / R), 7, { line: { color: '#888', width: 1, dash: 'dot' } }),
       ],
       layout: layout('Largest stable learning rate of each minimum', 'drop rate p', 'learning rate η (log scale)', { yaxis: axis('learning rate η (log scale)', { type: 'log' }), legend: { ...BELOW, y: -0.16 }, height: 580, margin: { l: 64, r: 24, t: 48, b: 190 } }),
       caption: `Exact mean-square limits and almost-sure (Lyapunov) limits on each minimum's quadratic model. Between a minimum's two curves E‖x − x*‖² grows while almost every path still converges. The flat minimum's Hessian is I (diagonal), where the two limits coincide: 2(1 − p). The sharp minimum's Hessian is dense: its limits lie above 2(1 − p)/${R} (grey) because DropGrad's coordinate-wise masks spread the noise over the flat direction too. Gaussian DropGrad has the same mean-square limit as Bernoulli (same second moments) but a higher almost-sure one.`,
     },
   });
-  const windowRows = pFine.map((p, i) => [p, sgdSharp[i].ms, sgdSharp[i].as, gaussSharp[i], sgdFlat[i].ms, sgdFlat[i].ms / sgdSharp[i].as, hbSharp[i].ms, hbSharp[i].as]);
+  const windowRows = ps.map((p, i) => [p, sgdSharp[i].ms, sgdSharp[i].as, gaussSharp[i], sgdFlat[i].ms, sgdFlat[i].ms / sgdSharp[i].as, hbSharp[i].ms, hbSharp[i].as]);
   blocks.push({
     kind: 'table',
     head: ['drop rate', 'sharp: mean-square', 'sharp: almost-sure', 'sharp: almost-sure (Gaussian)', 'flat: both', 'window flat/sharp (almost-sure)', 'heavy ball 0.5, sharp: mean-square', 'heavy ball 0.5, sharp: almost-sure'],
     rows: windowRows,
-    caption: `The learning rates at which only the flat minimum holds (almost surely) run from the sharp minimum's almost-sure limit to the flat one's: a factor ${fmt(windowRows[0][5])} at p = 0 and ${fmt(windowRows[windowRows.length - 1][5])} at p = ${pFine[pFine.length - 1]}.`,
+    caption: `The learning rates at which only the flat minimum holds (almost surely) run from the sharp minimum's almost-sure limit to the flat one's: a factor ${fmt(windowRows[0][5])} at p = 0 and ${fmt(windowRows[windowRows.length - 1][5])} at p = ${ps[ps.length - 1]}.`,
   });
 
   // Basin shares over (p, η).
@@ -157,7 +156,6 @@ export function regularizationSection(ctx: ReportContext): Section {
     line('sharp minimum: almost-sure limit', pp, sh.map((l) => l.as), 3, { line: { color: '#D55E00', width: 2.5, dash: 'dash' } }),
     line('flat minimum: limit', pp, fl.map((l) => l.ms), 2, { line: { color: '#009E73', width: 2.5 } }),
   ];
-  const psLimits = ps.map((p) => pFine.indexOf(p));
   const heat = (id: string, title: string, zz: number[][], cap: string, sh: Limits[], fl: Limits[]) => ({
     kind: 'figure' as const,
     figure: {
@@ -168,8 +166,8 @@ export function regularizationSection(ctx: ReportContext): Section {
       caption: cap,
     },
   });
-  const sh2 = psLimits.map((k) => sgdSharp[k]);
-  const fl2 = psLimits.map((k) => sgdFlat[k]);
+  const sh2 = sgdSharp;
+  const fl2 = sgdFlat;
   blocks.push(heat('reg-basin-sharp', 'Share ending at the sharp minimum (SGD, d = 2)', g2.sharp, `Share of ${samples} trajectories (${steps} steps from x₀) whose final point flows to the sharp minimum, per drop rate and learning rate. Lines: the sharp minimum's exact mean-square limit (solid) and almost-sure limit (dashed), and the flat minimum's limit (green). The boundary of the bright region follows the almost-sure limit, not the mean-square one.`, sh2, fl2));
   blocks.push(heat('reg-basin-flat', 'Share ending at the flat minimum (SGD, d = 2)', g2.flat, `Share of the same ensembles that ends at the flat minimum. Between the sharp minimum's almost-sure limit and the flat minimum's limit, trajectories leave the sharp minimum and settle in the flat one; above the flat limit they diverge (the rest of each column).`, sh2, fl2));
 
@@ -215,7 +213,7 @@ export function regularizationSection(ctx: ReportContext): Section {
   const last = ps.length - 1;
   const perP = rows.map((r) => `${fmt(r[4] as number)} (p = ${r[0]})`).join(', ');
   const msGap = Math.max(...sh2.map((l) => l.as / l.ms));
-  const verdict = html`Measured on the 2-D double well (sharpness ratio ${R}), SGD from beside the sharp minimum. At a fixed learning rate η = ${fmt(eta)} the share ending at the sharp minimum falls from ${(100 * fixed[0]).toFixed(0)}% at p = 0 to ${(100 * fixed[last]).toFixed(0)}% at p = ${pLast}; ${(100 * g2.flat[etaIndex][last]).toFixed(0)}% settle in the flat minimum and ${(100 * g2.diverged[etaIndex][last]).toFixed(0)}% diverge on the way out. So at a fixed step size DropGrad does move trajectories to the flat minimum — by lowering the sharp minimum's limit (almost-sure: ${fmt(sh2[0].as)} at p = 0, ${fmt(sh2[last].as)} at p = ${pLast}), which a larger step does too. It is not a sharper selection: the band of learning rates where only the flat minimum holds shrinks from a factor ${fmt(windowRows[0][5])} (p = 0) to ${fmt(windowRows[windowRows.length - 1][5])} (p = ${pFine[pFine.length - 1]}), because on the dense sharp Hessian the masks cost the sharp minimum less than the flat one (its almost-sure limit is ${fmt(sgdSharp[sgdSharp.length - 1].as / ((2 * (1 - pFine[pFine.length - 1])) / R))}× the diagonal ${tex('2(1-p)/r')}); in d = ${D}, where each mask mixes the sharp direction with nine flat ones, the band shrinks from ${fmt(flN[0].ms / shN[0].as)} to ${fmt(flN[last].ms / shN[last].as)}. Where paths leave, the almost-sure limit decides, not the mean-square one (lower by up to ${fmt(100 * (msGap - 1))}%): the measured 50% boundary over the almost-sure limit is ${perP}. Where the linear story breaks: without enough noise (small p) plain SGD keeps the sharp basin above its limit on a period-2 orbit around the minimum (a nonlinear effect the linearisation cannot see); noise breaks the orbit.`;
+  const verdict = html`Measured on the 2-D double well (sharpness ratio ${R}), SGD from beside the sharp minimum. At a fixed learning rate η = ${fmt(eta)} the share ending at the sharp minimum falls from ${(100 * fixed[0]).toFixed(0)}% at p = 0 to ${(100 * fixed[last]).toFixed(0)}% at p = ${pLast}; ${(100 * g2.flat[etaIndex][last]).toFixed(0)}% settle in the flat minimum and ${(100 * g2.diverged[etaIndex][last]).toFixed(0)}% diverge on the way out. So at a fixed step size DropGrad does move trajectories to the flat minimum — by lowering the sharp minimum's limit (almost-sure: ${fmt(sh2[0].as)} at p = 0, ${fmt(sh2[last].as)} at p = ${pLast}), which a larger step does too. It is not a sharper selection: the band of learning rates where only the flat minimum holds shrinks from a factor ${fmt(windowRows[0][5])} (p = 0) to ${fmt(windowRows[windowRows.length - 1][5])} (p = ${ps[ps.length - 1]}), because on the dense sharp Hessian the masks cost the sharp minimum less than the flat one (its almost-sure limit is ${fmt(sgdSharp[sgdSharp.length - 1].as / ((2 * (1 - ps[ps.length - 1])) / R))}× the diagonal ${tex('2(1-p)/r')}); in d = ${D}, where each mask mixes the sharp direction with ${D - 1} flat ones, the band shrinks from ${fmt(flN[0].ms / shN[0].as)} to ${fmt(flN[last].ms / shN[last].as)}. Where paths leave, the almost-sure limit decides, not the mean-square one (lower by up to ${fmt(100 * (msGap - 1))}%): the measured 50% boundary over the almost-sure limit is ${perP}. Where the linear story breaks: without enough noise (small p) plain SGD keeps the sharp basin above its limit on a period-2 orbit around the minimum (a nonlinear effect the linearisation cannot see); noise breaks the orbit.`;
   return {
     id: 'regularization',
     title: '6. Regularization: which minima survive',
