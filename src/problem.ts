@@ -2,6 +2,9 @@
  * A problem: surface, start, optimizer and DropGrad configuration, described as plain JSON so that the CLI,
  * sweep configs and notebooks share one vocabulary. `buildProblem` validates it and builds the objects.
  */
+import { existsSync, statSync } from 'node:fs';
+import { type Design, designOf } from './data/design.ts';
+import { type Table, checkTable, readCsv } from './data/table.ts';
 import { ParameterError, requireFinite } from './errors.ts';
 import {
   type AnyTransformation,
@@ -30,13 +33,15 @@ import {
   conditionedQuadratic,
   doubleWell,
   expressionSurface,
+  leastSquares,
+  logisticRegression,
   quadratic,
   rastrigin,
   rosenbrock,
   rotatedValley,
 } from './surfaces/index.ts';
 
-export const SURFACE_KINDS = ['quadratic', 'valley', 'rosenbrock', 'rastrigin', 'ackley', 'beale', 'doublewell', 'expr'] as const;
+export const SURFACE_KINDS = ['quadratic', 'valley', 'rosenbrock', 'rastrigin', 'ackley', 'beale', 'doublewell', 'expr', 'least-squares', 'logistic'] as const;
 export type SurfaceKind = (typeof SURFACE_KINDS)[number];
 
 export interface SurfaceConfig {
@@ -50,6 +55,15 @@ export interface SurfaceConfig {
   expr?: string;
   /** doublewell: the sharp minimum's curvature over the flat one's (default 10). */
   sharpness?: number;
+  /** least-squares, logistic: the training rows (a CSV file's path, or an inline table) and the target column. */
+  data?: string | Table;
+  target?: string;
+  /** least-squares, logistic: held-out rows with the same columns. */
+  test?: string | Table;
+  /** least-squares, logistic: append a constant-1 feature (default true). */
+  intercept?: boolean;
+  /** least-squares, logistic: z-score the features with the training rows' mean and standard deviation. */
+  standardize?: boolean;
 }
 
 /** A schedule as JSON: a number, or "linear:a,b,N" | "cosine:a,b,N" | "step:a,t1=b,t2=c" | "cyclical:lo,hi,h" | "exponential:a,γ". */
@@ -144,7 +158,9 @@ const SURFACES = new Map<string, Surface>();
  * every job on every worker would otherwise repeat.
  */
 export function buildSurface(c: SurfaceConfig): Surface {
-  const key = JSON.stringify(c);
+  // A data file is part of the key by its modification time and size, so an edited file is read again.
+  const stamp = (v: unknown) => (typeof v === 'string' && existsSync(v) ? `${v}@${statSync(v).mtimeMs}:${statSync(v).size}` : v);
+  const key = JSON.stringify(c.data === undefined && c.test === undefined ? c : { ...c, data: stamp(c.data), test: stamp(c.test) });
   let s = SURFACES.get(key);
   if (!s) {
     s = makeSurface(c);
@@ -164,8 +180,14 @@ const SURFACE_FIELDS: Record<SurfaceKind, (keyof SurfaceConfig)[]> = {
   beale: ['dim'],
   doublewell: ['dim', 'sharpness'],
   expr: ['expr', 'dim'],
+  'least-squares': ['data', 'target', 'test', 'intercept', 'standardize'],
+  logistic: ['data', 'target', 'test', 'intercept', 'standardize'],
 };
-const FLAG: Record<string, string> = { H: 'H', xStar: 'x-star', dim: 'dim', condition: 'condition', angle: 'angle', expr: 'expr', sharpness: 'sharpness' };
+const FLAG: Record<string, string> = {
+  H: 'H', xStar: 'x-star', dim: 'dim', condition: 'condition', angle: 'angle', expr: 'expr', sharpness: 'sharpness',
+  data: 'data', target: 'target', test: 'test', intercept: 'no-intercept', standardize: 'standardize',
+};
+const KIND_OF_FIELD: Record<string, SurfaceKind> = { angle: 'valley', expr: 'expr', sharpness: 'doublewell', data: 'least-squares', target: 'least-squares', test: 'least-squares', intercept: 'least-squares', standardize: 'least-squares' };
 
 function checkFields(c: SurfaceConfig): void {
   const allowed = SURFACE_FIELDS[c.kind];
@@ -173,7 +195,7 @@ function checkFields(c: SurfaceConfig): void {
   for (const [k, v] of Object.entries(c)) {
     if (k === 'kind' || v === undefined) continue;
     if (!allowed.includes(k as keyof SurfaceConfig)) {
-      throw new ParameterError(FLAG[k] ?? k, v, `no value for surface ${c.kind} (it reads ${allowed.map((a) => FLAG[a]).join(', ')}); did you mean --surface ${k === 'angle' ? 'valley' : k === 'expr' ? 'expr' : k === 'sharpness' ? 'doublewell' : 'quadratic'}?`);
+      throw new ParameterError(FLAG[k] ?? k, v, `no value for surface ${c.kind} (it reads ${allowed.map((a) => FLAG[a]).join(', ')}); did you mean --surface ${KIND_OF_FIELD[k] ?? 'quadratic'}?`);
     }
   }
   if (c.kind === 'quadratic' && c.H) {
@@ -205,9 +227,26 @@ function makeSurface(c: SurfaceConfig): Surface {
     case 'expr':
       if (!c.expr) throw new ParameterError('expr', c.expr, 'a mathjs expression (required with surface expr)');
       return expressionSurface(c.expr, { dim: c.dim });
+    case 'least-squares':
+      return leastSquares(designOfConfig(c));
+    case 'logistic':
+      return logisticRegression(designOfConfig(c));
     default:
       throw new ParameterError('surface', c.kind, SURFACE_KINDS.join(' | '));
   }
+}
+
+function tableOf(v: string | Table, parameter: string): { table: Table; name: string } {
+  return typeof v === 'string' ? { table: readCsv(v, parameter), name: v } : { table: checkTable(v, parameter), name: 'inline table' };
+}
+
+/** The design of a least-squares or logistic surface's config: its tables read and checked. */
+function designOfConfig(c: SurfaceConfig): Design {
+  if (c.data === undefined) throw new ParameterError('data', c.data, `a CSV file of training rows (required with surface ${c.kind})`);
+  if (c.target === undefined) throw new ParameterError('target', c.target, `the name of the column to predict (required with surface ${c.kind})`);
+  const train = tableOf(c.data, 'data');
+  const test = c.test === undefined ? undefined : tableOf(c.test, 'test');
+  return designOf(train.table, { target: c.target, intercept: c.intercept, standardize: c.standardize, test: test?.table, names: { data: train.name, test: test?.name } });
 }
 
 export function buildProblem(config: ProblemConfig): Problem {

@@ -19,3 +19,7 @@ declare module '@stdlib/stats/base/dists/f/cdf/lib/index.js' {
   import cdf from '@stdlib/stats/base/dists/f/cdf';
   export default cdf;
 }
+declare module '@stdlib/random/shuffle/lib/index.js' {
+  import shuffle from '@stdlib/random/shuffle';
+  export default shuffle;
+}

@@ -9,3 +9,4 @@ export * from './trajectory.ts';
 export * from './minima.ts';
 export * from './lyapunov.ts';
 export * from './selection.ts';
+export * from './heldout.ts';

@@ -6,10 +6,13 @@
  *   second moment:  S' = A₀ S A₀ᵀ + (affine terms) + c cᵀ ⊗ Uᵀ[Σζ + diag(p/q ∘ (diag(H S_ee H) + diag Σζ))]U
  *   full-update drop r:  S'' = r S + (1 − r) S',  m'' = r m + (1 − r) m'
  *   E f(x_t) = ½ tr(H S_ee,t) + c,   Cov(x_t) = S_ee,t − m mᵀ.
+ *   a second quadratic g(x) = ½xᵀAx − bᵀx + c₀ (a held-out loss, docs/theory.md §8), with e = x − x*:
+ *   E g(x_t) = ½ tr(A S_ee,t) + (A x* − b)ᵀ E e_t + g(x*).
  * Learning rate and drop rates may follow schedules; everything is O(d³) per step (see dynamics.ts).
  */
 import type { Matrix } from 'ml-matrix';
 import { ParameterError, requireFiniteVector, requireVectorLength } from '../errors.ts';
+import { type QuadraticForm, evaluateForm } from '../surfaces/quadratic.ts';
 import { type BlockMoments, EigenDynamics, emptyBlocks, noiseInEigenbasis } from './dynamics.ts';
 import { type Eigh, eigh, fromEigen, toEigen, vecFromEigen, vecToEigen } from './linalg.ts';
 
@@ -33,6 +36,8 @@ export interface MomentsOptions {
   skipRate?: (step: number) => number;
   /** Covariance Σζ of additive gradient noise (minibatch model), masked with the gradient. */
   noiseCov?: Matrix;
+  /** A second quadratic whose expectation is wanted at every step (the test loss of a regression). */
+  testLoss?: QuadraticForm;
   /** Keep mean, covariance and expected loss of every step. */
   trace?: boolean;
   /** Called after each step (progress). */
@@ -51,6 +56,9 @@ export interface MomentsResult extends MomentsStep {
   trace?: { mean: number[][]; cov: number[][][]; expectedLoss: number[] };
   /** Expected loss after every step (always kept: O(T)). */
   expectedLossPerStep: number[];
+  /** E of the `testLoss` form after the last step and after every step, when one is given. */
+  expectedTestLoss?: number;
+  expectedTestLossPerStep?: number[];
 }
 
 interface Prepared {
@@ -105,6 +113,27 @@ function expectedLoss(eig: Eigh, s: BlockMoments, c: number): number {
   return 0.5 * t + c;
 }
 
+/** E g(x) of a quadratic form g from the moments of e = x − x* in the eigenbasis: ½ tr(A_E S_ee) + g_Eᵀ m + g(x*). */
+function formExpectation(eig: Eigh, form: QuadraticForm, xStar: Float64Array): (s: BlockMoments) => number {
+  const d = eig.d;
+  if (form.A.rows !== d || form.A.columns !== d || form.b.length !== d) throw new ParameterError('testLoss', `${form.A.rows}×${form.A.columns}`, `a form over ${d} coordinates`);
+  const AE = toEigen(eig, form.A);
+  const grad = Float64Array.from(form.b, (bi, i) => {
+    let r = -bi;
+    for (let j = 0; j < d; j++) r += form.A.get(i, j) * xStar[j];
+    return r;
+  });
+  const gE = vecToEigen(eig, grad);
+  const atMinimum = evaluateForm(form, xStar);
+  return (s) => {
+    let t = 0;
+    for (let i = 0; i < d * d; i++) t += AE[i] * s.See[i];
+    let m = 0;
+    for (let k = 0; k < d; k++) m += gE[k] * s.mE[k];
+    return 0.5 * t + m + atMinimum;
+  };
+}
+
 /** Mean, covariance and expected loss of the iterate after `steps` steps, exactly (docs/theory.md §3). */
 export function multiStepMoments(problem: QuadraticProblem, o: MomentsOptions): MomentsResult {
   const prep = prepare(problem, o.noiseCov);
@@ -121,6 +150,8 @@ export function multiStepMoments(problem: QuadraticProblem, o: MomentsOptions): 
   s.mE.set(e0);
   for (let k = 0; k < d; k++) for (let l = 0; l < d; l++) s.See[k * d + l] = e0[k] * e0[l];
   const losses = [expectedLoss(eig, s, problem.c)];
+  const testOf = o.testLoss ? formExpectation(eig, o.testLoss, problem.xStar) : null;
+  const testLosses = testOf ? [testOf(s)] : undefined;
   const trace = o.trace ? { mean: [] as number[][], cov: [] as number[][][], expectedLoss: [] as number[] } : undefined;
   const record = () => {
     if (!trace) return;
@@ -148,11 +179,13 @@ export function multiStepMoments(problem: QuadraticProblem, o: MomentsOptions): 
     }
     [s, next] = [next, s];
     losses.push(expectedLoss(eig, s, problem.c));
+    if (testOf) testLosses!.push(testOf(s));
     record();
     o.onStep?.(t + 1);
   }
   const final = summarize(prep, s, problem.c);
-  return { ...final, steps: o.steps, expectedLossPerStep: losses, ...(trace ? { trace } : {}) };
+  const test = testLosses ? { expectedTestLoss: testLosses[testLosses.length - 1], expectedTestLossPerStep: testLosses } : {};
+  return { ...final, steps: o.steps, expectedLossPerStep: losses, ...test, ...(trace ? { trace } : {}) };
 }
 
 export interface StationaryOptions {

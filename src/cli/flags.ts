@@ -19,6 +19,11 @@ export const PROBLEM_OPTIONS: Options = {
   angle: { type: 'string' },
   expr: { type: 'string' },
   sharpness: { type: 'string' },
+  data: { type: 'string' },
+  target: { type: 'string' },
+  test: { type: 'string' },
+  'no-intercept': { type: 'boolean' },
+  standardize: { type: 'boolean' },
   x0: { type: 'string' },
   optimizer: { type: 'string', default: 'sgd' },
   lr: { type: 'string' },
@@ -44,11 +49,17 @@ export const PROBLEM_OPTIONS: Options = {
 };
 
 export const PROBLEM_HELP = `Problem flags:
-  --surface quadratic|valley|rosenbrock|rastrigin|ackley|beale|doublewell|expr   (default rosenbrock)
+  --surface quadratic|valley|rosenbrock|rastrigin|ackley|beale|doublewell|expr|least-squares|logistic
+                                             (default rosenbrock)
   --H '<JSON matrix>'  --x-star '<JSON>'     quadratic Hessian and minimiser
   --dim N  --condition K  --angle RAD        dimension; quadratic/valley condition number; valley angle
   --sharpness R                              doublewell: sharp minimum's curvature over the flat one's (default 10)
   --expr '<mathjs>'                          custom surface over named variables (x, y, … or x1, x2, …)
+  --data FILE.csv --target COLUMN            least-squares, logistic: training rows (header row, numbers only)
+  --test FILE.csv                            held-out rows with the same columns (test loss)
+  --no-intercept  --standardize              no constant-1 feature; z-score features by the training rows
+                                             (features: the non-target columns in file order, then the intercept;
+                                             write a shipped data set as CSV with: dropgrad dataset cps-1985|iris)
   --x0 '<JSON vector>'                       start (default: the surface's conventional start)
   Every JSON-valued flag and --expr also take @FILE: the value read from a file (beyond the shell's ~128 KiB limit).
   --optimizer sgd|adam|adamw|nadam|adagrad|rmsprop|adadelta|lion   (default sgd)
@@ -140,6 +151,11 @@ export function problemConfig(values: Values): ProblemConfig {
       angle: num(values, 'angle'),
       expr: text(values, 'expr'),
       sharpness: num(values, 'sharpness'),
+      data: values.data as string | undefined,
+      target: values.target as string | undefined,
+      test: values.test as string | undefined,
+      intercept: values['no-intercept'] ? false : undefined,
+      standardize: values.standardize ? true : undefined,
     },
     x0: json<number[]>(values, 'x0', isVector, 'a vector such as [-1.5,2]'),
     optimizer: {

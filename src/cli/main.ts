@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import type { Command } from './command.ts';
 import { ParameterError } from '../errors.ts';
 import { adaptiveCommand, momentsCommand, oneStepCommand, stabilityCommand } from './commands/analysis.ts';
+import { datasetCommand } from './commands/dataset.ts';
 import { minimaCommand } from './commands/minima.ts';
 import { runCommand } from './commands/run.ts';
 import { figureCommand } from './commands/figure.ts';
@@ -13,7 +14,7 @@ import { reportCommand } from './commands/report.ts';
 import { simulateCommand } from './commands/simulate.ts';
 import { exportCommand, mergeCommand, sweepCommand } from './commands/sweep.ts';
 
-export const COMMANDS: Command[] = [reportCommand, figureCommand, runCommand, oneStepCommand, momentsCommand, stabilityCommand, adaptiveCommand, minimaCommand, simulateCommand, sweepCommand, mergeCommand, exportCommand];
+export const COMMANDS: Command[] = [reportCommand, figureCommand, runCommand, oneStepCommand, momentsCommand, stabilityCommand, adaptiveCommand, minimaCommand, simulateCommand, sweepCommand, mergeCommand, exportCommand, datasetCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

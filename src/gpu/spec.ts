@@ -5,7 +5,7 @@
  * engine (a reason is returned).
  */
 import type { Problem } from '../problem.ts';
-import type { QuadraticSurface, RosenbrockSurface } from '../surfaces/index.ts';
+import { type RosenbrockSurface, isQuadratic } from '../surfaces/index.ts';
 import { programWgsl } from './program.wgsl.ts';
 import type { SimulationSpec } from '../analysis/mc/spec.ts';
 import type { GpuSurface, KernelSpec } from './kernel.wgsl.ts';
@@ -18,8 +18,8 @@ export function gpuKernelSpec(problem: Problem, spec: SimulationSpec): KernelSpe
     const r = problem.surface as RosenbrockSurface;
     surface = { kind: 'rosenbrock', a: r.a, b: r.b };
   }
-  else if (kind === 'quadratic' || kind === 'valley') {
-    const q = problem.surface as QuadraticSurface;
+  else if (isQuadratic(problem.surface)) {
+    const q = problem.surface;
     const H = q.H.to2DArray();
     surface = { kind: 'quadratic', c: q.c, diag: H.every((row, i) => row.every((v, j) => i === j || v === 0)) };
   }

@@ -5,3 +5,5 @@ export * from './benchmarks.ts';
 export * from './doublewell.ts';
 export * from './expression.ts';
 export * from './program.ts';
+export * from './leastsquares.ts';
+export * from './logistic.ts';

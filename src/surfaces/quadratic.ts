@@ -129,3 +129,27 @@ export function rotatedValley({ angle = Math.PI / 6, condition = 25, scale = 1 }
   const q = quadratic({ H, name: `rotated valley (θ = ${angle.toFixed(3)}, κ = ${condition})` });
   return { ...q, defaultStart: Float64Array.from([-2 * c - 0.5 * s, -2 * s + 0.5 * c]), bounds: [[-3, 3], [-3, 3]] };
 }
+
+/** A quadratic form ½ wᵀA w − bᵀw + c with A symmetric positive semidefinite (a held-out loss, for one). */
+export interface QuadraticForm {
+  readonly A: Matrix;
+  readonly b: Float64Array;
+  readonly c: number;
+}
+
+export function evaluateForm(q: QuadraticForm, w: ArrayLike<number>): number {
+  const d = q.b.length;
+  let s = 0;
+  for (let i = 0; i < d; i++) {
+    let r = 0;
+    for (let j = 0; j < d; j++) r += q.A.get(i, j) * w[j];
+    s += w[i] * (0.5 * r - q.b[i]);
+  }
+  return s + q.c;
+}
+
+/** Whether a surface is a quadratic with a known Hessian and minimiser (the exact analysis and the fused kernels read these). */
+export function isQuadratic(s: Surface): s is QuadraticSurface {
+  const q = s as Partial<QuadraticSurface>;
+  return q.H instanceof Matrix && q.xStar instanceof Float64Array && typeof q.c === 'number';
+}

@@ -21,7 +21,9 @@
  */
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { readCsv } from '../data/table.ts';
 import { ParameterError } from '../errors.ts';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../optimizers/index.ts';
 import { type ProblemConfig, SURFACE_KINDS, type SurfaceConfig, buildProblem } from '../problem.ts';
@@ -64,6 +66,12 @@ export interface Cell {
   problem: ProblemConfig;
 }
 
+const tableSchema = {
+  type: 'object',
+  required: ['columns', 'rows'],
+  additionalProperties: false,
+  properties: { columns: { type: 'array', minItems: 1, items: { type: 'string' } }, rows: { type: 'array', minItems: 1, items: { type: 'array', items: { type: 'number' } } } },
+};
 const surfaceSchema = {
   type: 'object',
   required: ['kind'],
@@ -77,6 +85,11 @@ const surfaceSchema = {
     angle: { type: 'number' },
     expr: { type: 'string', maxLength: 10000 },
     sharpness: { type: 'number', minimum: 1 },
+    data: { oneOf: [{ type: 'string', minLength: 1 }, tableSchema] },
+    target: { type: 'string', minLength: 1 },
+    test: { oneOf: [{ type: 'string', minLength: 1 }, tableSchema] },
+    intercept: { type: 'boolean' },
+    standardize: { type: 'boolean' },
   },
 };
 const numberList = { type: 'array', minItems: 1, items: { type: 'number' } };
@@ -129,6 +142,22 @@ function schemaValidator(): Validator {
     validator = new Ajv({ allErrors: true, strict: false }).compile(SWEEP_SCHEMA);
   }
   return validator;
+}
+
+/**
+ * The config with every data file (a surface's `data` and `test`, read relative to `baseDir`) replaced by its
+ * table, so that the config hash covers the data (an edited file is a different sweep) and workers read no files.
+ */
+export function inlineData(c: SweepConfig, baseDir: string): SweepConfig {
+  const inline = (s: SurfaceConfig): SurfaceConfig => {
+    const read = (v: SurfaceConfig['data'], key: 'data' | 'test') => (typeof v === 'string' ? readCsv(resolve(baseDir, v), `${key} (${v})`) : v);
+    return s.data === undefined && s.test === undefined ? s : { ...s, data: read(s.data, 'data'), test: read(s.test, 'test') };
+  };
+  return {
+    ...c,
+    surface: c.surface && inline(c.surface),
+    grid: { ...c.grid, surface: c.grid.surface?.map(inline) },
+  };
 }
 
 /** Parses a config file's text (YAML is a superset of JSON) and validates it; errors name the path in the config. */

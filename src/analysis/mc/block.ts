@@ -4,7 +4,7 @@
  */
 import { type Problem, buildProblem } from '../../problem.ts';
 import { ConstantSchedule } from '../../optimizers/index.ts';
-import type { QuadraticSurface, RosenbrockSurface } from '../../surfaces/index.ts';
+import { type RosenbrockSurface, isQuadratic } from '../../surfaces/index.ts';
 import type { BandSink } from './bands.ts';
 import { runGeneralBlock } from './general.ts';
 import { type FastSurface, type StepTables, runFastBlock } from './kernels.ts';
@@ -26,8 +26,8 @@ export function fastPathOf(problem: Problem): { surface: FastSurface; rule: Upda
     const r = s as RosenbrockSurface;
     surface = { kind: 'rosenbrock', d: s.dim, a: r.a, b: r.b };
   }
-  else if (cfg.surface.kind === 'quadratic' || cfg.surface.kind === 'valley') {
-    const q = s as QuadraticSurface;
+  else if (isQuadratic(s)) {
+    const q = s;
     const H = Float64Array.from(q.H.to1DArray());
     let diag = true;
     for (let i = 0; i < q.dim; i++) for (let j = 0; j < q.dim; j++) if (i !== j && H[i * q.dim + j] !== 0) diag = false;

@@ -3,7 +3,7 @@ import { Matrix } from 'ml-matrix';
 import { ParameterError } from '../../errors.ts';
 import { type Problem, buildProblem } from '../../problem.ts';
 import { ConstantSchedule, makeOptimizer, withDropGrad } from '../../optimizers/index.ts';
-import type { QuadraticSurface } from '../../surfaces/index.ts';
+import { type LeastSquaresSurface, type QuadraticSurface, evaluateForm, isQuadratic } from '../../surfaces/index.ts';
 import {
   adamDeltaMethod,
   contractionRate,
@@ -23,9 +23,8 @@ const fmt = (v: number) => (Number.isFinite(v) ? v.toPrecision(8) : String(v));
 const vec = (v: ArrayLike<number>) => `[${Array.from(v, fmt).join(', ')}]`;
 
 function quadraticOf(problem: Problem, command: string): QuadraticSurface {
-  const s = problem.surface as Partial<QuadraticSurface>;
-  if (!s.H || !s.xStar) throw new ParameterError('--surface', problem.config.surface.kind, `quadratic or valley (${command} is exact on quadratics only; use simulate for other surfaces)`);
-  return problem.surface as QuadraticSurface;
+  if (!isQuadratic(problem.surface)) throw new ParameterError('--surface', problem.config.surface.kind, `quadratic, valley or least-squares (${command} is exact on quadratics only; use simulate for other surfaces)`);
+  return problem.surface;
 }
 
 function sgdFamily(problem: Problem, command: string): { momentum: number; nesterov: boolean; weightDecay: number } {
@@ -90,6 +89,9 @@ docs/theory.md §3: the exact moments of the iterate after T steps (default 100)
 (--momentum) and Nesterov (--nesterov) under DropGrad on a quadratic, with learning-rate and drop-rate
 schedules, full-update drop and optional additive gradient noise of covariance --noise-cov (masked with the
 gradient). O(d³) per step. --trace adds the per-step arrays; --stationary adds the stationary law.
+On --surface least-squares with --test, also the exact expected test loss (expectedTestLoss; per step with
+--trace); --ridge L adds the ridge path: the same optimizer and learning rate without DropGrad and with weight
+decay L (deterministic), and the ridge solution (H + L·I)⁻¹Xᵀy/n with its train and test loss.
 
 ${PROBLEM_HELP}`,
   options: {
@@ -99,10 +101,15 @@ ${PROBLEM_HELP}`,
     trace: { type: 'boolean' },
     'noise-cov': { type: 'string' },
     stationary: { type: 'boolean' },
+    ridge: { type: 'string' },
   },
   run(values) {
     const problem = buildProblem(problemConfig(values));
     const q = quadraticOf(problem, 'moments');
+    const ls = 'design' in q ? (q as LeastSquaresSurface) : undefined;
+    const ridge = num(values, 'ridge');
+    if (ridge !== undefined && !ls) throw new ParameterError('--ridge', ridge, 'no value without --surface least-squares (the ridge path is of a regression)');
+    if (ridge !== undefined && !(ridge >= 0)) throw new ParameterError('--ridge', ridge, 'a weight decay ≥ 0');
     const family = sgdFamily(problem, 'moments');
     const steps = int(values, 'steps', 0) ?? 100;
     const noise = json<number[][]>(values, 'noise-cov', isMatrix, 'a symmetric matrix such as [[0.1,0],[0,0.1]]');
@@ -116,10 +123,24 @@ ${PROBLEM_HELP}`,
       rates: (t) => problem.chain.describeDrop?.(t, d)?.rates ?? new Float64Array(d),
       skipRate: (t) => problem.chain.describeDrop?.(t, d)?.skipRate ?? 0,
       noiseCov,
+      testLoss: ls?.test,
       trace: Boolean(values.trace),
     });
     const out: Record<string, unknown> = { mean: r.mean, cov: r.cov, expectedLoss: r.expectedLoss, steps };
-    if (values.trace) out.trace = { ...r.trace, expectedLoss: r.expectedLossPerStep };
+    if (r.expectedTestLoss !== undefined) out.expectedTestLoss = r.expectedTestLoss;
+    if (values.trace) out.trace = { ...r.trace, expectedLoss: r.expectedLossPerStep, ...(r.expectedTestLossPerStep ? { expectedTestLoss: r.expectedTestLossPerStep } : {}) };
+    if (ls && ridge !== undefined) {
+      const path = multiStepMoments(q, { x0: problem.x0, steps, lr: lrSchedule(problem), ...family, weightDecay: ridge, rates: () => new Float64Array(d), testLoss: ls.test });
+      const w = ls.ridge(ridge);
+      out.ridge = {
+        weightDecay: ridge,
+        x: path.mean,
+        loss: path.expectedLoss,
+        ...(ls.test ? { testLoss: path.expectedTestLoss } : {}),
+        solution: { x: Array.from(w), loss: q.value(w), ...(ls.test ? { testLoss: evaluateForm(ls.test, w) } : {}) },
+        ...(values.trace ? { trace: { loss: path.expectedLossPerStep, ...(ls.test ? { testLoss: path.expectedTestLossPerStep } : {}) } } : {}),
+      };
+    }
     if (values.stationary) {
       const lr = lrSchedule(problem)(steps);
       out.stationary = stationaryMoments(q, { lr, ...family, rates: problem.chain.describeDrop?.(steps, d)?.rates ?? new Float64Array(d), noiseCov });
@@ -127,8 +148,15 @@ ${PROBLEM_HELP}`,
     return out;
   },
   text(result) {
-    const r = result as { mean: number[]; cov: number[][]; expectedLoss: number; steps: number };
-    return [`after ${r.steps} steps:`, `E[x] = ${vec(r.mean)}`, `Cov(x) = [${r.cov.map(vec).join(', ')}]`, `E f(x) = ${fmt(r.expectedLoss)}`].join('\n');
+    const r = result as { mean: number[]; cov: number[][]; expectedLoss: number; steps: number; expectedTestLoss?: number; ridge?: { weightDecay: number; loss: number; testLoss?: number; solution: { loss: number; testLoss?: number } } };
+    const lines = [`after ${r.steps} steps:`, `E[x] = ${vec(r.mean)}`, `Cov(x) = [${r.cov.map(vec).join(', ')}]`, `E f(x) = ${fmt(r.expectedLoss)}`];
+    if (r.expectedTestLoss !== undefined) lines.push(`E test loss = ${fmt(r.expectedTestLoss)}`);
+    if (r.ridge) {
+      const g = r.ridge;
+      lines.push(`ridge path (weight decay ${g.weightDecay}, no DropGrad): loss ${fmt(g.loss)}${g.testLoss === undefined ? '' : `, test loss ${fmt(g.testLoss)}`}`);
+      lines.push(`ridge solution: loss ${fmt(g.solution.loss)}${g.solution.testLoss === undefined ? '' : `, test loss ${fmt(g.solution.testLoss)}`}`);
+    }
+    return lines.join('\n');
   },
 };
 

@@ -2,7 +2,9 @@
 import { type SimulationResult, simulate } from '../../analysis/mc/index.ts';
 import { runnerFor } from '../../gpu/runners.ts';
 import { GpuUnsupported, simulateGpu } from '../../gpu/simulate.ts';
+import { type HeldOutStats, hasHeldOut, heldOutStats } from '../../analysis/heldout.ts';
 import { ParameterError } from '../../errors.ts';
+import { buildProblem } from '../../problem.ts';
 import type { Command } from '../command.ts';
 import { PROBLEM_HELP, PROBLEM_OPTIONS, int, problemConfig } from '../flags.ts';
 import { progressReporter } from '../progress.ts';
@@ -12,6 +14,9 @@ const lastDivergence = (perStep: number[]) => {
   for (let t = perStep.length - 1; t >= 0; t--) if (perStep[t] > 0) return t;
   return null;
 };
+
+/** Most final-point coordinates kept for the held-out statistics (8 bytes each). */
+const MAX_KEPT = 2e7;
 
 export const simulateCommand: Command = {
   name: 'simulate',
@@ -29,6 +34,8 @@ variances, loss means with standard errors, divergence counts and loss quantile 
 chromium the same kernels inside headless Chromium's WebGPU (works without a GPU, on SwiftShader); auto uses
 Node's adapter when there is one and otherwise the CPU engine, saying so on stderr. The output names the
 backend and adapter. Problems the WebGPU kernels do not cover (custom expressions) run on the CPU engine.
+On --surface least-squares|logistic with --test, also the test loss (and for logistic the test accuracy) of
+the final iterates: mean ± standard error and median over the finite trajectories (CPU engine; N·d ≤ ${MAX_KEPT.toExponential(0)}).
 
 ${PROBLEM_HELP}`,
   options: {
@@ -53,7 +60,12 @@ ${PROBLEM_HELP}`,
       seed: int(values, 'seed', 0) ?? 0,
       general: Boolean(values.general),
       bandSteps: values['per-step'] ? 50 : 0,
+      keepFinal: false,
     };
+    const surface = buildProblem(spec.problem).surface;
+    const heldOut = hasHeldOut(surface) && quantity === 'iterate';
+    if (heldOut && spec.samples * surface.dim > MAX_KEPT) throw new ParameterError('--samples', spec.samples, `at most ${Math.floor(MAX_KEPT / surface.dim)} with test rows (every final point of ${surface.dim} coordinates is kept for the test loss)`);
+    spec.keepFinal = heldOut;
     const backend = String(values.backend);
     const onProgress = progressReporter('simulate', Boolean(values.quiet) || spec.samples * spec.steps < 5e6);
     const runCpu = () => simulate(spec, { workers: int(values, 'workers', 0), onProgress });
@@ -93,11 +105,12 @@ ${PROBLEM_HELP}`,
       backend: used.backend,
       adapter: used.adapter,
       seconds: r.seconds,
+      ...(heldOut && r.finalPoints ? heldOutStats(surface as Parameters<typeof heldOutStats>[0], r.finalPoints) : {}),
       ...(values['per-step'] ? { perStep: r.perStep, bands: r.bands } : {}),
     };
   },
   text(result) {
-    const r = result as { quantity: string; mean: number[] | null; stderrMean: number[]; meanLoss: number; stderrLoss: number; diverged: number; samples: number; steps: number; seconds: number; firstDivergence: number | null; lastDivergence: number | null };
+    const r = result as { quantity: string; mean: number[] | null; stderrMean: number[]; meanLoss: number; stderrLoss: number; diverged: number; samples: number; steps: number; seconds: number; firstDivergence: number | null; lastDivergence: number | null } & Partial<HeldOutStats>;
     const head = `${r.samples} trajectories × ${r.steps} steps in ${r.seconds.toFixed(2)} s`;
     if (r.mean === null || r.diverged === r.samples) return `${head}\nall ${r.samples} trajectories diverged (the first at step ${r.firstDivergence}, the last by step ${r.lastDivergence}): no statistics`;
     // A statistic that does not exist (the standard error of one trajectory) is a dash, never NaN.
@@ -106,6 +119,8 @@ ${PROBLEM_HELP}`,
       head,
       `E[${r.quantity === 'update' ? 'Δ_T' : 'x_T'}] = [${r.mean.map((m, i) => `${f(m)} ± ${f(r.stderrMean[i])}`).join(', ')}]`,
       `E f(x_T) = ${f(r.meanLoss)} ± ${f(r.stderrLoss)}`,
+      ...(r.testLoss ? [`test loss of x_T: mean ${f(r.testLoss.mean)} ± ${f(r.testLoss.stderr)}, median ${f(r.testLoss.median)}`] : []),
+      ...(r.testAccuracy ? [`test accuracy of x_T: mean ${f(r.testAccuracy.mean)} ± ${f(r.testAccuracy.stderr)}, median ${f(r.testAccuracy.median)}`] : []),
       r.diverged ? `diverged: ${r.diverged} of ${r.samples} (first at step ${r.firstDivergence}); statistics over the finite ones` : 'diverged: none',
     ].join('\n');
   },
