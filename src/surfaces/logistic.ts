@@ -65,6 +65,14 @@ function lossOf(X: Matrix, y: Float64Array) {
       for (let a = 0; a < k; a++) for (let b = 0; b < a; b++) H.set(b, a, H.get(a, b));
       return H;
     },
+    /** Every row strictly on its label's side (z > 0 for 1, z < 0 for 0). */
+    separates(w: ArrayLike<number>) {
+      for (let i = 0; i < n; i++) {
+        const z = score(w, i);
+        if (y[i] === 1 ? !(z > 0) : !(z < 0)) return false;
+      }
+      return true;
+    },
     accuracy(w: ArrayLike<number>) {
       let right = 0;
       for (let i = 0; i < n; i++) if ((score(w, i) >= 0 ? 1 : 0) === y[i]) right++;
@@ -73,11 +81,16 @@ function lossOf(X: Matrix, y: Float64Array) {
   };
 }
 
-/** Newton's method with backtracking from 0; undefined when it does not converge (separable classes). */
+/**
+ * Newton's method with backtracking from 0; undefined when it does not converge or when an iterate classifies
+ * every training row correctly: then the classes are linearly separable and the loss has no minimum (it tends to
+ * 0 along that direction).
+ */
 function newtonMinimiser(f: ReturnType<typeof lossOf>, k: number): Float64Array | undefined {
   let w = new Float64Array(k);
   const g = new Float64Array(k);
   for (let it = 0; it < 100; it++) {
+    if (f.separates(w)) return undefined;
     f.gradient(w, g);
     let gmax = 0;
     for (const v of g) gmax = Math.max(gmax, Math.abs(v));

@@ -161,17 +161,18 @@ export function inlineData(c: SweepConfig, baseDir: string): SweepConfig {
 }
 
 /** Parses a config file's text (YAML is a superset of JSON) and validates it; errors name the path in the config. */
-export function parseSweepConfig(text: string, source = 'config'): SweepConfig {
+/** `baseDir`: where the config's relative data-file paths start (the config file's directory; default the working directory). */
+export function parseSweepConfig(text: string, source = 'config', baseDir = process.cwd()): SweepConfig {
   let data: unknown;
   try {
     data = parseYaml(text);
   } catch (e) {
     throw new ParameterError(source, '(file)', 'valid JSON or YAML', (e as Error).message.split('\n')[0]);
   }
-  return validateSweepConfig(data, source);
+  return validateSweepConfig(data, source, baseDir);
 }
 
-export function validateSweepConfig(data: unknown, source = 'config'): SweepConfig {
+export function validateSweepConfig(data: unknown, source = 'config', baseDir = process.cwd()): SweepConfig {
   const v = schemaValidator();
   if (!v(data)) {
     const e = v.errors![0];
@@ -179,7 +180,7 @@ export function validateSweepConfig(data: unknown, source = 'config'): SweepConf
     const value = e.instancePath ? valueAt(data, e.instancePath) : '(the whole config)';
     throw new ParameterError(`${source}${e.instancePath.replaceAll('/', '.')}`, value, `${e.message}${extra}`);
   }
-  const c = data as SweepConfig;
+  const c = inlineData(data as SweepConfig, baseDir);
   // Meaning: every cell must build (drop rates, learning rates, dimensions, expressions, options).
   const size = gridSize(c);
   if (size > MAX_CELLS) throw new ParameterError(`${source}.grid`, `${size} cells`, `at most ${MAX_CELLS.toLocaleString('en')} cells per sweep (split the grid into several sweeps, or shard it)`);

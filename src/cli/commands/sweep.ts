@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ParameterError } from '../../errors.ts';
-import { EXAMPLE_CONFIG, inlineData, mergeSweeps, parseShard, parseSweepConfig, runSweep, tidyRows, toCsv } from '../../sweep/index.ts';
+import { EXAMPLE_CONFIG, mergeSweeps, parseShard, parseSweepConfig, runSweep, tidyRows, toCsv } from '../../sweep/index.ts';
 import type { Command } from '../command.ts';
 import { runnerFor } from '../../gpu/runners.ts';
 import { int } from '../flags.ts';
@@ -39,7 +39,7 @@ skipped and the results are bit-identical to an uninterrupted run.
         throw new ParameterError('config', file, 'a readable file');
       }
     }
-    const config = inlineData(parseSweepConfig(text, values.example ? 'example' : file), values.example ? process.cwd() : dirname(resolve(file)));
+    const config = parseSweepConfig(text, values.example ? 'example' : file, values.example ? process.cwd() : dirname(resolve(file)));
     const backend = String(values.backend);
     const gpu = await runnerFor(backend, 'sweep', Boolean(values.quiet));
     let stopResolve: () => void = () => {};
