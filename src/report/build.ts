@@ -15,6 +15,7 @@ import { adaptiveSection } from './sections/adaptive.ts';
 import { agreementSection } from './sections/agreement.ts';
 import { benchmarksSection } from './sections/benchmarks.ts';
 import { lionSection } from './sections/lion.ts';
+import { regressionSection } from './sections/regression.ts';
 import { regularizationSection } from './sections/regularization.ts';
 import { sgdSection } from './sections/sgd.ts';
 import { tunedSection } from './sections/tuned.ts';
@@ -26,10 +27,11 @@ export const SECTIONS: Record<string, (ctx: ReportContext) => Section | Promise<
   benchmarks: benchmarksSection,
   tuned: tunedSection,
   regularization: regularizationSection,
+  regression: regressionSection,
 };
 
 /** Progress stages each section reports (ctx.progress calls), for a progress bar. */
-export const SECTION_STAGES: Record<string, number> = { sgd: 5, adaptive: 3, lion: 3, benchmarks: 3, tuned: 2, regularization: 3 };
+export const SECTION_STAGES: Record<string, number> = { sgd: 5, adaptive: 3, lion: 3, benchmarks: 3, tuned: 2, regularization: 3, regression: 3 };
 
 export interface ReportOptions {
   out: string;

@@ -29,7 +29,7 @@ describe('report pages (quick build)', () => {
     expect(counted).toEqual(SECTION_STAGES);
   });
   it('writes the index, one page per section and plotly.js beside them', () => {
-    expect(summary.pages).toEqual(['index.html', 'sgd.html', 'adaptive.html', 'lion.html', 'benchmarks.html', 'tuned.html', 'regularization.html', 'agreement.html']);
+    expect(summary.pages).toEqual(['index.html', 'sgd.html', 'adaptive.html', 'lion.html', 'benchmarks.html', 'tuned.html', 'regularization.html', 'regression.html', 'agreement.html']);
     for (const p of summary.pages) expect(existsSync(join(out, p))).toBe(true);
     expect(readFileSync(join(out, 'plotly.js'), 'utf8').length).toBeGreaterThan(1_000_000);
   });
@@ -131,6 +131,24 @@ describe('report pages (quick build)', () => {
     for (const [r, p] of ratios) if (p >= 0.4) expect(r, `p = ${p}`).toBeGreaterThan(0.85);
     for (const [r, p] of ratios) if (p >= 0.4) expect(r, `p = ${p}`).toBeLessThan(1.3);
     expect(verdict).toMatch(/falls from 100% at p = 0 to 0% at p = 0\.8/);
+  });
+  it('regression: every DropGrad test-loss curve lies above GD\'s, the simulated crosses sit on the exact curve, tuned GD is best', () => {
+    type Fig = { data: { name: string; x: number[]; y: number[] }[] };
+    const read = (id: string) => JSON.parse(readFileSync(join(out, 'figures', 'regression', `${id}.json`), 'utf8')) as Fig;
+    const path = read('regression-test-path').data;
+    const gd = path.find((t) => t.name === 'GD (p = 0)')!.y;
+    const half = path.find((t) => t.name === 'DropGrad p = 0.5')!;
+    for (const name of ['DropGrad p = 0.2', 'DropGrad p = 0.5', 'DropGrad p = 0.8']) {
+      path.find((t) => t.name === name)!.y.forEach((v, t) => expect(v, `${name}, step ${t + 1}`).toBeGreaterThan(gd[t]));
+    }
+    const sim = path.find((t) => t.name === 'simulated, p = 0.5 (mean ± 1.96 s.e.)')!;
+    sim.x.forEach((step, i) => expect(Math.abs(sim.y[i] / half.y[step - 1] - 1), `step ${step}`).toBeLessThan(0.05));
+    const tuned = read('regression-tuned').data.find((t) => t.name.startsWith('η tuned for E test loss'))!.y;
+    for (const v of tuned.slice(1)) expect(v).toBeGreaterThan(tuned[0]);
+    const verdict = doc('regression.html').querySelector('.verdict')!.textContent!;
+    expect(verdict).toMatch(/so DropGrad cannot lower the expected test loss/);
+    const logistic = read('regression-logistic-tuned').data;
+    for (const t of logistic) for (const v of t.y) if (v !== null) expect(Number.isFinite(v)).toBe(true);
   });
   it('equations are rendered to MathML at build time', () => {
     expect(doc('sgd.html').querySelectorAll('math').length).toBeGreaterThan(3);

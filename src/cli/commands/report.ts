@@ -9,7 +9,7 @@ import { int } from '../flags.ts';
 export const reportCommand: Command = {
   name: 'report',
   summary: 'build the research reports (Plotly HTML, offline) into reports/',
-  usage: `dropgrad report [--quick] [--section sgd|adaptive|lion|benchmarks|tuned]… [--out DIR] [--seed S] [--backend auto|cpu|webgpu|chromium] [--quiet] [--json]
+  usage: `dropgrad report [--quick] [--section sgd|adaptive|lion|benchmarks|tuned|regularization|regression]… [--out DIR] [--seed S] [--backend auto|cpu|webgpu|chromium] [--quiet] [--json]
 
 One page per section of the DropGrad mathematical analysis (SGD, adaptive optimizers, Lion), the benchmark
 visualizations, fair comparisons at tuned learning rates, and a theory-vs-simulation table, with an index that opens with the findings. Pages open from disk with no network:

@@ -68,7 +68,7 @@ export function agreementSection(ctx: ReportContext): Section {
   const minP = Math.min(...ctx.joint.map((j) => j.test.p), ...generator.map((r) => r[3] as number));
   return {
     id: 'agreement',
-    title: '7. Theory vs simulation',
+    title: '8. Theory vs simulation',
     claim: 'Every closed form of the analysis agrees with simulation.',
     verdict: html`${stochastic.length} stochastic checks, largest |z| = ${worst.toFixed(2)} (acceptance |z| < 4); ${ctx.joint.length + generator.length} joint and two-sample tests, smallest p = ${minP.toPrecision(3)}; ${identities.length} deterministic identities (no noise), largest relative difference ${worstRel.toExponential(1)}.`,
     blocks: [
