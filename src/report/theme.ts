@@ -120,3 +120,9 @@ export function medianPath(paths: (number[] | null)[][]): (number[] | null)[] {
     return alive[0].map((_, i) => med(alive.map((x) => x[i])));
   });
 }
+
+/** A Monte-Carlo mean per x as markers joined by a line, with 95% error bars (± 1.96 s.e.): for coarse grids, where a filled band would draw a polygon. */
+export function errorBars(name: string, x: ArrayLike<number>, mean: ArrayLike<number>, se: ArrayLike<number>, k: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const s = Array.from(se, (v) => (Number.isFinite(v) ? 1.96 * v : 0));
+  return { type: 'scatter', mode: 'lines+markers', name, x: Array.from(x), y: Array.from(mean), line: { color: color(k), width: 2 }, marker: { color: color(k), size: 7 }, error_y: { type: 'data', array: s, visible: true, color: color(k), thickness: 1.5, width: 5 }, ...extra };
+}

@@ -17,7 +17,7 @@ import { check, type ReportContext } from '../context.ts';
 import { html } from '../html.ts';
 import { tex } from '../math.ts';
 import type { Block, Section } from '../page.ts';
-import { BELOW, axis, band, color, layout, line } from '../theme.ts';
+import { BELOW, axis, color, errorBars, layout, line } from '../theme.ts';
 
 const fmt = (v: number) => (Number.isFinite(v) ? v.toPrecision(4) : '—');
 const logGrid = (a: number, b: number, n: number) => Array.from({ length: n }, (_, i) => a * (b / a) ** (i / (n - 1)));
@@ -83,9 +83,9 @@ export async function regressionSection(ctx: ReportContext): Promise<Section> {
         line(`ridge path (GD with weight decay λ = ${fmt(bestLambda)})`, x1, ridgePath.expectedTestLossPerStep!.slice(1), 4, { line: { color: color(4), width: 2, dash: 'dash' } }),
         line('least-squares solution', [1, T], [olsTest, olsTest], 7, { line: { color: '#555', width: 1, dash: 'dot' } }),
         line(`ridge solution, best λ = ${fmt(bestLambda)}`, [1, T], [ridgeBest, ridgeBest], 4, { line: { color: color(4), width: 1, dash: 'dot' } }),
-        ...band(`simulated, p = ${pCheck} (mean ± 1.96 s.e.)`, checkSteps, mcMean, mcSe, 2).map((tr) => ({ ...tr, marker: { color: '#000', size: 8, symbol: 'x' } })),
+        { ...errorBars(`simulated, p = ${pCheck} (mean ± 1.96 s.e.)`, checkSteps, mcMean, mcSe, 7), mode: 'markers', marker: { color: '#000', size: 8, symbol: 'x' } },
       ],
-      layout: layout(`Least squares on CPS 1985: E test loss, η = ${eta}`, 'step t (log scale)', 'expected test loss (log scale)', { xaxis: axis('step t (log scale)', { type: 'log' }), yaxis: axis('expected test loss (log scale)', { type: 'log' }), legend: { ...BELOW, y: -0.18 }, height: 540, margin: { l: 64, r: 24, t: 48, b: 150 } }),
+      layout: layout(`Least squares on CPS 1985: E test loss, η = ${eta}`, 'step t (log scale)', 'expected test loss (log scale)', { xaxis: axis('step t (log scale)', { type: 'log' }), yaxis: axis('expected test loss (log scale)', { type: 'log' }), legend: { ...BELOW, y: -0.18 }, height: 580, margin: { l: 64, r: 24, t: 48, b: 190 } }),
       caption: `Exact expected test loss of SGD at η = ${eta} (largest mean-square stable η: ${fmt(lrMax(ls.H, { rates: 0 }).lrMax)} at p = 0, ${fmt(lrMax(ls.H, { rates: 0.8 }).lrMax)} at p = 0.8) under DropGrad at several drop rates, from w = 0. Every curve lies above GD's at every step (the variance term), dips where GD's does (early stopping is what regularizes here) and ends at the least-squares solution. The ridge path keeps its penalty and ends at the ridge solution. Crosses: ${ctx.quick ? 2000 : 10_000} simulated trajectories at p = ${pCheck} (test loss of each final iterate), on the exact curve.`,
     },
   });
@@ -96,7 +96,7 @@ export async function regressionSection(ctx: ReportContext): Promise<Section> {
       id: 'regression-variance-term',
       title: 'What DropGrad adds: the variance term',
       data: shown.slice(1).map((p, k) => line(`p = ${p}`, x1, paths[k + 1].expectedTestLossPerStep!.slice(1).map((v, t) => Math.max(v - paths[0].expectedTestLossPerStep![t + 1], 1e-300)), k + 1)),
-      layout: layout('½ tr(A Cov w_t) = E f_test(w_t) − f_test(w_t^GD)', 'step t (log scale)', 'added expected test loss (log scale)', { xaxis: axis('step t (log scale)', { type: 'log' }), yaxis: axis('added expected test loss (log scale)', { type: 'log' }), legend: BELOW, height: 440 }),
+      layout: layout('½ tr(A Cov w_t) = E f_test(w_t) − f_test(w_t^GD)', 'step t (log scale)', 'added expected test loss (log scale)', { xaxis: axis('step t (log scale)', { type: 'log' }), yaxis: axis('added expected test loss (log scale)', { type: 'log', exponentformat: 'power' }), legend: { ...BELOW, y: -0.2 }, height: 460, margin: { l: 64, r: 24, t: 48, b: 120 } }),
       caption: `The exact excess of DropGrad's expected test loss over GD's at the same η = ${eta} and step: the spread of the iterates seen through the test rows. It is largest in the first steps, where the gradients are large, and decays with them (the noise is multiplicative: it vanishes where the gradient does).`,
     },
   });
@@ -131,7 +131,7 @@ export async function regressionSection(ctx: ReportContext): Promise<Section> {
         line(`ridge solution, best λ = ${fmt(bestLambda)}`, [0, ps[ps.length - 1]], [ridgeBest, ridgeBest], 4, { line: { color: color(4), width: 1.5, dash: 'dot' } }),
         line('least-squares solution', [0, ps[ps.length - 1]], [olsTest, olsTest], 7, { line: { color: '#555', width: 1, dash: 'dot' } }),
       ],
-      layout: layout('Least squares on CPS 1985: best expected test loss', 'drop rate p', 'expected test loss', { legend: { ...BELOW, y: -0.16 }, height: 500, margin: { l: 64, r: 24, t: 48, b: 130 } }),
+      layout: layout('Least squares on CPS 1985: best expected test loss', 'drop rate p', 'expected test loss', { legend: { ...BELOW, y: -0.16 }, height: 540, margin: { l: 64, r: 24, t: 48, b: 170 } }),
       caption: `For each drop rate, the learning rate (log grid of ${nLr} from 0.02 to 0.999× that p's mean-square limit) that minimises the exact expected test loss, at a budget of ${budget} steps (blue) and over every stopping step up to ${T} (orange). Both criteria read the test rows: an oracle, applied alike to every method, so the curves are the best each can reach. The p = 0 points are GD's; each DropGrad point is higher. With free stopping, DropGrad's optimum sits at the grid's smallest η and late steps (table): the noise a run accumulates per unit of time η·t grows like η, so DropGrad does best as η → 0, where it becomes GD's gradient flow, and it never passes GD.`,
     },
   });
@@ -185,13 +185,13 @@ export async function regressionSection(ctx: ReportContext): Promise<Section> {
       id: 'regression-logistic-fixed',
       title: 'Logistic regression: test loss vs drop rate at one learning rate',
       data: [
-        ...band('mean test loss of the final iterates (± 1.96 s.e.)', lps, fixed.map((r) => r.loss.mean), fixed.map((r) => r.loss.stderr), 0),
+        errorBars('mean test loss of the final iterates (± 1.96 s.e.)', lps, fixed.map((r) => r.loss.mean), fixed.map((r) => r.loss.stderr), 0),
         line('median test loss', lps, fixed.map((r) => r.loss.median), 0, { line: { color: color(0), width: 1.5, dash: 'dash' } }),
         line('test loss of the mean iterate E w_T', lps, fixed.map((r) => lg.testLoss!(r.meanIterate)), 3, { mode: 'lines+markers' }),
         line('GD (p = 0, one deterministic run)', [0, lps[lps.length - 1]], [gdTest, gdTest], 7, { line: { color: '#555', width: 1, dash: 'dot' } }),
       ],
-      layout: layout(`Logistic regression on iris: test loss after ${lT} steps, η = ${lEta}`, 'drop rate p', 'test log-loss (nats)', { legend: { ...BELOW, y: -0.16 }, height: 480, margin: { l: 64, r: 24, t: 48, b: 120 } }),
-      caption: `Mean (markers, 95% band) and median (dashed) test loss of ${samples} DropGrad runs per drop rate at η = ${lEta}, and the test loss of their mean iterate (red). For a linear model the red line would be GD's (grey) at every p; here the mask's noise passes through the sigmoid, so the mean path departs from GD's by the amount shown.`,
+      layout: layout(`Logistic regression on iris: test loss after ${lT} steps, η = ${lEta}`, 'drop rate p', 'test log-loss (nats)', { legend: { ...BELOW, y: -0.16 }, height: 520, margin: { l: 64, r: 24, t: 48, b: 170 } }),
+      caption: `Mean (markers, 95% error bars) and median (dashed) test loss of ${samples} DropGrad runs per drop rate at η = ${lEta}, and the test loss of their mean iterate (red). For a linear model the red line would be GD's (grey) at every p; here the mask's noise passes through the sigmoid, so the mean path departs from GD's by the amount shown.`,
     },
   });
   blocks.push({
@@ -200,16 +200,22 @@ export async function regressionSection(ctx: ReportContext): Promise<Section> {
       id: 'regression-logistic-tuned',
       title: 'Logistic regression: test loss and accuracy at tuned learning rates',
       data: [
-        ...band('mean test loss at the tuned η (± 1.96 s.e.)', lps, ltuned.map((r) => r.loss.mean), ltuned.map((r) => r.loss.stderr), 0),
-        ...band('mean test accuracy at the tuned η (± 1.96 s.e.)', lps, ltuned.map((r) => r.accuracy.mean), ltuned.map((r) => r.accuracy.stderr), 2).map((tr) => ({ ...tr, yaxis: 'y2' })),
+        errorBars('mean test loss at the tuned η (± 1.96 s.e.)', lps, ltuned.map((r) => r.loss.mean), ltuned.map((r) => r.loss.stderr), 0),
+        line('GD at its tuned η', [0, lps[lps.length - 1]], [ltuned[0].loss.mean, ltuned[0].loss.mean], 7, { line: { color: '#555', width: 1, dash: 'dot' } }),
+        errorBars('mean test accuracy at the tuned η (± 1.96 s.e.)', lps, ltuned.map((r) => r.accuracy.mean), ltuned.map((r) => r.accuracy.stderr), 2, { xaxis: 'x2', yaxis: 'y2' }),
+        line('GD\u2019s test accuracy', [0, lps[lps.length - 1]], [ltuned[0].accuracy.mean, ltuned[0].accuracy.mean], 7, { xaxis: 'x2', yaxis: 'y2', line: { color: '#555', width: 1, dash: 'dot' }, showlegend: false }),
       ],
       layout: layout(`Logistic regression on iris: η tuned per drop rate (${lT} steps)`, 'drop rate p', 'test log-loss (nats)', {
-        yaxis2: axis('test accuracy (share of test flowers)', { overlaying: 'y', side: 'right', range: [0.85, 1.005] }),
-        legend: { ...BELOW, y: -0.16 },
-        height: 480,
-        margin: { l: 64, r: 64, t: 48, b: 120 },
+        grid: { rows: 2, columns: 1, pattern: 'independent', roworder: 'top to bottom' },
+        xaxis: axis('', { matches: 'x2', showticklabels: false }),
+        yaxis: axis('test log-loss (nats)', { domain: [0.55, 1] }),
+        xaxis2: axis('drop rate p', { anchor: 'y2' }),
+        yaxis2: axis('test accuracy', { domain: [0, 0.45], anchor: 'x2', tickformat: '.1%' }),
+        legend: { ...BELOW, y: -0.14 },
+        height: 620,
+        margin: { l: 72, r: 24, t: 48, b: 150 },
       }),
-      caption: `For each drop rate the learning rate (log grid ${lLrs[0]} … ${lLrs[lLrs.length - 1]}, ${lLrs.length} values, a factor ${fmt(lLrs[1] / lLrs[0])} apart) with the lowest mean test loss after ${lT} steps (an oracle on the test rows, as above), and the test accuracy there (right axis: ${isplit.test.rows.length} test flowers, so one flower is ${fmt(1 / isplit.test.rows.length)}).`,
+      caption: `For each drop rate the learning rate (log grid ${lLrs[0]} … ${lLrs[lLrs.length - 1]}, ${lLrs.length} values, a factor ${fmt(lLrs[1] / lLrs[0])} apart) with the lowest mean test loss after ${lT} steps (an oracle on the test rows, as above), and the test accuracy there (lower panel: ${isplit.test.rows.length} test flowers, so one flower is ${fmt(100 / isplit.test.rows.length)}%). Dotted: GD.`,
     },
   });
   blocks.push({
@@ -224,8 +230,10 @@ export async function regressionSection(ctx: ReportContext): Promise<Section> {
   const mid = tuned[ps.indexOf(0.5)] ?? tuned[Math.floor(tuned.length / 2)];
   const lLast = ltuned[ltuned.length - 1];
   const lFirst = ltuned[0];
-  const lBest = argmin(ltuned.map((r) => r.loss.mean));
-  const verdict = html`Least squares on CPS 1985 (${split.train.rows.length} training rows, ${d} coefficients), exact: at every learning rate and step DropGrad's expected test loss is GD's plus a non-negative variance term (its mean path is GD's), and every stable run ends at the least-squares solution (test loss ${fmt(olsTest)}), so DropGrad cannot lower the expected test loss. Tuned per drop rate, the best expected test loss at ${budget} steps rises from ${fmt(gd.budget)} (GD) to ${fmt(mid.budget)} at p = ${mid.p} and ${fmt(last.budget)} at p = ${last.p}; with early stopping tuned too, from ${fmt(gd.early)} (GD, step ${gd.stepEarly}) to ${fmt(last.early)} (p = ${last.p}, step ${last.stepEarly}). What regularizes here is early stopping (GD's best ${fmt(gd.early)} beats the best ridge solution's ${fmt(ridgeBest)}) and ridge (the ridge path tuned for ${budget} steps: ${fmt(ridgeBudget)}), not the gradient mask. Logistic regression on iris (${isplit.train.rows.length} training flowers), simulated, learning rate tuned per drop rate for ${lT} steps: GD's test loss is ${fmt(lFirst.loss.mean)}; the best drop rate, p = ${lps[lBest]}, reaches ${fmt(ltuned[lBest].loss.mean)} ± ${fmt(ltuned[lBest].loss.stderr)} (difference ${fmt(ltuned[lBest].loss.mean - lFirst.loss.mean)}, z = ${fmt((ltuned[lBest].loss.mean - lFirst.loss.mean) / ltuned[lBest].loss.stderr)}), and p = ${lps[lps.length - 1]} ${fmt(lLast.loss.mean)}; mean test accuracy ${fmt(lFirst.accuracy.mean)} (GD) and ${ltuned.slice(1).map((r, i) => `${fmt(r.accuracy.mean)} (p = ${lps[i + 1]})`).join(', ')}, where one test flower is ${fmt(1 / isplit.test.rows.length)}. Unlike the linear model, the non-linear one's mean path leaves GD's: at η = ${lEta} the mean iterate's test loss moves from GD's ${fmt(gdTest)} to ${fmt(lg.testLoss!(fixed[fixed.length - 1].meanIterate))} at p = ${lps[lps.length - 1]}. ${lBest > 0 && (ltuned[lBest].loss.mean - lFirst.loss.mean) / ltuned[lBest].loss.stderr < -3 ? 'So on this model a light mask gives a small, measurable gain over tuned GD, and heavier masks lose it again' : 'So on this model too no drop rate beats tuned GD by more than its noise'}.`;
+  // The best DropGrad drop rate (p > 0) against tuned GD.
+  const lBest = 1 + argmin(ltuned.slice(1).map((r) => r.loss.mean));
+  const lz = (ltuned[lBest].loss.mean - lFirst.loss.mean) / ltuned[lBest].loss.stderr;
+  const verdict = html`Least squares on CPS 1985 (${split.train.rows.length} training rows, ${d} coefficients), exact: at every learning rate and step DropGrad's expected test loss is GD's plus a non-negative variance term (its mean path is GD's), and every stable run ends at the least-squares solution (test loss ${fmt(olsTest)}), so DropGrad cannot lower the expected test loss. Tuned per drop rate, the best expected test loss at ${budget} steps rises from ${fmt(gd.budget)} (GD) to ${fmt(mid.budget)} at p = ${mid.p} and ${fmt(last.budget)} at p = ${last.p}; with early stopping tuned too, from ${fmt(gd.early)} (GD, step ${gd.stepEarly}) to ${fmt(last.early)} (p = ${last.p}, step ${last.stepEarly}). What regularizes here is early stopping (GD's best ${fmt(gd.early)} beats the best ridge solution's ${fmt(ridgeBest)}) and ridge (the ridge path tuned for ${budget} steps: ${fmt(ridgeBudget)}), not the gradient mask. Logistic regression on iris (${isplit.train.rows.length} training flowers), simulated, learning rate tuned per drop rate for ${lT} steps: GD's test loss is ${fmt(lFirst.loss.mean)}; the best drop rate, p = ${lps[lBest]}, reaches ${fmt(ltuned[lBest].loss.mean)} ± ${fmt(ltuned[lBest].loss.stderr)} (difference ${fmt(ltuned[lBest].loss.mean - lFirst.loss.mean)}, z = ${fmt(lz)}), and p = ${lps[lps.length - 1]} ${fmt(lLast.loss.mean)}; mean test accuracy ${fmt(lFirst.accuracy.mean)} (GD) and ${ltuned.slice(1).map((r, i) => `${fmt(r.accuracy.mean)} (p = ${lps[i + 1]})`).join(', ')}, where one test flower is ${fmt(1 / isplit.test.rows.length)}. Unlike the linear model, the non-linear one's mean path leaves GD's: at η = ${lEta} the mean iterate's test loss moves from GD's ${fmt(gdTest)} to ${fmt(lg.testLoss!(fixed[fixed.length - 1].meanIterate))} at p = ${lps[lps.length - 1]}. ${lz < -3 ? 'So on this model a light mask gives a small, measurable gain over tuned GD, and heavier masks lose it again' : lz < 3 ? 'So on this model no drop rate beats tuned GD by more than its noise' : 'So on this model too every drop rate loses to tuned GD'}.`;
   return {
     id: 'regression',
     title: '7. Generalization on real data: linear and logistic regression',
