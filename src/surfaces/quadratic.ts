@@ -92,13 +92,16 @@ function checkMatrix(H: number[][]): Matrix {
 /** Diagonal quadratic with the given eigenvalues. */
 export function diagonalQuadratic(eigenvalues: ArrayLike<number>, xStar?: ArrayLike<number>): QuadraticSurface {
   const d = eigenvalues.length;
-  requireDim('eigenvalues.length', d);
+  requireDim('dim', d, 1, MAX_DENSE_DIM, `${MAX_DENSE_DIM} coordinates: a quadratic keeps its dense d×d Hessian (8·d² bytes)`);
   return quadratic({ H: Matrix.diag(Array.from(eigenvalues)), xStar, name: `diagonal quadratic (d = ${d})` });
 }
 
 /** Eigenvalues log-spaced from 1 to κ (condition number κ), as in the benchmark workloads. */
+/** Largest dimension of a quadratic, which holds its Hessian as a dense d×d matrix (128 MB at 4096). */
+export const MAX_DENSE_DIM = 4096;
+
 export function logSpaced(dim: number, condition: number): Float64Array {
-  requireDim('dim', dim);
+  requireDim('dim', dim, 1, MAX_DENSE_DIM, `${MAX_DENSE_DIM} coordinates: a quadratic keeps its dense d×d Hessian (8·d² bytes)`);
   if (!(condition >= 1) || !Number.isFinite(condition)) throw new ParameterError('condition', condition, 'a finite number ≥ 1');
   return Float64Array.from({ length: dim }, (_, i) => (dim === 1 ? 1 : condition ** (i / (dim - 1))));
 }

@@ -46,7 +46,10 @@ export function checkPoint(surface: Surface, x: ArrayLike<number>, name = 'x0'):
   return Float64Array.from(x);
 }
 
-export function requireDim(name: string, dim: number, min = 1): number {
-  if (!Number.isInteger(dim) || dim < min) throw new ParameterError(name, dim, `an integer ≥ ${min}`);
+/** Largest dimension of any surface: a million coordinates (8 MB per point; every step of every command reads them all). */
+export const MAX_DIM = 1_000_000;
+
+export function requireDim(name: string, dim: number, min = 1, max = MAX_DIM, why = 'a million coordinates'): number {
+  if (!Number.isInteger(dim) || dim < min || dim > max) throw new ParameterError(name, dim, `an integer in [${min}, ${max}]`, dim > max ? `at most ${why}` : undefined);
   return dim;
 }

@@ -46,7 +46,7 @@ describe('analysis commands', () => {
   });
   it('reject bad input with one line', () => {
     const cases: [string[], RegExp][] = [
-      [['moments', '--surface', 'rosenbrock'], /--surface = "rosenbrock" is invalid: expected quadratic or valley/],
+      [['moments', '--surface', 'rosenbrock'], /--surface = "rosenbrock" is invalid: expected quadratic, valley or least-squares/],
       [['moments', '--H', H, '--optimizer', 'adam'], /--optimizer = "adam" is invalid: expected sgd/],
       [['stability', '--H', H, '--drop-rate', '1'], /--drop-rate = "1" is invalid: expected numbers in \[0, 1\)/],
       [['stability', '--H', '[[1,2]]'], /square matrix/],

@@ -140,6 +140,13 @@ describe('dropgrad CLI', () => {
       [['run', '--steps=-3'], /--steps = -3 is invalid: expected an integer ≥ 0/],
       [['run', '--bogus'], /Unknown option '--bogus'/],
       [['nonsense'], /unknown command "nonsense"/],
+      // Bounded work: each command states its limit from the real cost, and what to use instead.
+      [['run', '--steps', '1e12'], /--steps = 1000000000000 is invalid: expected an integer in \[0, 50000000\] for 2 coordinates .*--x0/],
+      [['run', '--steps', '1e7', '--trace'], /--steps = 10000000 is invalid: expected an integer in \[0, 5000000\] for 2 coordinates with --trace/],
+      [['run', '--dim', '10000000'], /dim = 10000000 is invalid: expected an integer in \[2, 1000000\]/],
+      [['moments', '--steps', '1e12'], /--steps = 1000000000000 is invalid: expected an integer in \[0, 10000000\] for d = 2 .*--stationary/],
+      [['moments', '--dim', '5000'], /dim = 5000 is invalid: expected an integer in \[1, 4096\] .*dense/],
+      [['adaptive', '--optimizer', 'adam', '--grad', `[${new Array(2000).fill(1).join(',')}]`, '--steps', '16'], /--steps = 16 is invalid: expected an integer in \[1, 13\] for a 2000-coordinate gradient/],
     ];
     for (const [args, message] of cases) {
       const r = cli(args);

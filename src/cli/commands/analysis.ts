@@ -79,6 +79,13 @@ ${PROBLEM_HELP}`,
   },
 };
 
+/** moments: at most this many steps, steps·d³ (≈ a minute) and, with --trace, steps·d² numbers kept. */
+const MOMENTS_MAX_STEPS = 10_000_000;
+const MOMENTS_MAX_WORK = 4e9;
+const MOMENTS_MAX_TRACE = 1e7;
+/** adaptive: coordinates × 2^t histories (≈ 10 s). */
+const ADAPTIVE_MAX_WORK = 2e7;
+
 export const momentsCommand: Command = {
   exact: true,
   name: 'moments',
@@ -112,6 +119,9 @@ ${PROBLEM_HELP}`,
     if (ridge !== undefined && !(ridge >= 0)) throw new ParameterError('--ridge', ridge, 'a weight decay ≥ 0');
     const family = sgdFamily(problem, 'moments');
     const steps = int(values, 'steps', 0) ?? 100;
+    const cost = Math.max(q.dim ** 3, 64);
+    const limit = Math.min(MOMENTS_MAX_STEPS, Math.floor(MOMENTS_MAX_WORK / cost), values.trace ? Math.floor(MOMENTS_MAX_TRACE / q.dim ** 2) : Number.POSITIVE_INFINITY);
+    if (steps > limit) throw new ParameterError('--steps', steps, `an integer in [0, ${limit}] for d = ${q.dim}${values.trace ? ' with --trace (every covariance is kept)' : ''}`, 'each step costs O(d³); --stationary gives the long-run law directly');
     const noise = json<number[][]>(values, 'noise-cov', isMatrix, 'a symmetric matrix such as [[0.1,0],[0,0.1]]');
     const noiseCov = noise ? new Matrix(noise) : undefined;
     const d = q.dim;
@@ -220,6 +230,7 @@ ${PROBLEM_HELP}`,
     if (!g) throw new ParameterError('--grad', undefined, 'a JSON vector (required)');
     const steps = int(values, 'steps', 1) ?? 10;
     const d = g.length;
+    if (steps <= 20 && d * 2 ** steps > ADAPTIVE_MAX_WORK) throw new ParameterError('--steps', steps, `an integer in [1, ${Math.floor(Math.log2(ADAPTIVE_MAX_WORK / d))}] for a ${d}-coordinate gradient`, `coordinates × 2^steps ≤ ${ADAPTIVE_MAX_WORK.toExponential(0)} mask histories; use simulate beyond enumeration`);
     const config = problemConfig(values);
     const problem = buildProblem({ ...config, surface: { kind: 'quadratic', H: Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? 1 : 0))) }, x0: config.x0 ?? new Array(d).fill(0) });
     const x0 = problem.x0;

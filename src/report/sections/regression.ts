@@ -207,7 +207,7 @@ export async function regressionSection(ctx: ReportContext): Promise<Section> {
       ],
       layout: layout(`Logistic regression on iris: η tuned per drop rate (${lT} steps)`, 'drop rate p', 'test log-loss (nats)', {
         grid: { rows: 2, columns: 1, pattern: 'independent', roworder: 'top to bottom' },
-        xaxis: axis('', { matches: 'x2', showticklabels: false }),
+        xaxis: axis('drop rate p', { matches: 'x2' }),
         yaxis: axis('test log-loss (nats)', { domain: [0.55, 1] }),
         xaxis2: axis('drop rate p', { anchor: 'y2' }),
         yaxis2: axis('test accuracy', { domain: [0, 0.45], anchor: 'x2', tickformat: '.1%' }),
