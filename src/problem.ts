@@ -249,8 +249,21 @@ function designOfConfig(c: SurfaceConfig): Design {
   return designOf(train.table, { target: c.target, intercept: c.intercept, standardize: c.standardize, test: test?.table, names: { data: train.name, test: test?.name } });
 }
 
+/** Surfaces whose dimension is a free parameter: without --dim, a start point sets it. */
+const SIZED: SurfaceKind[] = ['rosenbrock', 'rastrigin', 'ackley', 'doublewell'];
+const inferDim = (c: SurfaceConfig, x0?: number[]): SurfaceConfig =>
+  Array.isArray(x0) && c.dim === undefined && (SIZED.includes(c.kind) || (c.kind === 'quadratic' && !c.H)) ? { ...c, dim: x0.length } : c;
+
 export function buildProblem(config: ProblemConfig): Problem {
-  const surface = buildSurface(config.surface);
+  const sized = inferDim(config.surface, config.x0);
+  let surface: Surface;
+  try {
+    surface = buildSurface(sized);
+  } catch (e) {
+    // A dimension taken from x0 is x0's mistake: say so.
+    if (sized !== config.surface && e instanceof ParameterError && e.parameter === 'dim') throw new ParameterError('x0.length', sized.dim, e.range, `x0 sets the dimension of ${sized.kind} when --dim is absent`);
+    throw e;
+  }
   const x0 = config.x0 ? checkPoint(surface, config.x0, 'x0') : Float64Array.from(surface.defaultStart);
   const f0 = surface.value(x0);
   if (!Number.isFinite(f0)) throw new ParameterError('x0', x0, 'a start point where the surface is finite', `f(x0) = ${f0}`);

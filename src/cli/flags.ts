@@ -52,7 +52,7 @@ export const PROBLEM_HELP = `Problem flags:
   --surface quadratic|valley|rosenbrock|rastrigin|ackley|beale|doublewell|expr|least-squares|logistic
                                              (default rosenbrock)
   --H '<JSON matrix>'  --x-star '<JSON>'     quadratic Hessian and minimiser
-  --dim N  --condition K  --angle RAD        dimension; quadratic/valley condition number; valley angle
+  --dim N  --condition K  --angle RAD        dimension (default: the length of --x0, else 2); quadratic/valley condition; valley angle
   --sharpness R                              doublewell: sharp minimum's curvature over the flat one's (default 10)
   --expr '<mathjs>'                          custom surface over named variables (x, y, … or x1, x2, …)
   --data FILE.csv --target COLUMN            least-squares, logistic: training rows (header row, numbers only)

@@ -52,7 +52,8 @@ describe('analysis commands', () => {
       [['stability', '--H', '[[1,2]]'], /square matrix/],
       [['adaptive', '--optimizer', 'adam', '--grad', '[1]', '--steps', '25'], /steps = 25 is invalid: expected an integer in \[1, 20\]/],
       [['adaptive', '--optimizer', 'adam'], /--grad = undefined is invalid: expected a JSON vector/],
-      [['one-step', '--x', '[1]'], /x0.length = 1 is invalid: expected 2/],
+      [['one-step', '--x', '[1]'], /x.length = 1 is invalid: expected 2/],
+      [['one-step', '--x0', '[1]'], /x0.length = 1 is invalid: expected an integer in \[2, 1000000\] \(x0 sets the dimension of rosenbrock when --dim is absent\)/],
     ];
     for (const [args, message] of cases) {
       const r = cli(args);

@@ -3,7 +3,7 @@ import { Matrix } from 'ml-matrix';
 import { ParameterError } from '../../errors.ts';
 import { type Problem, buildProblem } from '../../problem.ts';
 import { ConstantSchedule, makeOptimizer, withDropGrad } from '../../optimizers/index.ts';
-import { type LeastSquaresSurface, type QuadraticSurface, evaluateForm, isQuadratic } from '../../surfaces/index.ts';
+import { type LeastSquaresSurface, type QuadraticSurface, checkPoint, evaluateForm, isQuadratic } from '../../surfaces/index.ts';
 import {
   adamDeltaMethod,
   contractionRate,
@@ -57,7 +57,8 @@ ${PROBLEM_HELP}`,
   run(values) {
     const problem = buildProblem(problemConfig(values));
     const xGiven = json<number[]>(values, 'x', isVector, 'a vector such as [0.5,1]');
-    const x = xGiven ? buildProblem({ ...problem.config, x0: xGiven }).x0 : problem.x0;
+    // The point must have the problem's dimension (it does not set it, as --x0 does).
+    const x = xGiven ? buildProblem({ ...problem.config, x0: Array.from(checkPoint(problem.surface, xGiven, 'x')) }).x0 : problem.x0;
     const r = oneStep(problem.surface, { chain: problem.chain, x });
     const out: Record<string, unknown> = { x: Array.from(x), ...r };
     if (problem.optimizer.name === 'sgd' && !(problem.optimizer.momentum ?? 0)) {
