@@ -28,7 +28,8 @@ describe('sweep configs', () => {
       [{ ...base, grid: { ...base.grid, optimizer: ['sgd', 'adamax'] } }, /config\.grid\.optimizer\.1 = "adamax" is invalid: expected must be equal to one of the allowed values: sgd, adam/],
       [{ ...base, grid: { ...base.grid, dropRate: [0.3, 1] } }, /dropRate = 1 is invalid: expected a number in \[0, 1\).*full-update drop/],
       [{ ...base, grid: { ...base.grid, dropRate: [] } }, /config\.grid\.dropRate = \[\] is invalid: expected must NOT have fewer than 1 items/],
-      [{ ...base, x0: [1, 2, 3] }, /cell c00000 .*x0\.length = 3 is invalid: expected 2/],
+      // Without a dim, x0 sets rosenbrock's dimension; with one, they must agree.
+      [{ ...base, surface: { kind: 'rosenbrock', dim: 2 }, x0: [1, 2, 3] }, /cell c00000 .*x0\.length = 3 is invalid: expected 2/],
       [{ ...base, colour: 'red' }, /config = "\(the whole config\)" is invalid: expected must NOT have additional properties "colour"/],
       [{ ...base, samples: 0 }, /config\.samples = 0 is invalid: expected must be >= 1/],
       [{ ...base, grid: { ...base.grid, lr: { sgd: [0.1] } } }, /config\.grid\.lr\.adam = undefined is invalid: expected a list of learning rates for adam/],
