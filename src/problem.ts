@@ -159,7 +159,10 @@ const SURFACES = new Map<string, Surface>();
  */
 export function buildSurface(c: SurfaceConfig): Surface {
   // A data file is part of the key by its modification time and size, so an edited file is read again.
-  const stamp = (v: unknown) => (typeof v === 'string' && existsSync(v) ? `${v}@${statSync(v).mtimeMs}:${statSync(v).size}` : v);
+  const stamp = (v: unknown) => {
+    const st = typeof v === 'string' && existsSync(v) ? statSync(v) : null;
+    return st ? `${v}@${st.mtimeMs}:${st.size}` : v;
+  };
   const key = JSON.stringify(c.data === undefined && c.test === undefined ? c : { ...c, data: stamp(c.data), test: stamp(c.test) });
   let s = SURFACES.get(key);
   if (!s) {

@@ -3,6 +3,7 @@
  * for a classifier, the test accuracy) of every trajectory's final iterate, summarised by mean ± standard error
  * and median over the trajectories that did not diverge.
  */
+import { ParameterError } from '../errors.ts';
 import type { Surface } from '../surfaces/surface.ts';
 
 export interface HeldOutSurface extends Surface {
@@ -23,7 +24,7 @@ export interface HeldOutStats {
   testAccuracy?: Summary;
 }
 
-export const hasHeldOut = (s: Surface): s is HeldOutSurface & { testLoss(w: ArrayLike<number>): number } => typeof (s as HeldOutSurface).testLoss === 'function';
+export const hasHeldOut = (s: Surface): s is HeldOutSurface => typeof (s as HeldOutSurface).testLoss === 'function';
 
 export function summarizeSample(values: number[]): Summary {
   const n = values.length;
@@ -36,20 +37,22 @@ export function summarizeSample(values: number[]): Summary {
 }
 
 /** Per-trajectory test loss (and accuracy) of the final points (samples × d, NaN rows diverged). */
-export function heldOutValues(surface: HeldOutSurface & { testLoss(w: ArrayLike<number>): number }, points: Float64Array): { loss: number[]; accuracy?: number[] } {
+export function heldOutValues(surface: HeldOutSurface, points: Float64Array): { loss: number[]; accuracy?: number[] } {
+  const testLoss = surface.testLoss;
+  if (!testLoss) throw new ParameterError('test', undefined, `test rows for ${surface.name} (a data-set surface given --test)`);
   const d = surface.dim;
   const loss: number[] = [];
   const accuracy: number[] | undefined = surface.testAccuracy ? [] : undefined;
   for (let k = 0; k * d < points.length; k++) {
     const w = points.subarray(k * d, (k + 1) * d);
     if (!w.every(Number.isFinite)) continue;
-    loss.push(surface.testLoss(w));
+    loss.push(testLoss(w));
     accuracy?.push(surface.testAccuracy!(w));
   }
   return { loss, accuracy };
 }
 
-export function heldOutStats(surface: HeldOutSurface & { testLoss(w: ArrayLike<number>): number }, points: Float64Array): HeldOutStats {
+export function heldOutStats(surface: HeldOutSurface, points: Float64Array): HeldOutStats {
   const v = heldOutValues(surface, points);
   return { testLoss: summarizeSample(v.loss), ...(v.accuracy ? { testAccuracy: summarizeSample(v.accuracy) } : {}) };
 }

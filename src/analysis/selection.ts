@@ -8,7 +8,7 @@ import { type Problem, divergenceLimit } from '../problem.ts';
 import { type SimulateOptions, simulate } from './mc/index.ts';
 import { type Minimum, assignBasins, findMinima } from './minima.ts';
 import { type AlmostSureLimit, type LinearDynamics, type LyapunovOptions, type LyapunovResult, lrMaxAlmostSure, lyapunovExponent } from './lyapunov.ts';
-import { lrMax } from './stability.ts';
+import { lrMax, sgdFamilyOf } from './stability.ts';
 
 export interface MinimumReport {
   x: number[];
@@ -42,8 +42,8 @@ export interface MinimaReport {
  */
 export function linearDynamicsOf(problem: Problem): { dynamics: Omit<LinearDynamics, 'lr'>; lr: number | null } | string {
   const o = problem.resolved;
-  if (o.name !== 'sgd') return `the stability limits are for SGD, heavy ball and Nesterov (not ${o.name})`;
-  if (o.dampening !== 0) return 'the stability limits follow PyTorch\'s undampened momentum (dampening 0)';
+  const family = sgdFamilyOf(o);
+  if ('outside' in family) return family.outside === 'optimizer' ? `the stability limits are for SGD, heavy ball and Nesterov (not ${o.name})` : 'the stability limits follow PyTorch\'s undampened momentum (dampening 0)';
   const drop = problem.drop;
   const constant = typeof drop.rate === 'number' && (drop.fullUpdateDrop === undefined || typeof drop.fullUpdateDrop === 'number') && Object.values(drop.groups ?? {}).every((g) => typeof g.rate === 'number');
   if (!constant) return 'the stability limits are for constant drop rates (a drop-rate schedule was given)';
@@ -53,9 +53,7 @@ export function linearDynamicsOf(problem: Problem): { dynamics: Omit<LinearDynam
     dynamics: {
       rates: desc?.rates ?? new Float64Array(d),
       skipRate: desc?.skipRate ?? 0,
-      momentum: o.momentum,
-      nesterov: o.nesterov,
-      weightDecay: o.weightDecay,
+      ...family,
       gaussian: drop.variant === 'gaussian',
     },
     lr: typeof o.lr === 'number' ? o.lr : null,

@@ -12,6 +12,17 @@ import type { Matrix } from 'ml-matrix';
 import { ParameterError } from '../errors.ts';
 import { type BlockMoments, EigenDynamics, emptyBlocks, noiseInEigenbasis } from './dynamics.ts';
 import { type Eigh, eigh } from './linalg.ts';
+import type { ResolvedOptimizer } from '../optimizers/index.ts';
+
+/** The heavy-ball family the exact analysis covers: SGD with PyTorch's undampened momentum. */
+export type SgdFamily = { momentum: number; nesterov: boolean; weightDecay: number };
+
+/** An optimizer's place in that family, or the option that puts it outside (another optimizer, or dampening ≠ 0). */
+export function sgdFamilyOf(o: ResolvedOptimizer): SgdFamily | { outside: 'optimizer' | 'dampening' } {
+  if (o.name !== 'sgd') return { outside: 'optimizer' };
+  if (o.dampening !== 0) return { outside: 'dampening' };
+  return { momentum: o.momentum, nesterov: o.nesterov, weightDecay: o.weightDecay };
+}
 
 export interface StabilityOptions {
   /** Drop rate: one number or per-coordinate rates. */

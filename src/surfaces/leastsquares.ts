@@ -21,8 +21,9 @@ export interface LeastSquaresSurface extends QuadraticSurface {
 /** ½wᵀAw − bᵀw + c of the mean squared error over the rows of (X, y). */
 export function squaredErrorForm(X: Matrix, y: Float64Array): QuadraticForm {
   const n = X.rows;
-  const A = X.transpose().mmul(X).div(n);
-  const b = Float64Array.from(X.transpose().mmul(Matrix.columnVector(Array.from(y))).getColumn(0), (v) => v / n);
+  const Xt = X.transpose();
+  const A = Xt.mmul(X).div(n);
+  const b = Float64Array.from(Xt.mmul(Matrix.columnVector(Array.from(y))).getColumn(0), (v) => v / n);
   let yy = 0;
   for (const v of y) yy += v * v;
   return { A: symmetrize(A), b, c: yy / (2 * n) };

@@ -95,7 +95,7 @@ function newtonMinimiser(f: ReturnType<typeof lossOf>, k: number): Float64Array 
     let gmax = 0;
     for (const v of g) gmax = Math.max(gmax, Math.abs(v));
     if (gmax < 1e-13) return w;
-    const ch = new CholeskyDecomposition(f.hessian(w).add(Matrix.eye(k).mul(1e-300)));
+    const ch = new CholeskyDecomposition(f.hessian(w));
     if (!ch.isPositiveDefinite()) return undefined;
     const step = ch.solve(Matrix.columnVector(Array.from(g))).getColumn(0);
     const f0 = f.value(w);

@@ -11,7 +11,7 @@ import { type FastSurface, type StepTables, runFastBlock } from './kernels.ts';
 import { type UpdateRule, ruleOf } from '../../optimizers/rules/index.ts';
 import { runWasmBlock, wasmReady } from './wasm/kernel.ts';
 import { threshold } from '../../rng/keyed.ts';
-import { BLOCK_SIZE, type SimulationSpec, bandStepList } from './spec.ts';
+import { BLOCK_SIZE, type SimulationSpec, bandStepList, checkKeptFinal } from './spec.ts';
 import { BlockRecorder, type BlockStats } from './stats.ts';
 
 /** Largest dimension of a surface program that runs fused (its loss and gradient are straight-line code). */
@@ -56,6 +56,7 @@ export function kernelName(ctx: BlockContext): 'wasm' | 'js' | 'general' {
 
 export function blockContext(spec: SimulationSpec): BlockContext {
   const problem = buildProblem(spec.problem);
+  if (spec.keepFinal) checkKeptFinal(spec.samples, problem.surface.dim);
   return { spec, problem, fast: spec.general ? 'general path requested' : fastPathOf(problem), bandSteps: bandStepList(spec), tables: null };
 }
 

@@ -49,6 +49,14 @@ export function checkSpec(spec: SimulationSpec): void {
   if (spec.keepPaths !== undefined) int('keepPaths', spec.keepPaths, 0, Math.min(spec.samples, 10_000));
 }
 
+/** Most final-point coordinates a run keeps with keepFinal (8 bytes each: 800 MB). */
+export const MAX_KEPT_FINAL = 1e8;
+
+/** Refuses a keepFinal run whose final points (samples × d numbers) would not fit, naming the samples flag. */
+export function checkKeptFinal(samples: number, d: number, parameter = 'samples'): void {
+  if (samples * d > MAX_KEPT_FINAL) throw new ParameterError(parameter, samples, `an integer ≤ ${Math.floor(MAX_KEPT_FINAL / d)} (every final point is kept: samples × d ≤ ${MAX_KEPT_FINAL.toExponential(0)})`);
+}
+
 /** Steps (0 … T) at which loss histograms are kept. */
 export function bandStepList(spec: SimulationSpec): number[] {
   const k = spec.bandSteps ?? 50;

@@ -13,6 +13,8 @@ import {
   msReductionRadius,
   multiStepMoments,
   oneStep,
+  type SgdFamily,
+  sgdFamilyOf,
   sgdStepBounds,
   stationaryMoments,
 } from '../../analysis/index.ts';
@@ -27,11 +29,14 @@ function quadraticOf(problem: Problem, command: string): QuadraticSurface {
   return problem.surface;
 }
 
-function sgdFamily(problem: Problem, command: string): { momentum: number; nesterov: boolean; weightDecay: number } {
+function sgdFamily(problem: Problem, command: string): SgdFamily {
   const o = problem.resolved;
-  if (o.name !== 'sgd') throw new ParameterError('--optimizer', o.name, `sgd (${command} covers SGD, heavy-ball momentum and Nesterov; use adaptive or simulate for ${o.name})`);
-  if (o.dampening !== 0) throw new ParameterError('--dampening', o.dampening, `0 (${command} follows PyTorch's undampened momentum)`);
-  return { momentum: o.momentum, nesterov: o.nesterov, weightDecay: o.weightDecay };
+  const f = sgdFamilyOf(o);
+  if ('outside' in f) {
+    if (f.outside === 'optimizer') throw new ParameterError('--optimizer', o.name, `sgd (${command} covers SGD, heavy-ball momentum and Nesterov; use adaptive or simulate for ${o.name})`);
+    throw new ParameterError('--dampening', o.name === 'sgd' ? o.dampening : undefined, `0 (${command} follows PyTorch's undampened momentum)`);
+  }
+  return f;
 }
 
 const lrSchedule = (problem: Problem) => {
@@ -192,7 +197,7 @@ Without --H, the quadratic of the problem flags (--surface quadratic|valley) is 
       });
     const problem = buildProblem(problemConfig({ ...values, 'drop-rate': undefined }));
     const q = quadraticOf(problem, 'stability');
-    const family = sgdFamily({ ...problem, optimizer: { ...problem.optimizer, name: 'sgd' } }, 'stability');
+    const family = sgdFamily(problem, 'stability');
     const lr = num(values, 'lr');
     const curve = rates.map((p) => {
       const r = lrMax(q.H, { rates: p, ...family });

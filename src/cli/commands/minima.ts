@@ -1,4 +1,5 @@
 /** `dropgrad minima`: which minima a surface has, how stable each is under DropGrad, and which basin an ensemble ends in. */
+import { checkKeptFinal } from '../../analysis/mc/spec.ts';
 import { type MinimaReport, basinShares, minimaReport } from '../../analysis/selection.ts';
 import { ParameterError } from '../../errors.ts';
 import { buildProblem } from '../../problem.ts';
@@ -57,7 +58,7 @@ ${PROBLEM_HELP}`,
     const samples = int(values, 'samples', 1);
     if (samples === undefined && (values.steps !== undefined || values.seed !== undefined)) throw new ParameterError('--samples', undefined, 'a number of trajectories (required with --steps or --seed)');
     // Every final point is kept (samples × d numbers) and flowed to its basin.
-    if (samples !== undefined && samples * problem.surface.dim > 1e8) throw new ParameterError('--samples', samples, `an integer ≤ ${Math.floor(1e8 / problem.surface.dim)} (every final point is kept: samples × d ≤ 1e8)`);
+    if (samples !== undefined) checkKeptFinal(samples, problem.surface.dim, '--samples');
     const report = minimaReport(problem, { starts, count });
     const out: Record<string, unknown> = { ...report };
     if (samples !== undefined) {

@@ -3,6 +3,7 @@ import { type SimulationResult, simulate } from '../../analysis/mc/index.ts';
 import { runnerFor } from '../../gpu/runners.ts';
 import { GpuUnsupported, simulateGpu } from '../../gpu/simulate.ts';
 import { type HeldOutStats, hasHeldOut, heldOutStats } from '../../analysis/heldout.ts';
+import { MAX_KEPT_FINAL, checkKeptFinal } from '../../analysis/mc/spec.ts';
 import { ParameterError } from '../../errors.ts';
 import { buildProblem } from '../../problem.ts';
 import type { Command } from '../command.ts';
@@ -14,9 +15,6 @@ const lastDivergence = (perStep: number[]) => {
   for (let t = perStep.length - 1; t >= 0; t--) if (perStep[t] > 0) return t;
   return null;
 };
-
-/** Most final-point coordinates kept for the held-out statistics (8 bytes each). */
-const MAX_KEPT = 2e7;
 
 export const simulateCommand: Command = {
   name: 'simulate',
@@ -35,7 +33,7 @@ chromium the same kernels inside headless Chromium's WebGPU (works without a GPU
 Node's adapter when there is one and otherwise the CPU engine, saying so on stderr. The output names the
 backend and adapter. Problems the WebGPU kernels do not cover (custom expressions) run on the CPU engine.
 On --surface least-squares|logistic with --test, also the test loss (and for logistic the test accuracy) of
-the final iterates: mean ± standard error and median over the finite trajectories (CPU engine; N·d ≤ ${MAX_KEPT.toExponential(0)}).
+the final iterates: mean ± standard error and median over the finite trajectories (CPU engine; N·d ≤ ${MAX_KEPT_FINAL.toExponential(0)}).
 
 ${PROBLEM_HELP}`,
   options: {
@@ -64,7 +62,7 @@ ${PROBLEM_HELP}`,
     };
     const surface = buildProblem(spec.problem).surface;
     const heldOut = hasHeldOut(surface) && quantity === 'iterate';
-    if (heldOut && spec.samples * surface.dim > MAX_KEPT) throw new ParameterError('--samples', spec.samples, `at most ${Math.floor(MAX_KEPT / surface.dim)} with test rows (every final point of ${surface.dim} coordinates is kept for the test loss)`);
+    if (heldOut) checkKeptFinal(spec.samples, surface.dim, '--samples');
     spec.keepFinal = heldOut;
     const backend = String(values.backend);
     const onProgress = progressReporter('simulate', Boolean(values.quiet) || spec.samples * spec.steps < 5e6);
@@ -105,7 +103,7 @@ ${PROBLEM_HELP}`,
       backend: used.backend,
       adapter: used.adapter,
       seconds: r.seconds,
-      ...(heldOut && r.finalPoints ? heldOutStats(surface as Parameters<typeof heldOutStats>[0], r.finalPoints) : {}),
+      ...(heldOut && r.finalPoints ? heldOutStats(surface, r.finalPoints) : {}),
       ...(values['per-step'] ? { perStep: r.perStep, bands: r.bands } : {}),
     };
   },

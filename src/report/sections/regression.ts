@@ -23,8 +23,8 @@ const fmt = (v: number) => (Number.isFinite(v) ? v.toPrecision(4) : '—');
 const logGrid = (a: number, b: number, n: number) => Array.from({ length: n }, (_, i) => a * (b / a) ** (i / (n - 1)));
 const argmin = (v: number[]) => v.reduce((best, x, i) => (x < v[best] ? i : best), 0);
 
-function regressionConfig(split: Split, target: string, kind: 'least-squares' | 'logistic', lr: number, p: number, weightDecay = 0): ProblemConfig {
-  return { surface: { kind, data: split.train, test: split.test, target, standardize: true }, optimizer: { name: 'sgd', lr, weightDecay }, drop: { rate: p } };
+function regressionConfig(split: Split, target: string, kind: 'least-squares' | 'logistic', lr: number, p: number): ProblemConfig {
+  return { surface: { kind, data: split.train, test: split.test, target, standardize: true }, optimizer: { name: 'sgd', lr }, drop: { rate: p } };
 }
 
 export async function regressionSection(ctx: ReportContext): Promise<Section> {
@@ -66,7 +66,7 @@ export async function regressionSection(ctx: ReportContext): Promise<Section> {
   for (const t of checkSteps) {
     const config = regressionConfig(split, cps.target, 'least-squares', eta, pCheck);
     const r = simulateSync({ problem: config, samples: ctx.quick ? 2000 : 10_000, steps: t, seed: ctx.nextSeed(), bandSteps: 0, keepFinal: true });
-    const s = summarizeSample(heldOutValues(ls as LeastSquaresSurface & { testLoss(w: ArrayLike<number>): number }, r.finalPoints!).loss);
+    const s = summarizeSample(heldOutValues(ls, r.finalPoints!).loss);
     mcMean.push(s.mean);
     mcSe.push(s.stderr);
     check(ctx, 'regression', `E test loss, least squares on CPS 1985, p = ${pCheck}, η = ${eta}, step ${t}`, paths[shown.indexOf(pCheck)].expectedTestLossPerStep![t], s.mean, s.stderr);
@@ -159,7 +159,7 @@ export async function regressionSection(ctx: ReportContext): Promise<Section> {
   const simulateLogistic = async (lr: number, p: number) => {
     const config = regressionConfig(isplit, iris.target, 'logistic', lr, p);
     const r = await simulate({ problem: config, samples, steps: lT, seed: ctx.nextSeed(), bandSteps: 0, keepFinal: true }, { workers: defaultWorkers() });
-    const v = heldOutValues(lg as LogisticSurface & { testLoss(w: ArrayLike<number>): number }, r.finalPoints!);
+    const v = heldOutValues(lg, r.finalPoints!);
     return { loss: summarizeSample(v.loss), accuracy: summarizeSample(v.accuracy!), meanIterate: r.mean!, trainLoss: r.meanLoss };
   };
   type Run = Awaited<ReturnType<typeof simulateLogistic>>;
