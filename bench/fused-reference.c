@@ -1,4 +1,4 @@
-// Build and run: gcc -O3 -march=native -o /tmp/fused bench/fused-reference.c && /tmp/fused
+// Build and run: gcc -O3 -march=native -o /tmp/fused bench/fused-reference.c && /tmp/fused [N T] (default 100000 200)
 // Calibrates what one core of the machine does on the engine bench's Rosenbrock workload in plain C (no band histograms).
 // Reference: fused masked SGD-momentum on 2-D Rosenbrock with Philox4x32-10 masks, float64, N x T, one core.
 #include <stdio.h>
@@ -22,7 +22,7 @@ static inline int kept(uint32_t h, int j, uint32_t step, uint32_t traj, uint32_t
   return ((c[j >> 1] >> ((j & 1) * 16)) & 0xffff) >= (thr & 0xffff);
 }
 int main(int argc, char** argv) {
-  int N = 100000, T = 200, B = 1024; double lr = 1e-3, mu = 0.9, p = 0.1, q = 0.9; uint32_t thr = (uint32_t)(p * 4294967296.0);
+  int N = argc > 2 ? atoi(argv[1]) : 100000, T = argc > 2 ? atoi(argv[2]) : 200, B = 1024; double lr = 1e-3, mu = 0.9, p = 0.1, q = 0.9; uint32_t thr = (uint32_t)(p * 4294967296.0);
   double *x0 = malloc(B * 8), *x1 = malloc(B * 8), *m0 = malloc(B * 8), *m1 = malloc(B * 8), *loss = malloc(B * 8);
   uint32_t *spare = malloc(4 * B * 4);
   double acc = 0; struct timespec a, b; clock_gettime(CLOCK_MONOTONIC, &a);

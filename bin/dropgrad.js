@@ -1,7 +1,11 @@
 #!/usr/bin/env node
-// The dropgrad CLI: sources are TypeScript (src/), loaded through tsx.
-import { register } from 'tsx/esm/api';
+// The dropgrad CLI: runs the compiled library (dist/, built by `npm run build`, which `npm ci` runs through `prepare`).
+import { existsSync } from 'node:fs';
 
-register();
-const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+const main = new URL('../dist/cli/main.js', import.meta.url);
+if (!existsSync(main)) {
+  process.stderr.write('dropgrad: dist/ is missing: run `npm run build` in the package folder first\n');
+  process.exit(2);
+}
+const { main: run } = await import(main.href);
+process.exitCode = await run(process.argv.slice(2));

@@ -13,5 +13,5 @@ export * from './rng/philox.ts';
 export * from './rng/keyed.ts';
 export { loadSweep, tidyRows, parseSweepConfig, expandGrid, runSweep } from './sweep/index.ts';
 export * from './report/theme.ts';
-export { Matrix } from 'ml-matrix';
+export { Matrix } from './matrix.ts';
 export { plot, table } from './report/notebook.ts';

@@ -5,7 +5,7 @@
  */
 import normalCdf from '@stdlib/stats/base/dists/normal/cdf/lib/index.js';
 import fCdf from '@stdlib/stats/base/dists/f/cdf/lib/index.js';
-import { Matrix, solve } from 'ml-matrix';
+import { Matrix, solve } from '../matrix.ts';
 
 /** Two-sided p-value of a standard normal z. */
 export const zPValue = (z: number) => 2 * (1 - normalCdf(Math.abs(z), 0, 1));

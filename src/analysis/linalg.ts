@@ -3,7 +3,7 @@
  * O(d³) kernels that the moment recursions call every step are written as contiguous dot products over
  * Float64Array rows (about 3× faster than generic matrix products here, see `npm run bench`).
  */
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { EigenvalueDecomposition, Matrix } from '../matrix.ts';
 
 /** Symmetric eigen-decomposition H = U Λ Uᵀ; `U` row-major (U[i·d + k] = U_ik), `UT` its transpose. */
 export interface Eigh {

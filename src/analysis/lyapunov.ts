@@ -16,7 +16,7 @@
  * is the mean of the chains' exponents and its standard error their spread over √K. The chains draw from the
  * keyed Philox stream (src/rng), so a result is a function of its inputs and seed.
  */
-import type { Matrix } from 'ml-matrix';
+import type { Matrix } from '../matrix.ts';
 import { randomSource } from '../optimizers/sources.ts';
 
 export interface LinearDynamics {

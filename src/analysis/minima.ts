@@ -12,7 +12,7 @@
  * point is within 1e-4 (1 + ‖x*‖) of a minimum x* (then it is x*'s), or the gradient vanishes elsewhere, or 20,000
  * steps pass (then it is unassigned).
  */
-import type { Matrix } from 'ml-matrix';
+import type { Matrix } from '../matrix.ts';
 import { ParameterError } from '../errors.ts';
 import type { Surface } from '../surfaces/index.ts';
 import { eigh } from './linalg.ts';

@@ -10,7 +10,7 @@
  *   E g(x_t) = ½ tr(A S_ee,t) + (A x* − b)ᵀ E e_t + g(x*).
  * Learning rate and drop rates may follow schedules; everything is O(d³) per step (see dynamics.ts).
  */
-import type { Matrix } from 'ml-matrix';
+import type { Matrix } from '../matrix.ts';
 import { ParameterError, requireFiniteVector, requireVectorLength } from '../errors.ts';
 import { type QuadraticForm, evaluateForm } from '../surfaces/quadratic.ts';
 import { type BlockMoments, EigenDynamics, emptyBlocks, noiseInEigenbasis } from './dynamics.ts';

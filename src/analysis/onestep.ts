@@ -14,7 +14,7 @@
  * §2: exact E f(x + Δ) for a quadratic from these moments, and for any surface with a term structure by
  * enumerating the outcomes of each term's coordinates; the second-order (effective-curvature) value beside it.
  */
-import { Matrix } from 'ml-matrix';
+import { Matrix } from '../matrix.ts';
 import { ParameterError } from '../errors.ts';
 import { type AnyTransformation, ALL_DROPPED, ALL_KEPT, type DropDescription, givenSource, type Vec } from '../optimizers/index.ts';
 import type { Surface } from '../surfaces/index.ts';

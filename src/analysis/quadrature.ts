@@ -5,7 +5,7 @@
  * ≤ 2n − 1, so E[φ(Z)] for the smooth updates of Adam, RMSprop, … converges geometrically in n.
  * Used for one-step moments under Gaussian DropGrad (docs/theory.md §0).
  */
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { EigenvalueDecomposition, Matrix } from '../matrix.ts';
 
 const cache = new Map<number, { nodes: Float64Array; weights: Float64Array }>();
 

@@ -3,7 +3,7 @@
  * almost-sure stability limits of its optimizer on each minimum's quadratic model, and the share of a Monte-Carlo
  * ensemble whose final points flow into each basin.
  */
-import type { Matrix } from 'ml-matrix';
+import type { Matrix } from '../matrix.ts';
 import { type Problem, divergenceLimit } from '../problem.ts';
 import { type SimulateOptions, simulate } from './mc/index.ts';
 import { type Minimum, assignBasins, findMinima } from './minima.ts';

@@ -8,7 +8,7 @@
  * (min_i (Tw)_i/w_i ≤ ρ ≤ max_i (Tw)_i/w_i for w > 0), matrix-free at O(d³) per product; the largest stable η
  * by bisection. 1-D check: (1 − ηh)² + η²h²p/q < 1 ⇔ η < 2q/h.
  */
-import type { Matrix } from 'ml-matrix';
+import type { Matrix } from '../matrix.ts';
 import { ParameterError } from '../errors.ts';
 import { type BlockMoments, EigenDynamics, emptyBlocks, noiseInEigenbasis } from './dynamics.ts';
 import { type Eigh, eigh } from './linalg.ts';

@@ -5,16 +5,48 @@
 import { parseArgs } from 'node:util';
 import type { Command } from './command.ts';
 import { ParameterError } from '../errors.ts';
-import { adaptiveCommand, momentsCommand, oneStepCommand, stabilityCommand } from './commands/analysis.ts';
-import { datasetCommand } from './commands/dataset.ts';
-import { minimaCommand } from './commands/minima.ts';
-import { runCommand } from './commands/run.ts';
-import { figureCommand } from './commands/figure.ts';
-import { reportCommand } from './commands/report.ts';
-import { simulateCommand } from './commands/simulate.ts';
-import { exportCommand, mergeCommand, sweepCommand } from './commands/sweep.ts';
 
-export const COMMANDS: Command[] = [reportCommand, figureCommand, runCommand, oneStepCommand, momentsCommand, stabilityCommand, adaptiveCommand, minimaCommand, simulateCommand, sweepCommand, mergeCommand, exportCommand, datasetCommand];
+/** A command as `--help` lists it; its module (and what that imports) loads only when the command runs. */
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  load(): Promise<Command>;
+  /**
+   * Runs the Monte-Carlo engine on the CPU (unless --backend says otherwise): when the job is large enough for the
+   * engine's workers, they start before the command's modules load, so that the two overlap.
+   */
+  engine?: boolean;
+}
+
+/** A job's work (trajectories × steps × coordinates) as the raw arguments give it (`simulate`'s defaults otherwise). */
+function engineWork(args: string[]): number {
+  const x0 = rawFlag(args, '--x0');
+  const dim = Number(rawFlag(args, '--dim') ?? (x0 && !x0.startsWith('@') ? x0.split(',').length : 2));
+  return Number(rawFlag(args, '--samples') ?? 10_000) * Number(rawFlag(args, '--steps') ?? 100) * dim;
+}
+
+/** The flag's value in raw arguments (`--flag v` or `--flag=v`), or undefined. */
+function rawFlag(args: string[], flag: string): string | undefined {
+  const k = args.indexOf(flag);
+  if (k >= 0) return args[k + 1];
+  return args.find((a) => a.startsWith(`${flag}=`))?.slice(flag.length + 1);
+}
+
+export const COMMANDS: CommandEntry[] = [
+  { name: 'report', summary: 'build the research reports (Plotly HTML, offline) into reports/', load: async () => (await import('./commands/report.ts')).reportCommand },
+  { name: 'figure', summary: 'export one report figure as SVG, PNG or PDF (headless Chromium)', load: async () => (await import('./commands/figure.ts')).figureCommand },
+  { name: 'run', summary: 'run one seeded trajectory of an optimizer with DropGrad on a surface', load: async () => (await import('./commands/run.ts')).runCommand },
+  { name: 'one-step', summary: 'exact mean and covariance of one DropGrad update and the expected loss after it', load: async () => (await import('./commands/analysis.ts')).oneStepCommand },
+  { name: 'moments', summary: 'exact mean, covariance and expected loss of SGD/momentum/Nesterov iterates on a quadratic', load: async () => (await import('./commands/analysis.ts')).momentsCommand },
+  { name: 'stability', summary: 'largest mean-square stable learning rate of SGD/momentum under DropGrad on a quadratic', load: async () => (await import('./commands/analysis.ts')).stabilityCommand },
+  { name: 'adaptive', summary: 'exact update law of an adaptive optimizer under a constant gradient (mask-history enumeration)', load: async () => (await import('./commands/analysis.ts')).adaptiveCommand },
+  { name: 'minima', summary: 'local minima, their mean-square and almost-sure stability limits, and the share of trajectories ending in each', load: async () => (await import('./commands/minima.ts')).minimaCommand },
+  { name: 'simulate', summary: 'Monte-Carlo: N seeded trajectories × T steps, streaming statistics on all cores', load: async () => (await import('./commands/simulate.ts')).simulateCommand, engine: true },
+  { name: 'sweep', summary: 'run a declarative grid (JSON/YAML) of simulations; resumable, shardable', load: async () => (await import('./commands/sweep.ts')).sweepCommand },
+  { name: 'merge', summary: 'combine the output directories of sweep shards (same config only)', load: async () => (await import('./commands/sweep.ts')).mergeCommand },
+  { name: 'export', summary: 'export a sweep as tidy CSV or JSON (one row per cell × step × statistic)', load: async () => (await import('./commands/sweep.ts')).exportCommand },
+  { name: 'dataset', summary: 'write a shipped real data set (cps-1985 wages, iris) as train.csv and test.csv', load: async () => (await import('./commands/dataset.ts')).datasetCommand },
+];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -74,11 +106,16 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${help()}\n`);
     return 0;
   }
-  const cmd = COMMANDS.find((c) => c.name === name);
-  if (!cmd) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     process.stderr.write(`dropgrad: unknown command "${name}"; commands: ${COMMANDS.map((c) => c.name).join(', ')}\n`);
     return 2;
   }
+  if (entry.engine && !rest.includes('--help') && !rest.includes('-h') && !['webgpu', 'chromium'].includes(rawFlag(rest, '--backend') ?? 'auto')) {
+    const pool = await import('../analysis/mc/pool.ts');
+    if (engineWork(rest) >= pool.POOL_WORK && rawFlag(rest, '--workers') !== '0') pool.prestart(Number(rawFlag(rest, '--workers')) || pool.defaultWorkers());
+  }
+  const cmd = await entry.load();
   try {
     const { values, positionals } = parseArgs({
       args: attachValues(rest, cmd.options),

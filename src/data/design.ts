@@ -5,7 +5,7 @@
  * refused when its least-squares problem has no unique minimiser: fewer rows than features, or a column that is
  * a linear combination of the columns before it (named in the message).
  */
-import { Matrix } from 'ml-matrix';
+import { Matrix } from '../matrix.ts';
 import { ParameterError } from '../errors.ts';
 import type { Table } from './table.ts';
 

@@ -5,8 +5,11 @@
  * (src/data/datasets.ts shows how).
  */
 import { readFileSync } from 'node:fs';
-import Papa from 'papaparse';
+import type Papa from 'papaparse';
 import { ParameterError } from '../errors.ts';
+import { lazy } from '../lazy.ts';
+
+const papa = lazy<typeof Papa>('papaparse');
 
 export interface Table {
   readonly columns: readonly string[];
@@ -23,7 +26,7 @@ const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 /** The table in CSV text; every problem is one line naming the row (the file's line number) and column. */
 export function parseCsv(text: string, source: TableSource): Table {
-  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { skipEmptyLines: 'greedy' });
+  const parsed = papa().parse<string[]>(text.replace(/^\uFEFF/, ''), { skipEmptyLines: 'greedy' });
   const bad = (why: string) => new ParameterError(source.parameter, source.name, 'a CSV file with a header row of column names and a number in every other cell', why);
   const quoteError = parsed.errors.find((e) => e.type === 'Quotes');
   if (quoteError) throw bad(`line ${(quoteError.row ?? 0) + 1}: ${quoteError.message.toLowerCase()}`);
@@ -78,5 +81,5 @@ export function checkTable(t: unknown, parameter: string): Table {
 
 /** A table as CSV text (header, then one line per row; numbers in JavaScript's shortest round-trip form). */
 export function toCsv(t: Table): string {
-  return `${Papa.unparse({ fields: [...t.columns], data: t.rows.map((r) => [...r]) }, { newline: '\n' })}\n`;
+  return `${papa().unparse({ fields: [...t.columns], data: t.rows.map((r) => [...r]) }, { newline: '\n' })}\n`;
 }

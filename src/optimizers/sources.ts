@@ -4,12 +4,8 @@
  *   kept iff its decision word ≥ ⌊p·2³²⌋ (see src/rng/keyed.ts).
  * - `givenSource(...)`: decisions supplied by the caller, e.g. "every coordinate kept" or "every coordinate
  *   dropped", which is how the analysis reads a chain's two-point update (docs/theory.md §1).
- * - `mt19937Source(seed, trajectory)`: an independent generator (@stdlib/random's Mersenne Twister, Box–Muller
- *   normals), consumed in call order: statistics under it must agree with the keyed stream's (the report's
- *   agreement section tests that), which checks the keyed mapping itself.
+ * - `mt19937Source(seed, trajectory)` (./mt19937.ts): an independent generator, to check the keyed mapping.
  */
-import boxMuller from '@stdlib/random/base/box-muller/lib/index.js';
-import randu from '@stdlib/random/base/randu/lib/index.js';
 import { KeyedRandom, STREAM_SKIP, threshold } from '../rng/keyed.ts';
 import type { DropSource } from './transform.ts';
 
@@ -19,16 +15,6 @@ export function randomSource(seed: number, trajectory = 0): DropSource {
     keep: (step, coord, p, dim) => p === 0 || rng.kept(step, coord, dim, threshold(p)),
     normal: (step, coord) => rng.normal(step, coord),
     skip: (step, r) => r > 0 && rng.word(step, 0, STREAM_SKIP) < threshold(r),
-  };
-}
-
-export function mt19937Source(seed: number, trajectory = 0): DropSource {
-  const u = randu.factory({ name: 'mt19937', seed: [seed >>> 0, Math.floor(seed / 4294967296) >>> 0, trajectory >>> 0] });
-  const normal = boxMuller.factory({ prng: u });
-  return {
-    keep: (_step, _coord, p) => p === 0 || u() >= p,
-    normal: () => normal(),
-    skip: (_step, r) => r > 0 && u() < r,
   };
 }
 

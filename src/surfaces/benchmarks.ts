@@ -4,7 +4,7 @@
  * (program.ts: the equations in the graph's text form), from which the fused CPU and GPU kernels are generated
  * too; the Hessian and the term structure (for the exact analysis) are written here.
  */
-import { Matrix } from 'ml-matrix';
+import { Matrix } from '../matrix.ts';
 import { type SurfaceProgram, textProgram } from './program.ts';
 import { type Surface, type Term, requireDim } from './surface.ts';
 

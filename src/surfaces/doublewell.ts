@@ -14,7 +14,7 @@
  * coordinate-wise masks act on it differently from a rescaled learning rate. r is the sharpness ratio
  * (largest Hessian eigenvalue, sharp over flat). d = 1 is the plain one-dimensional well.
  */
-import { Matrix } from 'ml-matrix';
+import { Matrix } from '../matrix.ts';
 import { ParameterError } from '../errors.ts';
 import { textProgram } from './program.ts';
 import { type Surface, requireDim } from './surface.ts';

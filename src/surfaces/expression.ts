@@ -13,10 +13,10 @@
  *
  * Term structure: a top-level sum is split into its terms, each reading only its own variables.
  */
-import { createRequire } from 'node:module';
 import type { MathNode } from 'mathjs';
-import { Matrix } from 'ml-matrix';
+import { Matrix } from '../matrix.ts';
 import { ParameterError } from '../errors.ts';
+import { lazy } from '../lazy.ts';
 import type { GraphBuilder, Node } from '../ir/graph.ts';
 import { type SurfaceProgram, surfaceProgram } from './program.ts';
 import type { Surface, Term, Vec } from './surface.ts';
@@ -56,12 +56,8 @@ export class ExpressionError extends ParameterError {}
 const MAX_EXPR = 100_000;
 
 type MathJs = Pick<typeof import('mathjs'), 'parse' | 'derivative' | 'OperatorNode'>;
-let mathjs: MathJs | undefined;
 /** mathjs is loaded on first use (it takes about a second), so commands that need no expression start fast. */
-function math(): MathJs {
-  mathjs ??= createRequire(import.meta.url)('mathjs') as MathJs;
-  return mathjs;
-}
+const math = lazy<MathJs>('mathjs');
 
 function reject(expr: string, what: string): never {
   throw new ExpressionError('expr', expr, 'arithmetic (+ − * / ^), numbers, the variables, pi, e and elementary functions', what);

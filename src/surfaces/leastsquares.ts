@@ -4,7 +4,7 @@
  * least-squares solution and c = f(w*), so every exact result on quadratics applies; the held-out loss on the
  * test rows is the quadratic form ½wᵀAw − bᵀw + c₀ with A = X_teᵀX_te/m, b = X_teᵀy_te/m, c₀ = ‖y_te‖²/(2m).
  */
-import { CholeskyDecomposition, Matrix } from 'ml-matrix';
+import { CholeskyDecomposition, Matrix } from '../matrix.ts';
 import type { Design } from '../data/design.ts';
 import { type QuadraticForm, type QuadraticSurface, evaluateForm, quadratic } from './quadratic.ts';
 

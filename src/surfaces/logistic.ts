@@ -4,7 +4,7 @@
  * Not a quadratic: the Monte-Carlo engine is the tool here. The minimiser is found by Newton's method with
  * backtracking and is left undefined when the classes are linearly separable (the loss then has no minimum).
  */
-import { CholeskyDecomposition, Matrix } from 'ml-matrix';
+import { CholeskyDecomposition, Matrix } from '../matrix.ts';
 import type { Design } from '../data/design.ts';
 import { ParameterError } from '../errors.ts';
 import type { Surface, Vec } from './surface.ts';

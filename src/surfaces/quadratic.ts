@@ -3,7 +3,7 @@
  * Terms: ½H_ii e_i² per coordinate and H_ij e_i e_j per non-zero off-diagonal pair (i < j), e = x − x*,
  * plus the constant c.
  */
-import { Matrix } from 'ml-matrix';
+import { Matrix } from '../matrix.ts';
 import { ParameterError, requireFinite, requireFiniteVector, requireVectorLength } from '../errors.ts';
 import { type Surface, type Term, type Vec, requireDim } from './surface.ts';
 

@@ -2,7 +2,7 @@
  * Chained N-dimensional Rosenbrock: f(x) = Σ_{i<d−1} [b(x_{i+1} − x_i²)² + (a − x_i)²], a = 1, b = 100.
  * Terms: one per i, reading (x_i, x_{i+1}). Minimum 0 at (a, a², …) for a = 1: all ones.
  */
-import { Matrix } from 'ml-matrix';
+import { Matrix } from '../matrix.ts';
 import { requireFinite } from '../errors.ts';
 import { type Surface, type Term, requireDim } from './surface.ts';
 

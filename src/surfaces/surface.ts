@@ -6,7 +6,7 @@
  * kept/dropped outcomes of each term (src/analysis), so a surface whose terms are small (quadratic,
  * Rosenbrock: 2 coordinates each) has an exact answer without sampling.
  */
-import type { Matrix } from 'ml-matrix';
+import type { Matrix } from '../matrix.ts';
 import { ParameterError, requireFiniteVector, requireVectorLength } from '../errors.ts';
 import type { SurfaceProgram } from './program.ts';
 

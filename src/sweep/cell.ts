@@ -2,7 +2,7 @@
  * One cell of a sweep: its Monte-Carlo statistics and the exact values that exist for it. The result holds no
  * timings and no host facts, so it is a pure function of (config, cell): reruns, resumes and shards agree bit for bit.
  */
-import { Matrix } from 'ml-matrix';
+import { Matrix } from '../matrix.ts';
 import { expectedLossExact, lrMax, multiStepMoments, updateLaw } from '../analysis/index.ts';
 import { type SimulationResult, type SimulationSpec, simulateSync } from '../analysis/mc/index.ts';
 import { ConstantSchedule, DEFAULT_LR } from '../optimizers/index.ts';

@@ -20,14 +20,16 @@
  *   labels: { sgd: "SGD (momentum 0.9)" }   # optional display names
  */
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import type * as Yaml from 'yaml';
 import { readCsv } from '../data/table.ts';
+import { lazy } from '../lazy.ts';
 import { ParameterError } from '../errors.ts';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../optimizers/index.ts';
 import { type ProblemConfig, SURFACE_KINDS, type SurfaceConfig, buildProblem } from '../problem.ts';
 import { philox4x32 } from '../rng/philox.ts';
+
+const yaml = lazy<typeof Yaml>('yaml');
 
 export interface SweepConfig {
   name?: string;
@@ -138,7 +140,7 @@ let validator: Validator | null = null;
 
 function schemaValidator(): Validator {
   if (!validator) {
-    const Ajv = createRequire(import.meta.url)('ajv') as new (o: object) => { compile(s: object): Validator };
+    const Ajv = lazy<new (o: object) => { compile(s: object): Validator }>('ajv')();
     validator = new Ajv({ allErrors: true, strict: false }).compile(SWEEP_SCHEMA);
   }
   return validator;
@@ -165,7 +167,7 @@ export function inlineData(c: SweepConfig, baseDir: string): SweepConfig {
 export function parseSweepConfig(text: string, source = 'config', baseDir = process.cwd()): SweepConfig {
   let data: unknown;
   try {
-    data = parseYaml(text);
+    data = yaml().parse(text);
   } catch (e) {
     throw new ParameterError(source, '(file)', 'valid JSON or YAML', (e as Error).message.split('\n')[0]);
   }

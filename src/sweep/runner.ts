@@ -14,6 +14,7 @@ import { gpuKernelSpec } from '../gpu/spec.ts';
 import { buildProblem } from '../problem.ts';
 import { DamagedManifest, cellPath, expectations, initDir, type Manifest, newManifest, readCell, readManifest, sealCell, writeAtomic, writeManifest } from './store.ts';
 import { writeSummary } from './summary.ts';
+import { workerScript } from '../workers.ts';
 
 export interface Shard {
   k: number;
@@ -137,7 +138,7 @@ export async function runSweep(config: SweepConfig, o: SweepRunOptions): Promise
   }
   if (todo.length > 0 && !interrupted) {
     const n = Math.max(1, Math.min(o.workers ?? defaultWorkers(), todo.length));
-    const pool = Array.from({ length: n }, () => new Worker(new URL('./worker-entry.mjs', import.meta.url)));
+    const pool = Array.from({ length: n }, () => new Worker(workerScript(import.meta.url)));
     let next = 0;
     try {
       await new Promise<void>((resolve, reject) => {

@@ -1,4 +1,4 @@
-// Worker bootstrap: the sweep's sources are TypeScript, loaded through tsx in the worker thread too.
+// Worker bootstrap for the TypeScript sources (tests, tsx): registers tsx in the worker thread, then loads the worker. Compiled, dist/ starts worker.js directly (src/workers.ts).
 import { register } from 'tsx/esm/api';
 
 register();

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { hotelling, hotellingTwo, zPValue } from '../../src/analysis/hypothesis.ts';
-import { mt19937Source } from '../../src/optimizers/index.ts';
+import { mt19937Source } from '../../src/optimizers/mt19937.ts';
 import { expectZ } from '../helpers/stats.ts';
 
 describe('joint tests', () => {

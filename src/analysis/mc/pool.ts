@@ -4,10 +4,12 @@
  * successive `simulate` calls (a report, a notebook, a bench) reuse them. Idle workers are unref'd and never
  * keep the process alive; a worker that fails is dropped and replaced on the next call.
  */
+import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { SimulationSpec } from './spec.ts';
 import type { BandHistograms } from './histogram.ts';
 import type { BlockStats } from './stats.ts';
+import { workerScript } from '../../workers.ts';
 
 export type WorkerReply =
   | { job: number; index: number; stats: BlockStats; kernel: string; last: boolean }
@@ -25,11 +27,20 @@ interface PoolWorker {
   jobs: Map<number, JobHandlers>;
 }
 
+/**
+ * Work (trajectories × steps × coordinates) from which `simulate` starts the pool by default: starting a worker
+ * costs 0.1–0.3 s, more than smaller jobs take on one core (once the pool runs, 2e6: see simulate.ts).
+ */
+export const POOL_WORK = 1e8;
+
+/** The engine's default worker count: the CPUs, at most 16. */
+export const defaultWorkers = () => Math.min(16, os.availableParallelism?.() ?? os.cpus().length);
+
 const workers: PoolWorker[] = [];
 let nextJob = 1;
 
 function spawn(): PoolWorker {
-  const pw: PoolWorker = { worker: new Worker(new URL('./worker-entry.mjs', import.meta.url)), jobs: new Map() };
+  const pw: PoolWorker = { worker: new Worker(workerScript(import.meta.url)), jobs: new Map() };
   const drop = (e: Error) => {
     const k = workers.indexOf(pw);
     if (k >= 0) workers.splice(k, 1);
@@ -80,6 +91,14 @@ export function sendBlocks(w: PoolWorker, job: number, spec: SimulationSpec, ind
 /** Asks a worker for the band counts of all the blocks of a job it ran (null if none), and to forget the job. */
 export function sendFlush(w: PoolWorker, job: number): void {
   w.worker.postMessage({ job, flush: true });
+}
+
+/**
+ * Starts workers up to `n` now, before any job: a worker takes 0.15–0.3 s to load its modules, which the CLI
+ * overlaps with loading its own and parsing the command line. Started workers do not keep the process alive.
+ */
+export function prestart(n: number): void {
+  while (workers.length < n) workers.push(spawn());
 }
 
 /** Workers started and alive. */

@@ -2,22 +2,21 @@
  * The Monte-Carlo engine: N trajectories × T steps of any problem, in fixed blocks of BLOCK_SIZE trajectories,
  * on worker threads, merged in block order (so the bits do not depend on the worker count or chunking).
  */
-import os from 'node:os';
 import { type BlockContext, blockContext, kernelName, runBlock } from './block.ts';
 import { prepareWasm } from './wasm/kernel.ts';
 import { BandSink } from './bands.ts';
 import type { BandHistograms } from './histogram.ts';
-import { type WorkerReply, borrow, poolSize, sendBlocks, sendFlush } from './pool.ts';
+import { POOL_WORK, type WorkerReply, borrow, defaultWorkers, poolSize, sendBlocks, sendFlush } from './pool.ts';
 import { type SimulationResult, toResult } from './result.ts';
 import { type SimulationSpec, bandStepList, blockCount, checkSpec } from './spec.ts';
 import { type BlockStats, mergeStats } from './stats.ts';
 
 export interface SimulateOptions {
   /**
-   * Worker threads; 0 runs in this thread. Default: the number of CPUs (at most 16) for jobs of at least 1e8
-   * trajectory-coordinate-steps, or 2e6 once the pool's workers are running (starting a worker costs about
-   * 0.6 s, more than smaller jobs take on one core; started workers are kept, src/analysis/mc/pool.ts), this
-   * thread below that. The numbers are the same either way.
+   * Worker threads; 0 runs in this thread. Default: the number of CPUs (at most 16) for jobs of at least
+   * POOL_WORK = 1e8 trajectory-coordinate-steps, or 2e6 once the pool's workers are running (starting a worker
+   * costs 0.1–0.3 s, more than smaller jobs take on one core; started workers are kept, src/analysis/mc/pool.ts),
+   * this thread below that. The numbers are the same either way.
    */
   workers?: number;
   /** Blocks per message to a worker. Default 1. */
@@ -47,7 +46,7 @@ export function simulateSync(spec: SimulationSpec, onProgress?: SimulateOptions[
   return toResult(spec, total!, { ...describePath(ctx), seconds: (performance.now() - t0) / 1000 });
 }
 
-export const defaultWorkers = () => Math.min(16, os.availableParallelism?.() ?? os.cpus().length);
+export { defaultWorkers };
 
 /** Runs on worker threads (or in this thread with workers = 0). */
 export async function simulate(spec: SimulationSpec, options: SimulateOptions = {}): Promise<SimulationResult> {
@@ -55,7 +54,7 @@ export async function simulate(spec: SimulationSpec, options: SimulateOptions = 
   const n = blockCount(spec);
   const dim = spec.problem.x0?.length ?? spec.problem.surface.dim ?? 2;
   const work = spec.samples * spec.steps * dim;
-  const threshold = poolSize() >= defaultWorkers() ? 2e6 : 1e8;
+  const threshold = poolSize() >= defaultWorkers() ? 2e6 : POOL_WORK;
   const workers = Math.min(options.workers ?? (work >= threshold ? defaultWorkers() : 0), n);
   await prepareWasm();
   if (workers <= 0 || n === 1) return simulateSync(spec, options.onProgress);

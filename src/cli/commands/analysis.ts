@@ -1,5 +1,5 @@
 /** The exact-analysis commands: one-step, moments, stability, adaptive (docs/theory.md §1–§4). */
-import { Matrix } from 'ml-matrix';
+import { Matrix } from '../../matrix.ts';
 import { ParameterError } from '../../errors.ts';
 import { type Problem, buildProblem } from '../../problem.ts';
 import { ConstantSchedule, makeOptimizer, withDropGrad } from '../../optimizers/index.ts';
@@ -48,7 +48,6 @@ const lrSchedule = (problem: Problem) => {
 export const oneStepCommand: Command = {
   exact: true,
   name: 'one-step',
-  summary: 'exact mean and covariance of one DropGrad update and the expected loss after it',
   usage: `dropgrad one-step [problem flags] [--x '<JSON point>'] [--json]
 
 docs/theory.md §1–§2 at the point x (default x0), from a fresh optimizer state: the kept/dropped update of each
@@ -95,7 +94,6 @@ const ADAPTIVE_MAX_WORK = 2e7;
 export const momentsCommand: Command = {
   exact: true,
   name: 'moments',
-  summary: 'exact mean, covariance and expected loss of SGD/momentum/Nesterov iterates on a quadratic',
   usage: `dropgrad moments [problem flags] --steps T [--trace] [--noise-cov '<JSON matrix>'] [--stationary] [--json]
 
 docs/theory.md §3: the exact moments of the iterate after T steps (default 100) for SGD, heavy-ball momentum
@@ -179,7 +177,6 @@ ${PROBLEM_HELP}`,
 export const stabilityCommand: Command = {
   exact: true,
   name: 'stability',
-  summary: 'largest mean-square stable learning rate of SGD/momentum under DropGrad on a quadratic',
   usage: `dropgrad stability --H '<JSON matrix>' --drop-rate P[,P2,…] [--momentum M] [--nesterov] [--lr X] [--json]
 
 docs/theory.md §3: the largest learning rate for which E‖x_t − x*‖² → 0, through the d×d reduction of the
@@ -221,7 +218,6 @@ Without --H, the quadratic of the problem flags (--surface quadratic|valley) is 
 export const adaptiveCommand: Command = {
   exact: true,
   name: 'adaptive',
-  summary: 'exact update law of an adaptive optimizer under a constant gradient (mask-history enumeration)',
   usage: `dropgrad adaptive --optimizer adam|adamw|nadam|adagrad|rmsprop|adadelta|lion|sgd --grad '<JSON>' --drop-rate P --steps t [--json]
 
 docs/theory.md §4: exact mean and variance of the update at step t (≤ 20) by enumerating the 2^t mask histories

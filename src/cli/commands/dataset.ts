@@ -9,7 +9,6 @@ import { int } from '../flags.ts';
 
 export const datasetCommand: Command = {
   name: 'dataset',
-  summary: 'write a shipped real data set (cps-1985 wages, iris) as train.csv and test.csv',
   usage: `dropgrad dataset ${DATASET_NAMES.join('|')} --out DIR [--train-rows N] [--seed S] [--json]
 
 Writes DIR/train.csv, DIR/test.csv (numeric columns, header row) and DIR/README.txt (source, licence, encoding)

@@ -9,7 +9,6 @@ const MAX_PX = 8000;
 
 export const figureCommand: Command = {
   name: 'figure',
-  summary: 'export one report figure as SVG, PNG or PDF (headless Chromium)',
   usage: `dropgrad figure <section/figure-id> --format svg|png|pdf [--dir reports] [--file PATH] [--width W] [--height H]
 
 Renders a figure written by \`dropgrad report\` (its data lives in <dir>/figures/<section>/<id>.json;

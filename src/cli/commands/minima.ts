@@ -11,7 +11,6 @@ const fmt = (v: number | null | undefined) => (v === null || v === undefined ? '
 
 export const minimaCommand: Command = {
   name: 'minima',
-  summary: 'local minima, their mean-square and almost-sure stability limits, and the share of trajectories ending in each',
   usage: `dropgrad minima [problem flags] [--starts '<JSON list of points>'] [--count N] [--samples N --steps T --seed S] [--json]
 
 docs/theory.md §7. Finds the local minima of the surface: a descent Newton iteration (absolute-value modified

@@ -8,7 +8,6 @@ import { int } from '../flags.ts';
 
 export const reportCommand: Command = {
   name: 'report',
-  summary: 'build the research reports (Plotly HTML, offline) into reports/',
   usage: `dropgrad report [--quick] [--section sgd|adaptive|lion|benchmarks|tuned|regularization|regression]… [--out DIR] [--seed S] [--backend auto|cpu|webgpu|chromium] [--quiet] [--json]
 
 One page per section of the DropGrad mathematical analysis (SGD, adaptive optimizers, Lion), the benchmark

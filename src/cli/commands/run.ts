@@ -12,7 +12,6 @@ const MAX_TRACE = 1e7;
 
 export const runCommand: Command = {
   name: 'run',
-  summary: 'run one seeded trajectory of an optimizer with DropGrad on a surface',
   usage: `dropgrad run [problem flags] [--steps T] [--seed S] [--trace] [--json]
 
 Runs T steps (default 200) from x0 with the keyed random stream of seed S (default 0, trajectory 0).

@@ -18,7 +18,6 @@ const lastDivergence = (perStep: number[]) => {
 
 export const simulateCommand: Command = {
   name: 'simulate',
-  summary: 'Monte-Carlo: N seeded trajectories × T steps, streaming statistics on all cores',
   usage: `dropgrad simulate [problem flags] --steps T --samples N --seed S [--quantity iterate|update] [--workers K] [--per-step]
                   [--backend auto|cpu|webgpu|chromium] [--quiet] [--json]
 

@@ -10,7 +10,6 @@ import { progressReporter } from '../progress.ts';
 
 export const sweepCommand: Command = {
   name: 'sweep',
-  summary: 'run a declarative grid (JSON/YAML) of simulations; resumable, shardable',
   usage: `dropgrad sweep <config.json|yaml> --out <dir> [--shard k/n] [--workers K] [--quiet] [--json]
 dropgrad sweep --example          print a valid example grid (120 cells, runs in seconds)
 dropgrad sweep --example --out <dir>   run it
@@ -85,7 +84,6 @@ skipped and the results are bit-identical to an uninterrupted run.
 
 export const mergeCommand: Command = {
   name: 'merge',
-  summary: 'combine the output directories of sweep shards (same config only)',
   usage: `dropgrad merge <dir1> <dir2> … --out <dir> [--json]
 
 Copies every finished cell of the shards into <dir> with one manifest; refuses directories of different
@@ -105,7 +103,6 @@ configs (by config hash) and cells whose results differ. Reports the cells still
 
 export const exportCommand: Command = {
   name: 'export',
-  summary: 'export a sweep as tidy CSV or JSON (one row per cell × step × statistic)',
   usage: `dropgrad export <dir> [--format csv|json] [--file <path>]
 
 Tidy rows: cell, optimizer, lr, dropRate, surface, fullUpdateDrop, replicate, seed, step, statistic, value

@@ -8,7 +8,7 @@
 import { hotellingTwo, zPValue } from '../../analysis/hypothesis.ts';
 import { multiStepMoments } from '../../analysis/index.ts';
 import { runTrajectory } from '../../analysis/trajectory.ts';
-import { mt19937Source } from '../../optimizers/index.ts';
+import { mt19937Source } from '../../optimizers/mt19937.ts';
 import { type ProblemConfig, buildProblem } from '../../problem.ts';
 import { quadratic } from '../../surfaces/index.ts';
 import { type ReportContext, check, jointCheck, mc, relativeDifference } from '../context.ts';

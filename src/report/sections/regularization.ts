@@ -4,7 +4,7 @@
  * the share of trajectories that end in each basin is measured and set against the exact mean-square limit and the
  * almost-sure (Lyapunov) limit of each minimum.
  */
-import { Matrix } from 'ml-matrix';
+import { Matrix } from '../../matrix.ts';
 import { lrMaxAlmostSure } from '../../analysis/lyapunov.ts';
 import { simulateSync } from '../../analysis/mc/index.ts';
 import { runTrajectory } from '../../analysis/trajectory.ts';

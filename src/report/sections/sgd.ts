@@ -1,5 +1,5 @@
 /** Report 1: SGD and momentum under DropGrad (docs/theory.md §2, §3, §5). */
-import { Matrix } from 'ml-matrix';
+import { Matrix } from '../../matrix.ts';
 import { lrMax, multiStepMoments, sgdStepBounds } from '../../analysis/index.ts';
 import { buildProblem, type ProblemConfig } from '../../problem.ts';
 import { rotatedValley } from '../../surfaces/index.ts';

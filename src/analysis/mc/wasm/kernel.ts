@@ -4,10 +4,9 @@
  * straight from its 16-bit halves, philox.wat.ts), the
  * step vectorised over two trajectories per f64x2 (step.wat.ts), the per-step statistics (record.wat.ts), and a
  * return to JavaScript only after steps that need it (kept paths, covariances). WAT is
- * assembled by wabt (the WebAssembly Binary Toolkit) once per variant and thread; until `prepareWasm()` has
+ * assembled by wabt (the WebAssembly Binary Toolkit) once per variant and machine (cache.ts); until `prepareWasm()` has
  * resolved, the JavaScript kernel runs. Both give the same bits (test/analysis/engine.test.ts).
  */
-import { createRequire } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
 import { STREAM_SKIP, maskSteps } from '../../../rng/keyed.ts';
 import { type FastJob, value } from '../kernels.ts';
@@ -21,12 +20,16 @@ import { foldWat } from './fold.ts';
 import { BLOCK_SIZE } from '../spec.ts';
 import { FIXED_MAX_D, type StepVariant, programCalls, stepWat, verdictQuad } from './step.wat.ts';
 import { mathHelpers, mathImportObject, mathImports } from './graph.wat.ts';
+import { cachedBinary } from './cache.ts';
+import { lazy } from '../../../lazy.ts';
 
 interface Wabt {
   parseWat(name: string, text: string, features?: Record<string, boolean>): { toBinary(o: object): { buffer: Uint8Array<ArrayBuffer> }; destroy(): void };
 }
 
 let wabt: Wabt | null = null;
+/** The assembler's name and version, part of each cached kernel's key (cache.ts). */
+let assembler = '';
 let loading: Promise<void> | null = null;
 const kernels = new Map<string, Kernel>();
 
@@ -38,7 +41,8 @@ export function prepareWasm(): Promise<boolean> {
       // Compile WebAssembly with the optimising tier directly: the kernels are few, long-running calls, which
       // V8's dynamic tier-up (no on-stack replacement for wasm) reaches late; measured 1.1e7 vs 1.5e7 steps/s.
       setFlagsFromString('--no-liftoff');
-      const factory = createRequire(import.meta.url)('wabt') as () => Promise<Wabt>;
+      const factory = lazy<() => Promise<Wabt>>('wabt')();
+      assembler = `wabt@${lazy<{ version: string }>('wabt/package.json')().version}`;
       wabt = await factory();
     } catch {
       wabt = null;
@@ -240,6 +244,16 @@ function placeConstants(v: StepVariant, text: string): string {
   return text.replace(/\(global\.get \$(\w+)\)/g, (m, name: string) => (constants.has(name) ? `(i32.const ${constants.get(name)})` : m));
 }
 
+/** WAT text → binary (wabt; the text is folded first, see fold.ts). */
+function assemble(text: string): Uint8Array<ArrayBuffer> {
+  const parsed = wabt!.parseWat('kernel.wat', foldWat(text), { simd: true, mutable_globals: true });
+  try {
+    return parsed.toBinary({ write_debug_names: true }).buffer;
+  } finally {
+    parsed.destroy();
+  }
+}
+
 function kernelFor(v: StepVariant): Kernel {
   const key = JSON.stringify({ ...v, rule: v.rule.key, program: v.program?.key });
   const hit = kernels.get(key);
@@ -257,13 +271,7 @@ function kernelFor(v: StepVariant): Kernel {
   (export "hist" (func $hist))
   (export "recordUpdate" (func $recordUpdate))
   (export "run" (func $run)))`;
-  const parsed = wabt!.parseWat('kernel.wat', foldWat(text), { simd: true, mutable_globals: true });
-  let mod: WebAssembly.Module;
-  try {
-    mod = new WebAssembly.Module(parsed.toBinary({ write_debug_names: true }).buffer);
-  } finally {
-    parsed.destroy();
-  }
+  const mod = new WebAssembly.Module(cachedBinary(assembler, text, assemble));
   const k: Kernel = {
     ex: new WebAssembly.Instance(mod, mathImportObject()).exports as unknown as Exports,
     owner: null,
