@@ -8,7 +8,9 @@ import type * as MlMatrix from 'ml-matrix';
 
 const ml = createRequire(import.meta.url)('ml-matrix') as typeof MlMatrix;
 
-export const { Matrix, CholeskyDecomposition, EigenvalueDecomposition, solve } = ml;
+/** ml-matrix's dense matrix (the same class whether imported from here or from ml-matrix). */
+export const Matrix = ml.Matrix;
+export const { CholeskyDecomposition, EigenvalueDecomposition, solve } = ml;
 export type Matrix = MlMatrix.Matrix;
 export type CholeskyDecomposition = MlMatrix.CholeskyDecomposition;
 export type EigenvalueDecomposition = MlMatrix.EigenvalueDecomposition;

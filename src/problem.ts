@@ -41,9 +41,11 @@ import {
   rotatedValley,
 } from './surfaces/index.ts';
 
+/** The surface kinds a ProblemConfig may name. */
 export const SURFACE_KINDS = ['quadratic', 'valley', 'rosenbrock', 'rastrigin', 'ackley', 'beale', 'doublewell', 'expr', 'least-squares', 'logistic'] as const;
 export type SurfaceKind = (typeof SURFACE_KINDS)[number];
 
+/** A surface as plain data: its kind and that kind's parameters. */
 export interface SurfaceConfig {
   kind: SurfaceKind;
   /** quadratic: Hessian (default: log-spaced diagonal of `dim` with condition `condition`). */
@@ -69,6 +71,7 @@ export interface SurfaceConfig {
 /** A schedule as JSON: a number, or "linear:a,b,N" | "cosine:a,b,N" | "step:a,t1=b,t2=c" | "cyclical:lo,hi,h" | "exponential:a,γ". */
 export type ScheduleSpec = number | string;
 
+/** DropGrad's configuration: the rate (a number or a schedule), Bernoulli or Gaussian, full-update drop, per-group rates. */
 export interface DropConfig {
   rate?: ScheduleSpec;
   variant?: 'bernoulli' | 'gaussian';
@@ -76,6 +79,7 @@ export interface DropConfig {
   groups?: Record<string, { indices: number[]; rate: ScheduleSpec }>;
 }
 
+/** A problem as plain data: the surface, the start x0 (default: the surface's), the optimizer and DropGrad's configuration. */
 export interface ProblemConfig {
   surface: SurfaceConfig;
   x0?: number[];
@@ -83,6 +87,7 @@ export interface ProblemConfig {
   drop?: DropConfig;
 }
 
+/** A built problem (buildProblem): the surface, start, resolved optimizer and the chain with DropGrad in front. */
 export interface Problem {
   config: ProblemConfig;
   surface: Surface;
@@ -257,6 +262,10 @@ const SIZED: SurfaceKind[] = ['rosenbrock', 'rastrigin', 'ackley', 'doublewell']
 const inferDim = (c: SurfaceConfig, x0?: number[]): SurfaceConfig =>
   Array.isArray(x0) && c.dim === undefined && (SIZED.includes(c.kind) || (c.kind === 'quadratic' && !c.H)) ? { ...c, dim: x0.length } : c;
 
+/**
+ * A problem from its plain-data description: the surface built and its dimension checked against x0, the optimizer's
+ * options completed with its defaults, the drop configuration checked. Throws ParameterError on invalid input.
+ */
 export function buildProblem(config: ProblemConfig): Problem {
   const sized = inferDim(config.surface, config.x0);
   let surface: Surface;

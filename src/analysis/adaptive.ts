@@ -20,6 +20,7 @@
 import { ParameterError, requireFiniteVector } from '../errors.ts';
 import { type AnyTransformation, type DropSource, givenSource, type OptimizerSpec } from '../optimizers/index.ts';
 
+/** Most steps enumerateConstantGradient enumerates (2^t mask histories per coordinate). */
 export const MAX_ENUMERATION_STEPS = 20;
 
 export interface EnumerationResult {

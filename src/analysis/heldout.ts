@@ -26,6 +26,7 @@ export interface HeldOutStats {
 
 export const hasHeldOut = (s: Surface): s is HeldOutSurface => typeof (s as HeldOutSurface).testLoss === 'function';
 
+/** Mean, standard error of the mean, median and count of a sample (NaN statistics when it is empty). */
 export function summarizeSample(values: number[]): Summary {
   const n = values.length;
   if (n === 0) return { mean: Number.NaN, stderr: Number.NaN, median: Number.NaN, count: 0 };
@@ -52,6 +53,7 @@ export function heldOutValues(surface: HeldOutSurface, points: Float64Array): { 
   return { loss, accuracy };
 }
 
+/** Summaries of the test loss (and accuracy) over the final points of an ensemble. */
 export function heldOutStats(surface: HeldOutSurface, points: Float64Array): HeldOutStats {
   const v = heldOutValues(surface, points);
   return { testLoss: summarizeSample(v.loss), ...(v.accuracy ? { testAccuracy: summarizeSample(v.accuracy) } : {}) };

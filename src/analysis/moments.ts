@@ -22,6 +22,7 @@ export interface QuadraticProblem {
   c: number;
 }
 
+/** The run whose exact moments multiStepMoments computes: start, steps, learning-rate and drop-rate schedules, SGD-family options. */
 export interface MomentsOptions {
   x0: ArrayLike<number>;
   steps: number;
@@ -50,6 +51,7 @@ export interface MomentsStep {
   expectedLoss: number;
 }
 
+/** Exact E[x_t], Cov[x_t] and E f(x_t) after the run, and per step. */
 export interface MomentsResult extends MomentsStep {
   steps: number;
   /** Per-step arrays (index t = after t steps, t = 0 … T) when `trace` is set. */
@@ -207,7 +209,7 @@ export interface StationaryResult extends MomentsStep {
 /**
  * Stationary mean and covariance (the fixed point of the recursion for constant η, p): the mean solves
  * (I − A_k) m_k = a₀_k; S = (I − L₀)⁻¹[K + c cᵀ ⊗ Q̃(w)] with w = diag(H S_ee H) found by the fixed-point
- * iteration w ← T w + w₀, which converges geometrically at rate ρ(T) < 1 exactly when the dynamics are
+ * iteration w ← T w + w₀, which converges geometrically at rate ρ(T) \< 1 exactly when the dynamics are
  * mean-square stable. Full-update drop does not change the fixed point (S = rS + (1 − r)L(S) ⇔ S = L(S)).
  */
 export function stationaryMoments(problem: QuadraticProblem, o: StationaryOptions): StationaryResult {

@@ -35,6 +35,7 @@ export interface UpdateLaw {
   dropped?: Float64Array;
 }
 
+/** One step's input: the chain (an optimizer with DropGrad), the point x and the gradient there. */
 export interface OneStepInput {
   chain: AnyTransformation;
   /** Optimizer state before the step (default: `chain.init(x)`). */
@@ -143,6 +144,7 @@ export function expectedLossSecondOrder(surface: Surface, x: Vec, m: UpdateMomen
   return s;
 }
 
+/** The exact law of one DropGrad step: E[Δ], Cov[Δ], the expected loss after it (exact and second order). */
 export interface OneStepResult {
   meanUpdate: number[];
   covUpdate: number[][];
@@ -176,7 +178,7 @@ export function oneStep(surface: Surface, input: Omit<OneStepInput, 'grad'> & { 
 export interface SgdStepBounds {
   /** H_eff = H + diag(p/q) Diag(H) (docs/theory.md §2). */
   Heff: number[][];
-  /** Expected decrease iff η < 2|g|²/(gᵀH_eff g). */
+  /** Expected decrease iff η \< 2|g|²/(gᵀH_eff g). */
   lrBound: number;
   /** Best one-step rate η* = |g|²/(gᵀH_eff g). */
   lrBest: number;

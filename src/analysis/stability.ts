@@ -24,6 +24,7 @@ export function sgdFamilyOf(o: ResolvedOptimizer): SgdFamily | { outside: 'optim
   return { momentum: o.momentum, nesterov: o.nesterov, weightDecay: o.weightDecay };
 }
 
+/** The SGD-family options (momentum, Nesterov, weight decay) and drop rates the stability limits are computed for. */
 export interface StabilityOptions {
   /** Drop rate: one number or per-coordinate rates. */
   rates: number | Float64Array;
@@ -34,6 +35,7 @@ export interface StabilityOptions {
   tol?: number;
 }
 
+/** The mean-square stability limit η_max (with and without DropGrad noise), docs/theory.md §3. */
 export interface StabilityResult {
   /** Largest mean-square stable learning rate. */
   lrMax: number;
@@ -117,7 +119,7 @@ function msRadius(dyn: EigenDynamics, ratio: Float64Array, w0: Float64Array, mod
 /** ρ(T) from the bounds when they decide or meet, else the growth factor. */
 const radiusOf = (r: RadiusBound) => (r.lower > 1 ? r.lower : r.upper < 1 ? r.upper : r.upper - r.lower <= 1e-9 * r.upper ? (r.lower + r.upper) / 2 : r.estimate);
 
-/** ρ(T) for one learning rate: the spectral radius of the d×d mean-square reduction (< 1 ⇔ stable when ρ(L₀) < 1). */
+/** ρ(T) for one learning rate: the spectral radius of the d×d mean-square reduction (\< 1 ⇔ stable when ρ(L₀) \< 1). */
 export function msReductionRadius(H: Matrix, lr: number, o: StabilityOptions): { radius: number; noiselessRadius: number } {
   const eig = eigh(H);
   const dyn = dynamicsOf(eig, lr, o);

@@ -16,6 +16,7 @@ export interface TrajectoryResult {
   losses?: number[];
 }
 
+/** Runs one trajectory (see this module's comment); `trace` keeps the path and the loss per step. */
 export function runTrajectory(
   surface: Surface,
   chain: AnyTransformation,

@@ -37,6 +37,7 @@ export interface Split {
   test: Table;
 }
 
+/** The bundled data sets: the 1985 Current Population Survey wages (534 rows) and Fisher's iris (150 rows). */
 export const DATASET_NAMES = ['cps-1985', 'iris'] as const;
 export type DatasetName = (typeof DATASET_NAMES)[number];
 
@@ -84,6 +85,7 @@ function iris(): Dataset {
   };
 }
 
+/** A bundled data set by name (see DATASET_NAMES), as a table with its target column. */
 export function dataset(name: string): Dataset {
   if (name === 'cps-1985') return cps1985();
   if (name === 'iris') return iris();

@@ -9,6 +9,7 @@ import { Matrix } from '../matrix.ts';
 import { ParameterError } from '../errors.ts';
 import type { Table } from './table.ts';
 
+/** The name of the constant feature a design appends unless the intercept is turned off. */
 export const INTERCEPT = '(intercept)';
 
 export interface DesignOptions {
@@ -37,6 +38,7 @@ export interface Design {
   readonly scale?: Float64Array;
 }
 
+/** The design (X, y) of a linear model from training rows (and test rows when given); see this module's comment. */
 export function designOf(train: Table, o: DesignOptions): Design {
   const dataName = o.names?.data ?? 'inline table';
   const testName = o.names?.test ?? 'inline table';

@@ -15,7 +15,7 @@
  *
  * The text form (rules and built-in surfaces): `name = expression` lines over + − * / (left-associative, as in
  * JavaScript), unary −, parentheses, the functions of `call` below, `first ? a : b` (rules: the first step) and
- * `a < b ? c : d` (also <=, >, >=, ==). It is parsed by the small recursive-descent parser below rather than by
+ * `a < b ? c : d` (also `<=`, `>`, `>=`, `==`). It is parsed by the small recursive-descent parser below rather than by
  * mathjs: mathjs takes about a second to load, and every worker builds its kernels at start.
  *
  * Elementary functions: sqrt, abs, sign, floor, min and max are primitives on every back end. sin, cos and exp are

@@ -13,6 +13,7 @@ export interface AdadeltaState {
   readonly accDelta: Float64Array;
 }
 
+/** Adadelta's scaling δ_t = √(d_\{t−1\} + ε)/√(a_t + ε)·g_t of this module's comment. */
 export function scaleByAdadelta(rho = 0.9, eps = 1e-6): GradientTransformation<AdadeltaState> {
   requireUnitInterval('rho', rho);
   requirePositive('eps', eps);

@@ -18,6 +18,7 @@ export interface AdagradScaleOptions {
   eps?: number;
 }
 
+/** Adagrad's scaling g_t/(√s_t + ε)/(1 + (t − 1)·lr_decay) of this module's comment. */
 export function scaleByAdagrad({ lrDecay = 0, initialAccumulatorValue = 0, eps = 1e-10 }: AdagradScaleOptions = {}): GradientTransformation<AdagradState> {
   requireNonNegative('lrDecay', lrDecay);
   requireNonNegative('initialAccumulatorValue', initialAccumulatorValue);

@@ -17,6 +17,7 @@ export interface AdamState {
   readonly nuMax: Float64Array;
 }
 
+/** Adam's (or AMSGrad's) bias-corrected scaling of this module's comment; the learning rate is a separate link. */
 export function scaleByAdam(b1 = 0.9, b2 = 0.999, eps = 1e-8, amsgrad = false): GradientTransformation<AdamState> {
   requireUnitInterval('beta1', b1);
   requireUnitInterval('beta2', b2);

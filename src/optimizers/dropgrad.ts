@@ -33,6 +33,7 @@ export interface DropGradLink extends GradientTransformation<NoState> {
   rates(step: number, dim: number): Float64Array;
 }
 
+/** The DropGrad link of this module's comment: g̃_i = m_i g_i/(1 − p_i), m_i ~ Bernoulli(1 − p_i) (or the Gaussian ξ_i ~ N(1, p_i/(1 − p_i))), per-group rates and schedules. */
 export function dropGrad({ rate = 0, groups = {}, variant = 'bernoulli' }: DropGradOptions = {}): DropGradLink {
   if (variant !== 'bernoulli' && variant !== 'gaussian') {
     throw new ParameterError('variant', variant, '"bernoulli" or "gaussian"');

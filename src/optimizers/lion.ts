@@ -10,6 +10,7 @@ export interface LionState {
   readonly mu: Float64Array;
 }
 
+/** Lion's sign(β₁m + (1 − β₁)g) with the momentum update m ← β₂m + (1 − β₂)g of this module's comment. */
 export function scaleByLion(b1 = 0.9, b2 = 0.99): GradientTransformation<LionState> {
   requireUnitInterval('beta1', b1);
   requireUnitInterval('beta2', b2);

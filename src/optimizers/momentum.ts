@@ -21,6 +21,7 @@ export interface TraceOptions {
   cloneFirst?: boolean;
 }
 
+/** PyTorch's momentum buffer: b₁ = g (or (1 − τ)g without cloneFirst), b_t = μb_\{t−1\} + (1 − τ)g_t; emits b_t, or g_t + μb_t with Nesterov. */
 export function trace({ momentum, dampening = 0, nesterov = false, cloneFirst = true }: TraceOptions): GradientTransformation<TraceState> {
   requireUnitInterval('momentum', momentum);
   requireUnitInterval('dampening', dampening);

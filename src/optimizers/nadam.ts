@@ -31,6 +31,7 @@ export function nadamCoefficients(b1: number, momentumDecay: number, c: number, 
   return { muProduct, gradCoef: (1 - mu) / (1 - muProduct), momCoef: muNext / (1 - muProduct * muNext) };
 }
 
+/** NAdam's scaling of this module's comment (PyTorch's momentum-decay schedule μ_t). */
 export function scaleByNadam(b1 = 0.9, b2 = 0.999, eps = 1e-8, momentumDecay = 4e-3): GradientTransformation<NadamState> {
   requireUnitInterval('beta1', b1);
   requireUnitInterval('beta2', b2);

@@ -15,6 +15,7 @@ import { addDecayedWeights, addWeightDecay, scaleByLearningRate } from './scale.
 import type { ScheduleLike } from './schedules.ts';
 import { type AnyTransformation, chain } from './transform.ts';
 
+/** The optimizers makeOptimizer and the CLI know, by name. */
 export const OPTIMIZER_NAMES = ['sgd', 'adam', 'adamw', 'nadam', 'adagrad', 'rmsprop', 'adadelta', 'lion'] as const;
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 
@@ -210,6 +211,7 @@ export function resolveOptimizer(spec: OptimizerSpec): ResolvedOptimizer {
 
 const FACTORIES: { [K in OptimizerName]: (o: OptionsOf[K]) => AnyTransformation } = { sgd, adam, adamw, nadam, adagrad, rmsprop, adadelta, lion };
 
+/** The optimizer an OptimizerSpec names, with its options completed by OPTIMIZER_DEFAULTS. */
 export function makeOptimizer(spec: OptimizerSpec): AnyTransformation {
   const { name, ...options } = resolveOptimizer(spec);
   return (FACTORIES[name] as (o: object) => AnyTransformation)(options);

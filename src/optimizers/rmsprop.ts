@@ -13,6 +13,7 @@ export interface RmsState {
   readonly gradAvg: Float64Array;
 }
 
+/** RMSprop's scaling g_t/(√a_t + ε) (centered: √(a_t − c_t²) + ε) of this module's comment. */
 export function scaleByRms(alpha = 0.99, eps = 1e-8, centered = false): GradientTransformation<RmsState> {
   requireUnitInterval('alpha', alpha);
   requirePositive('eps', eps);

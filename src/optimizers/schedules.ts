@@ -21,6 +21,7 @@ function requireSteps(name: string, n: number): number {
   return n;
 }
 
+/** v(t) = v for every step. */
 export class ConstantSchedule implements Schedule {
   readonly kind = 'constant';
   readonly min: number;
@@ -179,18 +180,21 @@ export class LinearDropRateScheduler extends LinearSchedule {
     checkDropRateSchedule('drop rate', this);
   }
 }
+/** The cosine annealing shape from `initial` to `final` over `numSteps` steps, as a drop rate in [0, 1). */
 export class CosineAnnealingDropRateScheduler extends CosineAnnealingSchedule {
   constructor(initial: number, final: number, numSteps: number) {
     super(initial, final, numSteps);
     checkDropRateSchedule('drop rate', this);
   }
 }
+/** A piecewise-constant drop rate: `initial`, then `schedule[t]` from step t on. */
 export class StepDropRateScheduler extends StepSchedule {
   constructor(initial: number, schedule: Record<number, number>) {
     super(initial, schedule);
     checkDropRateSchedule('drop rate', this);
   }
 }
+/** A triangular wave between `low` and `high` with half-period `halfPeriod` steps, as a drop rate in [0, 1). */
 export class CyclicalDropRateScheduler extends TriangularSchedule {
   constructor(low: number, high: number, halfPeriod: number) {
     super(low, high, halfPeriod);

@@ -9,6 +9,7 @@
 import { KeyedRandom, STREAM_SKIP, threshold } from '../rng/keyed.ts';
 import type { DropSource } from './transform.ts';
 
+/** DropGrad's random decisions for trajectory `trajectory` of run `seed`: the keyed Philox stream (docs/theory.md §6), so a trajectory's masks do not depend on how the ensemble is split over threads or devices. */
 export function randomSource(seed: number, trajectory = 0): DropSource {
   const rng = new KeyedRandom(seed, trajectory);
   return {
@@ -27,6 +28,7 @@ export interface GivenDecisions {
   skip?: (step: number) => boolean;
 }
 
+/** Decisions supplied by the caller (each default: kept, multiplier 1, never skipped). */
 export function givenSource({ keep, normal, skip }: GivenDecisions): DropSource {
   return {
     keep: (step, coord) => (keep ? keep(step, coord) : true),
@@ -35,7 +37,7 @@ export function givenSource({ keep, normal, skip }: GivenDecisions): DropSource 
   };
 }
 
-/** A fixed mask history: masks[t][i] ∈ {0, 1} (1 = kept); steps beyond the history are kept. */
+/** A fixed mask history: masks[t][i] ∈ \{0, 1\} (1 = kept); steps beyond the history are kept. */
 export function maskSource(masks: ArrayLike<ArrayLike<number>>, skips?: ArrayLike<boolean>): DropSource {
   return givenSource({
     keep: (t, i) => (t < masks.length ? masks[t][i] !== 0 : true),
@@ -43,5 +45,7 @@ export function maskSource(masks: ArrayLike<ArrayLike<number>>, skips?: ArrayLik
   });
 }
 
+/** Every coordinate kept, every step: DropGrad becomes the identity (the p = 0 chain). */
 export const ALL_KEPT: DropSource = givenSource({});
+/** Every coordinate dropped: the two-point update's other branch (docs/theory.md §1). */
 export const ALL_DROPPED: DropSource = givenSource({ keep: () => false });

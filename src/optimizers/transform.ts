@@ -36,6 +36,7 @@ export interface DropDescription {
   skipRate: number;
 }
 
+/** A link of an optimizer chain (optax's GradientTransformation): `init` makes its state, `update` maps updates to updates. */
 export interface GradientTransformation<S = unknown> {
   readonly name: string;
   init(params: Vec): S;

@@ -56,6 +56,10 @@ export interface ReportSummary {
   seconds: number;
 }
 
+/**
+ * Writes the research reports to `o.out`: one self-contained HTML page per section (plotly.js written once beside
+ * them, equations as MathML), an index that opens with the findings, and a theory-vs-simulation table.
+ */
 export async function buildReport(o: ReportOptions): Promise<ReportSummary> {
   const t0 = performance.now();
   await prepareWasm();

@@ -30,7 +30,7 @@ export interface Displayable {
   [DISPLAY](): Record<string, unknown>;
 }
 
-/** A figure ({data, layout}) as notebook output; non-finite numbers become gaps. */
+/** A figure (`{data, layout}`) as notebook output; non-finite numbers become gaps. */
 export function plot(figure: { data: unknown[]; layout?: Record<string, unknown> }): Displayable {
   const { value } = clean({ data: figure.data, layout: figure.layout ?? {} });
   const id = `dropgrad-plot-${Date.now().toString(36)}-${counter++}`;

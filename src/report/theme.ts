@@ -31,10 +31,12 @@ export function clean<T>(value: T): { value: T; replaced: number } {
   return { value: walk(value) as T, replaced };
 }
 
+/** A Plotly axis in the reports' style, titled `title` (give units). */
 export function axis(title: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { title: { text: title }, zeroline: false, gridcolor: '#e5e5e5', linecolor: '#888', ...extra };
 }
 
+/** A Plotly layout in the reports' style: title, axis titles, the colour-blind-safe palette. */
 export function layout(title: string, x: string, y: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     title: { text: title, font: { size: 15 } },
@@ -50,6 +52,7 @@ export function layout(title: string, x: string, y: string, extra: Record<string
   };
 }
 
+/** Colour k of the palette (cycling). */
 export const color = (k: number) => PALETTE[k % PALETTE.length];
 
 /** A legend in rows under the plot (long legends would take half the width beside it). */

@@ -104,7 +104,7 @@ export function ackley(dim = 2, a = 20, b = 0.2, c = 2 * Math.PI): Surface {
   };
 }
 
-/** Beale (2-D): f = Σ_{k=1..3} (c_k − x + x y^k)², c = (1.5, 2.25, 2.625); minimum 0 at (3, 0.5). Three terms reading (x, y). */
+/** Beale (2-D): f = Σ_\{k=1..3\} (c_k − x + x y^k)², c = (1.5, 2.25, 2.625); minimum 0 at (3, 0.5). Three terms reading (x, y). */
 export function beale(): Surface {
   const C = [1.5, 2.25, 2.625];
   const term = (k: number) => (x: Float64Array) => (C[k - 1] - x[0] + x[0] * x[1] ** k) ** 2;

@@ -35,6 +35,7 @@ export interface DoubleWellSurface extends Surface {
 
 export const MAX_SHARPNESS = 1e6;
 
+/** The double well of this module's comment in `dim` coordinates, with the sharp minimum `sharpness` times as curved as the flat one. */
 export function doubleWell(dim = 2, sharpness = 10): DoubleWellSurface {
   requireDim('dim', dim);
   if (!(sharpness >= 1 && sharpness <= MAX_SHARPNESS)) throw new ParameterError('sharpness', sharpness, `a number in [1, ${MAX_SHARPNESS}] (the sharp minimum's curvature over the flat one's)`);

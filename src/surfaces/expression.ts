@@ -265,6 +265,11 @@ export interface ExpressionSurface extends Surface {
   readonly gradientExpressions: readonly string[];
 }
 
+/**
+ * A surface from a mathjs expression over its variables (x, y, … or x1, x2, …): checked against an allow-list
+ * (arithmetic, numbers, the variables, pi, e, elementary functions), differentiated symbolically, and compiled to
+ * the same program as the built-in surfaces, so it runs on the fused CPU and WebGPU kernels.
+ */
 export function expressionSurface(expr: string, options: ExpressionOptions = {}): ExpressionSurface {
   if (typeof expr !== 'string' || expr.trim() === '') throw new ExpressionError('expr', expr, 'a non-empty mathjs expression');
   if (expr.length > MAX_EXPR) throw new ExpressionError('expr', `${expr.slice(0, 40)}…`, `at most ${MAX_EXPR.toLocaleString('en')} characters`);

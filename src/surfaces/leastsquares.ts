@@ -45,6 +45,7 @@ function solveSpd(A: Matrix, b: Float64Array): Float64Array {
   return Float64Array.from(ch.solve(Matrix.columnVector(Array.from(b))).getColumn(0));
 }
 
+/** The mean squared error ½‖Xw − y‖²/n of a design as a quadratic surface, with its exact minimiser (and the test rows' loss when given). */
 export function leastSquares(design: Design, name = `least squares on ${design.target} (${design.X.rows} rows, ${design.features.length} features)`): LeastSquaresSurface {
   const train = squaredErrorForm(design.X, design.y);
   const xStar = solveSpd(train.A, train.b);

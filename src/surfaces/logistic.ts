@@ -112,6 +112,7 @@ function newtonMinimiser(f: ReturnType<typeof lossOf>, k: number): Float64Array 
   return undefined;
 }
 
+/** The mean logistic loss of a design with 0/1 labels, with its gradient and Hessian (and the test rows' loss and accuracy when given). */
 export function logisticRegression(design: Design, name = `logistic regression on ${design.target} (${design.X.rows} rows, ${design.features.length} features)`): LogisticSurface {
   checkLabels(design.y, 'data', 'the training rows', design.target);
   if (design.testY) checkLabels(design.testY, 'test', 'the test rows', design.target);

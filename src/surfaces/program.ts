@@ -22,6 +22,7 @@ export interface ProgramGraph {
   needGrad: boolean[];
 }
 
+/** A surface's value and gradient compiled to one graph per back end (what the engine's kernels are generated from). */
 export interface SurfaceProgram {
   name: string;
   dim: number;

@@ -20,6 +20,7 @@ export interface QuadraticOptions {
   name?: string;
 }
 
+/** f(x) = ½(x − x*)ᵀH(x − x*) + c for a symmetric H (validated; not necessarily definite). */
 export function quadratic({ H, xStar, c = 0, name = 'quadratic' }: QuadraticOptions): QuadraticSurface {
   const Hm = H instanceof Matrix ? H.clone() : checkMatrix(H);
   const d = Hm.rows;
@@ -100,6 +101,7 @@ export function diagonalQuadratic(eigenvalues: ArrayLike<number>, xStar?: ArrayL
 /** Largest dimension of a quadratic, which holds its Hessian as a dense d×d matrix (128 MB at 4096). */
 export const MAX_DENSE_DIM = 4096;
 
+/** `dim` eigenvalues spaced geometrically from 1 to `condition`. */
 export function logSpaced(dim: number, condition: number): Float64Array {
   requireDim('dim', dim, 1, MAX_DENSE_DIM, `${MAX_DENSE_DIM} coordinates: a quadratic keeps its dense d×d Hessian (8·d² bytes)`);
   if (!(condition >= 1) || !Number.isFinite(condition)) throw new ParameterError('condition', condition, 'a finite number ≥ 1');
@@ -140,6 +142,7 @@ export interface QuadraticForm {
   readonly c: number;
 }
 
+/** ½wᵀAw − bᵀw + c. */
 export function evaluateForm(q: QuadraticForm, w: ArrayLike<number>): number {
   const d = q.b.length;
   let s = 0;

@@ -12,6 +12,7 @@ export interface RosenbrockSurface extends Surface {
   readonly b: number;
 }
 
+/** f(x) = Σ_\{i \< d−1\} [b(x_\{i+1\} − x_i²)² + (a − x_i)²] in `dim` ≥ 2 coordinates. */
 export function rosenbrock(dim = 2, a = 1, b = 100): RosenbrockSurface {
   requireDim('dim', dim, 2);
   requireFinite('a', a);

@@ -10,7 +10,9 @@ import type { Matrix } from '../matrix.ts';
 import { ParameterError, requireFiniteVector, requireVectorLength } from '../errors.ts';
 import type { SurfaceProgram } from './program.ts';
 
-export type Vec = Float64Array;
+import type { Vec } from '../optimizers/transform.ts';
+
+export type { Vec };
 
 export interface Term {
   /** Coordinates the term reads (sorted, distinct). */
@@ -19,6 +21,7 @@ export interface Term {
   value(x: Vec): number;
 }
 
+/** A loss surface: value, gradient and Hessian, its terms, a conventional start and plotting bounds. */
 export interface Surface {
   readonly name: string;
   readonly dim: number;
@@ -35,7 +38,9 @@ export interface Surface {
   readonly defaultStart: Vec;
   /** A box [lo, hi] per coordinate that frames the interesting region (plots). */
   readonly bounds: readonly [number, number][];
-  /** Value and gradient as one program (program.ts), when the surface has one: then `value` and `gradient` are its. */
+  /**
+   * Value and gradient as one program (program.ts), when the surface has one: then `value` and `gradient` are its.
+   */
   readonly program?: SurfaceProgram;
 }
 

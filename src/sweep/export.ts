@@ -28,6 +28,7 @@ interface Curves {
   variance: (number | null)[][];
 }
 
+/** A sweep folder's results as tidy rows: one per cell, step and statistic. */
 export function tidyRows(dir: string): TidyRow[] {
   const { results } = loadSweep(dir);
   const rows: TidyRow[] = [];

@@ -57,6 +57,10 @@ export interface SweepRunSummary {
   manifest: Manifest;
 }
 
+/**
+ * Runs a sweep's cells (or one shard's) into `o.out`, skipping cells already done: each cell is written when it
+ * finishes, so an interrupted sweep resumes where it stopped and loses nothing computed.
+ */
 export async function runSweep(config: SweepConfig, o: SweepRunOptions): Promise<SweepRunSummary> {
   const t0 = performance.now();
   const hash = configHash(config);

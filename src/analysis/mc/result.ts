@@ -5,6 +5,7 @@ import type { BlockStats } from './stats.ts';
 
 export const BAND_QUANTILES = [0.025, 0.25, 0.5, 0.75, 0.975];
 
+/** Statistics of an ensemble: the iterate's mean and covariance with standard errors, the loss, divergence counts, and per-step records and quantile bands. */
 export interface SimulationResult {
   samples: number;
   steps: number;

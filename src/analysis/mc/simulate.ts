@@ -11,6 +11,7 @@ import { type SimulationResult, toResult } from './result.ts';
 import { type SimulationSpec, bandStepList, blockCount, checkSpec } from './spec.ts';
 import { type BlockStats, mergeStats } from './stats.ts';
 
+/** How `simulate` runs (not what it computes: the result is the same bits for any of these). */
 export interface SimulateOptions {
   /**
    * Worker threads; 0 runs in this thread. Default: the number of CPUs (at most 16) for jobs of at least

@@ -10,10 +10,15 @@ import type { ProblemConfig } from '../../problem.ts';
 /** Trajectories are reduced in fixed blocks of this size, merged in block order: part of the numbers' definition. */
 export const BLOCK_SIZE = 1024;
 
+/** A Monte-Carlo run: `samples` trajectories of `steps` steps of a problem; trajectory i's randomness is keyed by (seed, i). */
 export interface SimulationSpec {
+  /** The problem, as plain data (it travels to worker threads and GPUs). */
   problem: ProblemConfig;
+  /** Trajectories. */
   samples: number;
+  /** Steps per trajectory, T. */
   steps: number;
+  /** The run's seed: the same seed gives the same bits on every back end and thread count. */
   seed: number;
   /** Index of the first trajectory (shards of one large run use consecutive ranges). Default 0. */
   firstTrajectory?: number;
