@@ -136,8 +136,7 @@ export { prepareWasm } from './analysis/mc/wasm/kernel.ts';
 
 // WebGPU: the same ensembles on a GPU (Node's Dawn here; in a page, the browser build's navigator.gpu runner).
 export { simulateGpu, simulateGpuBatch } from './gpu/simulate.ts';
-export type { GpuPlan } from './gpu/execute.ts';
-export type { NodeBackend } from './gpu/device.ts';
+export type { GpuPlan, NodeBackend } from './gpu/types.ts';
 export type { GpuRunner, GpuSimulateOptions, GpuSimulationResult } from './gpu/simulate.ts';
 export { nodeRunner } from './gpu/runners.ts';
 

@@ -11,6 +11,7 @@
  * ("std::system_error: Invalid argument"), while the OpenGL ES path runs the same kernels (1e8+ invocations,
  * hundreds of submissions) without fault.
  */
+import type { NodeBackend } from './types.ts';
 import { ParameterError } from '../errors.ts';
 import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -44,10 +45,10 @@ export const hasMesaEgl = () => process.platform === 'linux' && MESA_EGL.some((f
 /** The ICD file of the project's unpacked lavapipe, when scripts/setup-lavapipe.sh has run. */
 export const VENDORED_LAVAPIPE = fileURLToPath(new URL('../../.vendor/mesa/lvp_icd.json', import.meta.url));
 
-/** Dawn's backends in Node: a registered Vulkan driver, the project's unpacked lavapipe, OpenGL ES on llvmpipe. */
-export type NodeBackend = 'vulkan' | 'lavapipe' | 'opengles';
 
 /** Which Dawn backend to ask in Node, or null when none can give an adapter here. */
+export type { NodeBackend };
+
 export function nodeBackend(): NodeBackend | null {
   const forced = process.env.DROPGRAD_WEBGPU_BACKEND;
   if (forced === 'vulkan' || forced === 'opengles') return forced;

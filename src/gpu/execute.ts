@@ -1,24 +1,13 @@
 /**
  * The WebGPU executor: runs a plan (WGSL, buffers, dispatches, reads) on any `GPUDevice`. It is self-contained —
- * no imports, no Node APIs, no closures — so the very same function runs in Node (Dawn, the npm `webgpu` package)
+ * no run-time imports, no Node APIs, no closures — so the very same function runs in Node (Dawn, the npm `webgpu` package)
  * and in a browser page (it is sent to headless Chromium as source text). Buffers travel as base64.
  */
-export interface GpuPlan {
-  wgsl: string;
-  /** Bindings of group 0, in order; `buffer` indexes `buffers`. */
-  bindings: { binding: number; type: 'uniform' | 'storage' | 'read-only-storage'; buffer: number; dynamic?: boolean; size?: number }[];
-  buffers: { size: number; data?: string; uniform?: boolean }[];
-  /** Submissions, each a list of dispatches (entry point, dynamic uniform offset, workgroups). */
-  submissions: { entry: string; offset: number; workgroups: number }[][];
-  reads: { buffer: number; offset: number; size: number }[];
-}
+import type { Codec, GpuPlan } from './types.ts';
 
-/** Base64 both ways; Node passes its native Buffer codec (the page's defaults are plain loops over atob/btoa). */
-export interface Codec {
-  toBytes(b64: string): Uint8Array;
-  toB64(bytes: Uint8Array): string;
-}
+export type { Codec, GpuPlan };
 
+/** Runs `plan` on `device`: uploads the buffers, runs the submissions in order, returns the reads as base64. */
 export async function executePlan(device: GPUDevice, plan: GpuPlan, codec?: Codec): Promise<string[]> {
   const toBytes =
     codec?.toBytes ??

@@ -8,8 +8,9 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { CHROMIUM, chromiumAvailable } from '../report/browser.ts';
 import { ParameterError } from '../errors.ts';
-import { HOW_TO_GET_AN_ADAPTER, type NodeBackend, getGpu, isSoftwareAdapter, nodeBackend } from './device.ts';
-import { type Codec, executePlan, type GpuPlan } from './execute.ts';
+import { HOW_TO_GET_AN_ADAPTER, getGpu, isSoftwareAdapter, nodeBackend } from './device.ts';
+import { executePlan } from './execute.ts';
+import type { Codec, GpuPlan, NodeBackend } from './types.ts';
 import type { GpuRunner } from './simulate.ts';
 
 /** Node's native base64 (the executor's portable default decodes byte by byte). */

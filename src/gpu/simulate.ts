@@ -18,7 +18,7 @@ import { ConstantSchedule } from '../optimizers/index.ts';
 import { type Problem, buildProblem } from '../problem.ts';
 import { threshold } from '../rng/keyed.ts';
 import { Buffer } from 'node:buffer';
-import type { GpuPlan } from './execute.ts';
+import type { GpuPlan } from './types.ts';
 import { type KernelSpec, MULTI_STEP_MAX_D, WG, finalSize, foldSize, kernelWgsl, recordSize } from './kernel.wgsl.ts';
 import { stateSlots } from './rule.wgsl.ts';
 import { isSoftwareAdapter } from './device.ts';
