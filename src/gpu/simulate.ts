@@ -17,7 +17,7 @@ import { type BlockStats, emptyStats } from '../analysis/mc/stats.ts';
 import { ConstantSchedule } from '../optimizers/index.ts';
 import { type Problem, buildProblem } from '../problem.ts';
 import { threshold } from '../rng/keyed.ts';
-import { Buffer } from 'node:buffer';
+import { fromBase64, toBase64 } from '../base64.ts';
 import type { GpuPlan } from './types.ts';
 import { type KernelSpec, MULTI_STEP_MAX_D, WG, finalSize, foldSize, kernelWgsl, recordSize } from './kernel.wgsl.ts';
 import { stateSlots } from './rule.wgsl.ts';
@@ -53,11 +53,8 @@ export interface GpuSimulateOptions {
 const MAX_BINDING = 128 * 1024 * 1024;
 const STEP_BYTES = 64;
 const STEPS_PER_SUBMISSION = 32;
-const b64 = (v: ArrayBufferView) => Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
-const fromB64 = (s: string) => {
-  const b = Buffer.from(s, 'base64');
-  return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
-};
+const b64 = toBase64;
+const fromB64 = fromBase64;
 
 interface Cell {
   spec: SimulationSpec;

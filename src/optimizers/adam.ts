@@ -7,6 +7,7 @@
  */
 import { requireUnitInterval, requirePositive } from '../errors.ts';
 import { type GradientTransformation, checkLength } from './transform.ts';
+import { powi } from './powi.ts';
 
 export interface AdamState {
   /** Number of updates applied (t after the update). */
@@ -28,8 +29,8 @@ export function scaleByAdam(b1 = 0.9, b2 = 0.999, eps = 1e-8, amsgrad = false): 
     update(g, state) {
       checkLength('adam', g, state.mu.length);
       const count = state.count + 1;
-      const bc1 = 1 - b1 ** count;
-      const bc2Sqrt = Math.sqrt(1 - b2 ** count);
+      const bc1 = 1 - powi(b1, count);
+      const bc2Sqrt = Math.sqrt(1 - powi(b2, count));
       const mu = new Float64Array(g.length);
       const nu = new Float64Array(g.length);
       const nuMax = amsgrad ? new Float64Array(g.length) : state.nuMax;

@@ -8,6 +8,7 @@
  */
 import { requireNonNegative, requirePositive, requireUnitInterval } from '../errors.ts';
 import { type GradientTransformation, checkLength } from './transform.ts';
+import { powi } from './powi.ts';
 
 export interface NadamState {
   readonly count: number;
@@ -43,7 +44,7 @@ export function scaleByNadam(b1 = 0.9, b2 = 0.999, eps = 1e-8, momentumDecay = 4
     update(g, state) {
       checkLength('nadam', g, state.mu.length);
       const count = state.count + 1;
-      const bc2 = 1 - b2 ** count;
+      const bc2 = 1 - powi(b2, count);
       const { muProduct, gradCoef, momCoef } = nadamCoefficients(b1, momentumDecay, count, state.muProduct);
       const mu = new Float64Array(g.length);
       const nu = new Float64Array(g.length);

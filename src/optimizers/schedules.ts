@@ -4,6 +4,7 @@
  * original DropGrad package are the same shapes with their values checked to lie in [0, 1).
  */
 import { ParameterError, requireFinite, requireUnitInterval, requireNonNegative } from '../errors.ts';
+import { powi } from './powi.ts';
 
 export interface Schedule {
   readonly kind: string;
@@ -151,7 +152,7 @@ export class ExponentialSchedule implements Schedule {
     this.max = initial;
   }
   at(step: number): number {
-    return this.initial * this.gamma ** Math.max(step, 0);
+    return this.initial * powi(this.gamma, Math.max(step, 0));
   }
 }
 

@@ -5,7 +5,7 @@
  * error must be caught, so the types are not `any`); (3) run the CLI from the installed package.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -109,6 +109,17 @@ describe('the packed package, installed in a new project', () => {
     const bad = run(process.execPath, [TSC, '-p', 'tsconfig.json']);
     expect(bad.status).not.toBe(0);
     expect(bad.stdout).toMatch(/consumer\.ts.*"adamax"/);
+  }, 120_000);
+
+  it("the README's library example runs as written", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const example = /## Library[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(example).toMatch(/from 'dropgrad-lab'/);
+    writeFileSync(join(dir, 'readme.mjs'), `${example}\nawait (await import('dropgrad-lab')).closePool();\n`);
+    const r = run(process.execPath, ['readme.mjs']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^\d\S* \d\S* \d\S*\n$/);
   }, 120_000);
 
   it('the CLI runs from the installed package', () => {

@@ -9,7 +9,9 @@ import { type SimulationSpec, bandStepList } from './spec.ts';
 import { statsBuffers } from './stats.ts';
 import { prepareWasm } from './wasm/kernel.ts';
 
-await prepareWasm();
+// Messages wait for the WebAssembly assembler (no top-level await: the browser build's worker is a classic script);
+// promise callbacks run in order, so blocks are still handled in the order they were sent.
+const ready = prepareWasm();
 
 let cached: { job: number; ctx: BlockContext } | null = null;
 /** Band counts per job, until the job's flush (jobs may interleave on one worker). */
@@ -17,7 +19,9 @@ const sinks = new Map<number, BandSink>();
 
 type Message = { job: number; spec: SimulationSpec; indices: number[] } | { job: number; flush: true };
 
-parentPort!.on('message', (msg: Message) => {
+parentPort!.on('message', (msg: Message) => void ready.then(() => handle(msg)));
+
+function handle(msg: Message): void {
   const { job } = msg;
   try {
     if ('flush' in msg) {
@@ -39,4 +43,4 @@ parentPort!.on('message', (msg: Message) => {
     sinks.delete(job);
     parentPort!.postMessage({ job, error: e instanceof Error ? e.message : String(e) });
   }
-});
+}

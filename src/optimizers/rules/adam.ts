@@ -4,6 +4,7 @@
  */
 import type { ResolvedOptimizer } from '../optimizers.ts';
 import { type UpdateRule, perCount, updateRule } from './rule.ts';
+import { powi } from '../powi.ts';
 
 export function adamRule(o: Extract<ResolvedOptimizer, { name: 'adam' | 'adamw' }>): UpdateRule {
   const [b1, b2] = o.betas;
@@ -14,7 +15,7 @@ export function adamRule(o: Extract<ResolvedOptimizer, { name: 'adam' | 'adamw' 
     constants: { b1, b2, eps: o.eps, wd: o.weightDecay },
     state: o.amsgrad ? { m: 0, v: 0, vmax: 0 } : { m: 0, v: 0 },
     // The link's own expressions, per count c: 1 − β₁ᶜ and √(1 − β₂ᶜ).
-    counts: { names: ['bc1', 'bc2'], table: (n) => [perCount(n, (c) => 1 - b1 ** c), perCount(n, (c) => Math.sqrt(1 - b2 ** c))] },
+    counts: { names: ['bc1', 'bc2'], table: (n) => [perCount(n, (c) => 1 - powi(b1, c)), perCount(n, (c) => Math.sqrt(1 - powi(b2, c)))] },
     steps: [
       decay && !decoupled ? 'g = g + wd * x' : '',
       'm = b1 * m + (1 - b1) * g',

@@ -5,6 +5,7 @@
 import { nadamCoefficients } from '../nadam.ts';
 import type { ResolvedOptimizer } from '../optimizers.ts';
 import { type UpdateRule, perCount, updateRule } from './rule.ts';
+import { powi } from '../powi.ts';
 
 export function nadamRule(o: Extract<ResolvedOptimizer, { name: 'nadam' }>): UpdateRule {
   const [b1, b2] = o.betas;
@@ -18,7 +19,7 @@ export function nadamRule(o: Extract<ResolvedOptimizer, { name: 'nadam' }>): Upd
       gc[c] = k.gradCoef;
       mc[c] = k.momCoef;
     }
-    return [perCount(n, (c) => 1 - b2 ** c), gc, mc];
+    return [perCount(n, (c) => 1 - powi(b2, c)), gc, mc];
   };
   return updateRule({
     name: 'nadam',

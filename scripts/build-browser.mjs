@@ -1,0 +1,73 @@
+/**
+ * The browser build (part of `npm run build`): src/browser.ts bundled by esbuild into dist/browser/ as
+ *   dropgrad-lab.js         an ES module, for bundlers and pages served over http(s);
+ *   dropgrad-lab.global.js  a classic script defining `globalThis.DropGrad`, for pages opened from disk (file://),
+ *                           where browsers refuse to load ES modules and worker scripts from files.
+ * The engine's worker (src/analysis/mc/worker.ts) is bundled first, as a classic script, and its source embedded
+ * in both: workers start from a Blob of it (src/browser/node/worker_threads.ts). Node's modules are replaced by
+ * the shims in src/browser/node/, and a module X.ts by its sibling X.browser.ts where one exists (lazy loading,
+ * ml-matrix, the kernel cache). `import.meta.url` has no meaning in a classic script; it is set to a placeholder,
+ * which only names worker scripts that the shim ignores. The bundles are minified, without source maps (they would
+ * add 19 MB to the package, mostly mathjs and wabt).
+ */
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const OUT = join(ROOT, 'dist', 'browser');
+const SHIMS = join(ROOT, 'src', 'browser');
+const NODE_SHIMS = ['fs', 'os', 'path', 'url', 'v8', 'module', 'worker_threads'];
+
+/** Node's modules → src/browser/node/NAME.ts; X.ts → X.browser.ts; `webgpu` → a stub; the worker's source → text. */
+const browserPlugin = (workerSource) => ({
+  name: 'dropgrad-browser',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?[a-z_0-9]+$/ }, (args) => {
+      const name = args.path.replace(/^node:/, '');
+      if (NODE_SHIMS.includes(name)) return { path: join(SHIMS, 'node', `${name}.ts`) };
+      if (name === 'webgpu') return { path: join(SHIMS, 'webgpu.ts') };
+      if (args.path.startsWith('node:')) return { errors: [{ text: `${args.path} has no browser shim (imported by ${args.importer})` }] };
+      return undefined;
+    });
+    build.onResolve({ filter: /\.ts$/ }, (args) => {
+      if (!args.path.startsWith('.')) return undefined;
+      const file = resolve(args.resolveDir, args.path);
+      const swap = file.replace(/\.ts$/, '.browser.ts');
+      return { path: existsSync(swap) ? swap : file };
+    });
+    build.onResolve({ filter: /^dropgrad:worker-source$/ }, () => ({ path: 'worker-source', namespace: 'dropgrad' }));
+    build.onLoad({ filter: /.*/, namespace: 'dropgrad' }, () => ({ contents: workerSource, loader: 'text' }));
+  },
+});
+
+const common = {
+  bundle: true,
+  platform: 'browser',
+  target: 'es2022',
+  minify: true,
+  legalComments: 'eof',
+  logLevel: 'warning',
+  inject: [join(SHIMS, 'globals.ts')],
+  define: { 'import.meta.url': '"https://dropgrad-lab.invalid/"' },
+  // mathjs and wabt carry Node branches that a page never takes.
+  logOverride: { 'empty-import-meta': 'silent' },
+};
+
+export async function buildBrowser() {
+  mkdirSync(OUT, { recursive: true });
+  const worker = await esbuild.build({ ...common, entryPoints: [join(ROOT, 'src/analysis/mc/worker.ts')], format: 'iife', write: false, plugins: [browserPlugin('')] });
+  const workerSource = worker.outputFiles[0].text;
+  const entry = join(ROOT, 'src/browser.ts');
+  await esbuild.build({ ...common, entryPoints: [entry], format: 'esm', outfile: join(OUT, 'dropgrad-lab.js'), plugins: [browserPlugin(workerSource)] });
+  await esbuild.build({ ...common, entryPoints: [entry], format: 'iife', globalName: 'DropGrad', outfile: join(OUT, 'dropgrad-lab.global.js'), plugins: [browserPlugin(workerSource)] });
+  return { workerBytes: workerSource.length, esmBytes: statSync(join(OUT, 'dropgrad-lab.js')).size, globalBytes: statSync(join(OUT, 'dropgrad-lab.global.js')).size };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const t0 = performance.now();
+  const sizes = await buildBrowser();
+  const mb = (n) => `${(n / 1e6).toFixed(2)} MB`;
+  console.log(`browser build: dist/browser/dropgrad-lab.js ${mb(sizes.esmBytes)}, dropgrad-lab.global.js ${mb(sizes.globalBytes)} (worker ${mb(sizes.workerBytes)} inside each), ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}

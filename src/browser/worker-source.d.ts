@@ -1,0 +1,5 @@
+/** The engine worker bundle's source text, embedded by the browser build (scripts/build-browser.mjs). */
+declare module 'dropgrad:worker-source' {
+  const source: string;
+  export default source;
+}
