@@ -1,5 +1,5 @@
 /**
- * Start-up and whole-process figures of the compiled CLI (`node bin/dropgrad.js`, dist/ from `npm run build`):
+ * Start-up and whole-process figures of the CLI (`node bin/dropgrad.js`, its bundle dist/node/ from `npm run build`):
  * where a process's first second goes, and what a user's `simulate` gets against the warm in-process engine and
  * against one core of plain C (bench/fused-reference.c) on the same run. Wall times of whole processes, median of
  * several runs; the machine's speed drifts, so compare ratios within one run.
@@ -34,7 +34,7 @@ const line = (what: string, s: number, note = '') => console.log(`  ${what.padEn
 
 export async function benchStartup(): Promise<void> {
   console.log('\n## Start-up (whole processes of the compiled CLI, wall, median of 7 after one untimed run)');
-  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) {
+  if (!existsSync(join(ROOT, 'dist', 'node', 'cli.js'))) {
     console.log('  dist/ is missing: run `npm run build` first');
     return;
   }
@@ -57,7 +57,7 @@ export async function benchStartup(): Promise<void> {
   // The user's big run against the warm engine in this process and against one core of C, same workload.
   const [N, T] = [1_000_000, 200];
   const big = ['simulate', '--surface', 'rosenbrock', '--x0', '[-1.5,2]', '--optimizer', 'sgd', '--lr', '0.001', '--momentum', '0.9', '--drop-rate', '0.1', '--samples', String(N), '--steps', String(T), '--seed', '1', '--backend', 'cpu'];
-  const proc = wall([BIN, ...big], 3);
+  const proc = wall([BIN, ...big], runs);
   const problem: ProblemConfig = { surface: { kind: 'rosenbrock' }, x0: [-1.5, 2], optimizer: { name: 'sgd', lr: 1e-3, momentum: 0.9 }, drop: { rate: 0.1 } };
   const spec = { problem, samples: N, steps: T, seed: 1 };
   const workers = defaultWorkers();
@@ -69,7 +69,7 @@ export async function benchStartup(): Promise<void> {
   const engine = median(warm);
   const rate = (s: number) => (N * T) / s;
   console.log(`\n  simulate 2-D Rosenbrock ${N.toLocaleString('en')} × ${T}, SGD momentum 0.9, p = 0.1, all cores (${workers} workers):`);
-  line('whole process (dropgrad simulate, median of 3)', proc.seconds, `${rate(proc.seconds).toExponential(2)} trajectory-steps/s`);
+  line(`whole process (dropgrad simulate, median of ${runs})`, proc.seconds, `${rate(proc.seconds).toExponential(2)} trajectory-steps/s`);
   line('warm in-process engine (median of 3 after a warm-up)', engine, `${rate(engine).toExponential(2)} /s → whole process is ${(engine / proc.seconds).toFixed(2)}× of it (goal ≥ 0.75×)`);
   line('first in-process call (starts the worker pool)', firstSeconds);
   const c = fileURLToPath(new URL('./fused-reference.c', import.meta.url));

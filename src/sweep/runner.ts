@@ -142,7 +142,7 @@ export async function runSweep(config: SweepConfig, o: SweepRunOptions): Promise
   }
   if (todo.length > 0 && !interrupted) {
     const n = Math.max(1, Math.min(o.workers ?? defaultWorkers(), todo.length));
-    const pool = Array.from({ length: n }, () => new Worker(workerScript(import.meta.url)));
+    const pool = Array.from({ length: n }, () => new Worker(workerScript(import.meta.url, 'sweep-worker')));
     let next = 0;
     try {
       await new Promise<void>((resolve, reject) => {

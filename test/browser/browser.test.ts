@@ -1,5 +1,5 @@
 /**
- * The browser build (dist/browser/, scripts/build-browser.mjs) in headless Chromium, from a page opened from disk
+ * The browser build (dist/browser/, scripts/bundle.mjs) in headless Chromium, from a page opened from disk
  * (file://, no server, no network, no flag that lets a file page read other files): the classic-script bundle
  * loads; exact moments, simulateSync on the page, simulate on Web Workers (the WebAssembly kernels assembled in
  * the page and in each worker) and a custom mathjs surface give the same bits as Node for the same seed; the

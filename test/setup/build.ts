@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const STEPS = [
   [fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url)), '-p', 'tsconfig.build.json'],
-  [fileURLToPath(new URL('../../scripts/build-browser.mjs', import.meta.url))],
+  [fileURLToPath(new URL('../../scripts/bundle.mjs', import.meta.url))],
 ];
 
 export default function setup(): void {

@@ -7,6 +7,7 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { SimulationSpec } from './spec.ts';
+import type { SharedKernel } from './wasm/kernel.ts';
 import type { BandHistograms } from './histogram.ts';
 import type { BlockStats } from './stats.ts';
 import { workerScript } from '../../workers.ts';
@@ -40,7 +41,7 @@ const workers: PoolWorker[] = [];
 let nextJob = 1;
 
 function spawn(): PoolWorker {
-  const pw: PoolWorker = { worker: new Worker(workerScript(import.meta.url)), jobs: new Map() };
+  const pw: PoolWorker = { worker: new Worker(workerScript(import.meta.url, 'engine-worker')), jobs: new Map() };
   const drop = (e: Error) => {
     const k = workers.indexOf(pw);
     if (k >= 0) workers.splice(k, 1);
@@ -83,9 +84,12 @@ export function borrow(n: number): {
   };
 }
 
-/** Sends blocks of a job's spec to a worker (the worker caches the spec's context per job). */
-export function sendBlocks(w: PoolWorker, job: number, spec: SimulationSpec, indices: number[]): void {
-  w.worker.postMessage({ job, spec, indices });
+/**
+ * Sends blocks of a job's spec to a worker (the worker caches the spec's context per job), with the job's compiled
+ * kernel the first time (the worker adopts it instead of assembling and compiling its own).
+ */
+export function sendBlocks(w: PoolWorker, job: number, spec: SimulationSpec, indices: number[], kernel?: SharedKernel): void {
+  w.worker.postMessage(kernel ? { job, spec, indices, kernel } : { job, spec, indices });
 }
 
 /** Asks a worker for the band counts of all the blocks of a job it ran (null if none), and to forget the job. */

@@ -3,7 +3,7 @@
  * on worker threads, merged in block order (so the bits do not depend on the worker count or chunking).
  */
 import { type BlockContext, blockContext, kernelName, runBlock } from './block.ts';
-import { prepareWasm } from './wasm/kernel.ts';
+import { prepareWasm, shareKernel, wasmReady } from './wasm/kernel.ts';
 import { BandSink } from './bands.ts';
 import type { BandHistograms } from './histogram.ts';
 import { POOL_WORK, type WorkerReply, borrow, defaultWorkers, poolSize, sendBlocks, sendFlush } from './pool.ts';
@@ -98,11 +98,14 @@ export async function simulate(spec: SimulationSpec, options: SimulateOptions = 
           resolve();
         }
       };
+      const shared = typeof ctx.fast !== 'string' && wasmReady() ? shareKernel(ctx.fast, ctx.problem.drop.fullUpdateDrop !== undefined) : undefined;
+      const given = new Set<(typeof lease.workers)[number]>();
       const send = (w: (typeof lease.workers)[number]) => {
         if (nextToSend >= n) return;
         const indices: number[] = [];
         for (let k = 0; k < chunk && nextToSend < n; k++) indices.push(nextToSend++);
-        sendBlocks(w, lease.job, spec, indices);
+        sendBlocks(w, lease.job, spec, indices, given.has(w) ? undefined : shared);
+        given.add(w);
       };
       for (const w of lease.workers) {
         const onReply = (msg: WorkerReply) => {

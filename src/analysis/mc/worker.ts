@@ -7,19 +7,32 @@ import { type BlockContext, blockContext, kernelName, runBlock } from './block.t
 import { BandSink } from './bands.ts';
 import { type SimulationSpec, bandStepList } from './spec.ts';
 import { statsBuffers } from './stats.ts';
-import { prepareWasm } from './wasm/kernel.ts';
+import { type SharedKernel, adoptKernel, prepareWasm } from './wasm/kernel.ts';
 
-// Messages wait for the WebAssembly assembler (no top-level await: the browser build's worker is a classic script);
-// promise callbacks run in order, so blocks are still handled in the order they were sent.
-const ready = prepareWasm();
+// A job's first message carries the kernel the caller compiled (adoptKernel): it runs at once, and the worker never
+// loads the WebAssembly assembler (15 ms of a thread's start). A job sent without one waits for the assembler. No
+// top-level await (the browser build's worker is a classic script); one promise chain keeps the messages in the
+// order they were sent.
+let ready: Promise<boolean> | null = null;
+let queue: Promise<unknown> = Promise.resolve();
+/** Jobs whose kernel came with their first message. */
+const kernelJobs = new Set<number>();
 
 let cached: { job: number; ctx: BlockContext } | null = null;
 /** Band counts per job, until the job's flush (jobs may interleave on one worker). */
 const sinks = new Map<number, BandSink>();
 
-type Message = { job: number; spec: SimulationSpec; indices: number[] } | { job: number; flush: true };
+type Message = { job: number; spec: SimulationSpec; indices: number[]; kernel?: SharedKernel } | { job: number; flush: true };
 
-parentPort!.on('message', (msg: Message) => void ready.then(() => handle(msg)));
+parentPort!.on('message', (msg: Message) => {
+  if ('flush' in msg) kernelJobs.delete(msg.job);
+  else if (msg.kernel) {
+    adoptKernel(msg.kernel);
+    kernelJobs.add(msg.job);
+  }
+  const wait = 'flush' in msg || kernelJobs.has(msg.job) ? null : (ready ??= prepareWasm());
+  queue = queue.then(() => wait).then(() => handle(msg));
+});
 
 function handle(msg: Message): void {
   const { job } = msg;

@@ -1,7 +1,5 @@
 /** `dropgrad simulate`: the Monte-Carlo engine from the command line. */
 import { type SimulationResult, simulate } from '../../analysis/mc/index.ts';
-import { runnerFor } from '../../gpu/runners.ts';
-import { GpuUnsupported, simulateGpu } from '../../gpu/simulate.ts';
 import { type HeldOutStats, hasHeldOut, heldOutStats } from '../../analysis/heldout.ts';
 import { MAX_KEPT_FINAL, checkKeptFinal } from '../../analysis/mc/spec.ts';
 import { ParameterError } from '../../errors.ts';
@@ -68,9 +66,11 @@ ${PROBLEM_HELP}`,
     const runCpu = () => simulate(spec, { workers: int(values, 'workers', 0), onProgress });
     let r: SimulationResult & { backend?: string; adapter?: string };
     let used = { backend: 'cpu', adapter: 'cpu' };
-    const runner = await runnerFor(backend, 'simulate', Boolean(values.quiet));
+    // --backend cpu loads none of the WebGPU modules (and probes for no adapter).
+    const runner = backend === 'cpu' ? null : await (await import('../../gpu/runners.ts')).runnerFor(backend, 'simulate', Boolean(values.quiet));
     if (!runner) r = await runCpu();
     else {
+      const { GpuUnsupported, simulateGpu } = await import('../../gpu/simulate.ts');
       try {
         r = await simulateGpu(spec, runner, { onProgress });
         used = { backend: 'webgpu', adapter: runner.adapter };

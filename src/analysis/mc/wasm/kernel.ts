@@ -51,7 +51,37 @@ export function prepareWasm(): Promise<boolean> {
   return loading.then(() => wabt !== null);
 }
 
-export const wasmReady = () => wabt !== null && !process.env.DROPGRAD_NO_WASM;
+/** Whether the WebAssembly kernels run here: the assembler is loaded, or a thread handed this one its kernel (adoptKernel). */
+export const wasmReady = () => (wabt !== null || adopted) && !process.env.DROPGRAD_NO_WASM;
+
+/** A kernel compiled in one thread, for another to instantiate without assembling or compiling it again. */
+export interface SharedKernel {
+  key: string;
+  module: WebAssembly.Module;
+}
+
+let adopted = false;
+const modules = new Map<string, WebAssembly.Module>();
+
+const keyOf = (v: StepVariant) => JSON.stringify({ ...v, rule: v.rule.key, program: v.program?.key });
+
+/**
+ * The compiled kernel of a fused problem, for the pool's workers: V8 shares a WebAssembly.Module's compiled code
+ * between threads, so a worker that adopts it neither assembles (wabt) nor compiles (about 16 ms for a 2-D kernel
+ * with the optimising tier) and is ready for its first block at once. Compiles it here when needed.
+ */
+export function shareKernel(fast: Pick<FastJob, 'surface' | 'rule'>, skips: boolean): SharedKernel {
+  const v = variantOf({ ...fast, skips } as FastJob);
+  kernelFor(v);
+  const key = keyOf(v);
+  return { key, module: modules.get(key)! };
+}
+
+/** Instantiates a kernel another thread compiled (shareKernel); the same bits, as the module is the same. */
+export function adoptKernel(k: SharedKernel): void {
+  adopted = true;
+  if (!kernels.has(k.key)) kernels.set(k.key, instantiate(k.module));
+}
 
 /**
  * Byte offsets of the arrays in memory. Rows (one coordinate of the block's trajectories) are ROW = 8·ROW_LANES
@@ -255,7 +285,7 @@ function assemble(text: string): Uint8Array<ArrayBuffer> {
 }
 
 function kernelFor(v: StepVariant): Kernel {
-  const key = JSON.stringify({ ...v, rule: v.rule.key, program: v.program?.key });
+  const key = keyOf(v);
   const hit = kernels.get(key);
   if (hit) return hit;
   const calls = programCalls(v);
@@ -271,7 +301,15 @@ function kernelFor(v: StepVariant): Kernel {
   (export "hist" (func $hist))
   (export "recordUpdate" (func $recordUpdate))
   (export "run" (func $run)))`;
+  if (!wabt) throw new Error('the WebAssembly assembler is not loaded (await prepareWasm() first)');
   const mod = new WebAssembly.Module(cachedBinary(assembler, text, assemble));
+  modules.set(key, mod);
+  const k = instantiate(mod);
+  kernels.set(key, k);
+  return k;
+}
+
+function instantiate(mod: WebAssembly.Module): Kernel {
   const k: Kernel = {
     ex: new WebAssembly.Instance(mod, mathImportObject()).exports as unknown as Exports,
     owner: null,
@@ -289,7 +327,6 @@ function kernelFor(v: StepVariant): Kernel {
       },
     },
   };
-  kernels.set(key, k);
   return k;
 }
 
