@@ -36,7 +36,7 @@ export { tidyRows } from './sweep/export.ts';
 export type { TidyRow } from './sweep/export.ts';
 
 // Reports: the HTML reports, and figures as notebook output.
-export { buildReport } from './report/build.ts';
-export type { ReportOptions, ReportSummary } from './report/build.ts';
+export { buildReport } from './report/lazy.ts';
+export type { ReportOptions, ReportSummary } from './report/lazy.ts';
 export { plot, table } from './report/notebook.ts';
 export type { Displayable } from './report/notebook.ts';

