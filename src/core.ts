@@ -120,7 +120,7 @@ export { closePool } from './analysis/mc/pool.ts';
 export { prepareWasm } from './analysis/mc/wasm/kernel.ts';
 
 // WebGPU: the same ensembles on a GPU, through a runner (nodeRunner in Node, browserRunner in a page).
-export { simulateGpu, simulateGpuBatch } from './gpu/simulate.ts';
+export { simulateGpu, simulateGpuBatch, GpuUnsupported } from './gpu/simulate.ts';
 export type { GpuPlan, NodeBackend } from './gpu/types.ts';
 export type { GpuRunner, GpuSimulateOptions, GpuSimulationResult } from './gpu/simulate.ts';
 

@@ -24,6 +24,7 @@ import { stateSlots } from './rule.wgsl.ts';
 import { isSoftwareAdapter } from './device.ts';
 import { gpuKernelSpec } from './spec.ts';
 
+/** What simulateGpu throws for a problem the WGSL kernels do not cover; the message says what. */
 export class GpuUnsupported extends Error {}
 
 export interface GpuSimulationResult extends SimulationResult {
@@ -99,7 +100,11 @@ interface UnitRef {
   count: number;
 }
 
-/** One cell. */
+/**
+ * The Monte-Carlo ensemble of `spec` on a WebGPU device: the same trajectories and random decisions as the CPU
+ * engine (the same Philox stream), in float32; the statistics are reduced on the device. Throws GpuUnsupported
+ * for what the WGSL kernels do not cover (the CLI then runs the CPU engine).
+ */
 export async function simulateGpu(spec: SimulationSpec, gpu: GpuRunner, o: GpuSimulateOptions = {}): Promise<GpuSimulationResult> {
   return (await simulateGpuBatch([spec], gpu, o))[0];
 }

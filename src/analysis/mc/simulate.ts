@@ -30,7 +30,7 @@ function describePath(ctx: BlockContext): { path: 'fused' | 'general'; pathReaso
   return typeof ctx.fast === 'string' ? { path: 'general', pathReason: ctx.fast, kernel: 'general' } : { path: 'fused', kernel: kernelName(ctx) };
 }
 
-/** Runs in the calling thread. */
+/** simulate's ensemble computed in the calling thread, blocking it: the same bits as `simulate`. */
 export function simulateSync(spec: SimulationSpec, onProgress?: SimulateOptions['onProgress']): SimulationResult {
   checkSpec(spec);
   const t0 = performance.now();
@@ -49,7 +49,13 @@ export function simulateSync(spec: SimulationSpec, onProgress?: SimulateOptions[
 
 export { defaultWorkers };
 
-/** Runs on worker threads (or in this thread with workers = 0). */
+/**
+ * The Monte-Carlo ensemble of `spec`: `samples` seeded trajectories of `steps` steps (docs/theory.md §6), reduced in
+ * blocks of 1024 merged in block order, so the result depends on (problem, samples, steps, seed) only, never on the
+ * number of worker threads. Returns the iterate's and the update's mean and covariance with standard errors, the
+ * loss, per-step records with quantile bands, and divergence counts (a trajectory that becomes non-finite, or
+ * exceeds `divergenceLoss`, is counted at that step and stopped; statistics over no trajectory are null).
+ */
 export async function simulate(spec: SimulationSpec, options: SimulateOptions = {}): Promise<SimulationResult> {
   checkSpec(spec);
   const n = blockCount(spec);
