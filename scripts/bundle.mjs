@@ -73,6 +73,8 @@ export async function buildBrowser() {
   const entry = join(ROOT, 'src/browser.ts');
   await esbuild.build({ ...common, entryPoints: [entry], format: 'esm', outfile: join(OUT, 'dropgrad-lab.js'), plugins: [browserPlugin(workerSource)] });
   await esbuild.build({ ...common, entryPoints: [entry], format: 'iife', globalName: 'DropGrad', outfile: join(OUT, 'dropgrad-lab.global.js'), plugins: [browserPlugin(workerSource)] });
+  // The Explorer's script: a classic script over the global build (DropGrad) and plotly.js (Plotly).
+  await esbuild.build({ ...common, entryPoints: [join(ROOT, 'src/explorer/app.ts')], format: 'iife', outfile: join(OUT, 'explorer.js'), plugins: [browserPlugin('')] });
   return { workerBytes: workerSource.length, esmBytes: statSync(join(OUT, 'dropgrad-lab.js')).size, globalBytes: statSync(join(OUT, 'dropgrad-lab.global.js')).size };
 }
 

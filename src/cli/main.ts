@@ -45,6 +45,7 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'sweep', summary: 'run a declarative grid (JSON/YAML) of simulations; resumable, shardable', load: async () => (await import('./commands/sweep.ts')).sweepCommand },
   { name: 'merge', summary: 'combine the output directories of sweep shards (same config only)', load: async () => (await import('./commands/sweep.ts')).mergeCommand },
   { name: 'export', summary: 'export a sweep as tidy CSV or JSON (one row per cell × step × statistic)', load: async () => (await import('./commands/sweep.ts')).exportCommand },
+  { name: 'explore', summary: 'write the DropGrad Explorer, an offline page where theory and simulation redraw as the controls move', load: async () => (await import('./commands/explore.ts')).exploreCommand },
   { name: 'dataset', summary: 'write a shipped real data set (cps-1985 wages, iris) as train.csv and test.csv', load: async () => (await import('./commands/dataset.ts')).datasetCommand },
 ];
 
