@@ -114,7 +114,12 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (entry.engine && !rest.includes('--help') && !rest.includes('-h') && !['webgpu', 'chromium'].includes(rawFlag(rest, '--backend') ?? 'auto')) {
     const pool = await import('../analysis/mc/pool.ts');
-    if (engineWork(rest) >= pool.POOL_WORK && rawFlag(rest, '--workers') !== '0') pool.prestart(Number(rawFlag(rest, '--workers')) || pool.defaultWorkers());
+    // No more workers than simulate will use (one per block of 1024 trajectories at most); a --workers value that
+    // is not a plain count starts none (the command's own check then names it).
+    const asked = rawFlag(rest, '--workers');
+    const count = asked === undefined ? pool.defaultWorkers() : /^\d+$/.test(asked) ? Number(asked) : 0;
+    const blocks = Math.ceil(Number(rawFlag(rest, '--samples') ?? 10_000) / 1024);
+    if (engineWork(rest) >= pool.POOL_WORK && count > 0 && count <= pool.MAX_WORKERS && blocks > 0) pool.prestart(Math.min(count, blocks));
   }
   const cmd = await entry.load();
   try {

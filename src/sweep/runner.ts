@@ -7,6 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import { ParameterError } from '../errors.ts';
 import { defaultWorkers } from '../analysis/mc/index.ts';
+import { checkWorkers } from '../analysis/mc/pool.ts';
 import { type Cell, type SweepConfig, configHash, expandGrid } from './config.ts';
 import { cellResult, cellSpec } from './cell.ts';
 import { type GpuRunner, simulateGpuBatch } from '../gpu/simulate.ts';
@@ -141,6 +142,7 @@ export async function runSweep(config: SweepConfig, o: SweepRunOptions): Promise
     todo = todo.filter((c) => byId.get(c.id)!.status !== 'done');
   }
   if (todo.length > 0 && !interrupted) {
+    checkWorkers(o.workers);
     const n = Math.max(1, Math.min(o.workers ?? defaultWorkers(), todo.length));
     const pool = Array.from({ length: n }, () => new Worker(workerScript(import.meta.url, 'sweep-worker')));
     let next = 0;

@@ -147,6 +147,8 @@ describe('dropgrad CLI', () => {
       [['run', '--dim', '10000000'], /dim = 10000000 is invalid: expected an integer in \[2, 1000000\]/],
       [['moments', '--steps', '1e12'], /--steps = 1000000000000 is invalid: expected an integer in \[0, 10000000\] for d = 2 .*--stationary/],
       [['moments', '--dim', '5000'], /dim = 5000 is invalid: expected an integer in \[1, 4096\] .*dense/],
+      // A thread per requested worker would exhaust memory before any check: the count is bounded first.
+      [['simulate', '--samples', '2000000', '--steps', '100', '--workers', '100000', '--backend', 'cpu'], /workers = 100000 is invalid: expected an integer in \[0, 256\]/],
       [['adaptive', '--optimizer', 'adam', '--grad', `[${new Array(2000).fill(1).join(',')}]`, '--steps', '16'], /--steps = 16 is invalid: expected an integer in \[1, 13\] for a 2000-coordinate gradient/],
     ];
     for (const [args, message] of cases) {

@@ -6,7 +6,7 @@ import { type BlockContext, blockContext, kernelName, runBlock } from './block.t
 import { prepareWasm, shareKernel, wasmReady } from './wasm/kernel.ts';
 import { BandSink } from './bands.ts';
 import type { BandHistograms } from './histogram.ts';
-import { POOL_WORK, type WorkerReply, borrow, defaultWorkers, poolSize, sendBlocks, sendFlush } from './pool.ts';
+import { POOL_WORK, type WorkerReply, borrow, checkWorkers, defaultWorkers, poolSize, sendBlocks, sendFlush } from './pool.ts';
 import { type SimulationResult, toResult } from './result.ts';
 import { type SimulationSpec, bandStepList, blockCount, checkSpec } from './spec.ts';
 import { type BlockStats, mergeStats } from './stats.ts';
@@ -58,6 +58,7 @@ export { defaultWorkers };
  */
 export async function simulate(spec: SimulationSpec, options: SimulateOptions = {}): Promise<SimulationResult> {
   checkSpec(spec);
+  checkWorkers(options.workers);
   const n = blockCount(spec);
   const dim = spec.problem.x0?.length ?? spec.problem.surface.dim ?? 2;
   const work = spec.samples * spec.steps * dim;
@@ -131,7 +132,7 @@ export async function simulate(spec: SimulationSpec, options: SimulateOptions = 
         send(w);
         send(w); // a second message queued, so the worker never waits for the next one
       }
-      // While freshly started workers load (about 0.6 s), this thread runs blocks itself, one per event-loop turn,
+      // While freshly started workers load (0.1–0.5 s), this thread runs blocks itself, one per event-loop turn,
       // until the first worker result arrives; the merge is by block index, so the numbers do not change.
       const local = () => {
         if (workersUp || nextToSend >= n || nextToMerge === n) return;

@@ -80,7 +80,9 @@ export function shareKernel(fast: Pick<FastJob, 'surface' | 'rule'>, skips: bool
 /** Instantiates a kernel another thread compiled (shareKernel); the same bits, as the module is the same. */
 export function adoptKernel(k: SharedKernel): void {
   adopted = true;
-  if (!kernels.has(k.key)) kernels.set(k.key, instantiate(k.module));
+  if (kernels.has(k.key)) return;
+  modules.set(k.key, k.module);
+  kernels.set(k.key, instantiate(k.module));
 }
 
 /**
