@@ -178,12 +178,17 @@ export function oneStep(surface: Surface, input: Omit<OneStepInput, 'grad'> & { 
 export interface SgdStepBounds {
   /** H_eff = H + diag(p/q) Diag(H) (docs/theory.md §2). */
   Heff: number[][];
-  /** Expected decrease iff η \< 2|g|²/(gᵀH_eff g). */
-  lrBound: number;
-  /** Best one-step rate η* = |g|²/(gᵀH_eff g). */
-  lrBest: number;
-  /** E f(x − η g̃) − f(x) at η*: −|g|⁴/(2 gᵀH_eff g). */
-  bestDecrease: number;
+  /** Expected decrease iff η \< 2|g|²/(gᵀH_eff g); null when gᵀH_eff g ≤ 0 (see `unbounded`). */
+  lrBound: number | null;
+  /** Best one-step rate η* = |g|²/(gᵀH_eff g); null when gᵀH_eff g ≤ 0. */
+  lrBest: number | null;
+  /** E f(x − η g̃) − f(x) at η*: −|g|⁴/(2 gᵀH_eff g); null when gᵀH_eff g ≤ 0. */
+  bestDecrease: number | null;
+  /**
+   * Why there is no bound: g = 0 (the step does not move), or gᵀH_eff g \< 0 (H indefinite along g: the expected loss
+   * falls for every η, without a best one), or gᵀH_eff g = 0 (linear along g: it falls for every η).
+   */
+  unbounded?: string;
 }
 
 /**
@@ -202,7 +207,9 @@ export function sgdStepBounds(H: Matrix, g: ArrayLike<number>, rates: ArrayLike<
     for (let j = 0; j < d; j++) gHg += g[i] * Heff.get(i, j) * g[j];
   }
   if (!(gHg > 0)) {
-    return { Heff: Heff.to2DArray(), lrBound: Number.POSITIVE_INFINITY, lrBest: Number.POSITIVE_INFINITY, bestDecrease: Number.NEGATIVE_INFINITY };
+    const unbounded =
+      g2 === 0 ? 'the gradient is 0 at x: the step does not move' : gHg < 0 ? 'gᵀH_eff g < 0 (H is indefinite along g): the expected loss falls for every lr, with no best one' : 'gᵀH_eff g = 0 (f is linear along g): the expected loss falls for every lr';
+    return { Heff: Heff.to2DArray(), lrBound: null, lrBest: null, bestDecrease: null, unbounded };
   }
   return { Heff: Heff.to2DArray(), lrBound: (2 * g2) / gHg, lrBest: g2 / gHg, bestDecrease: -(g2 * g2) / (2 * gHg) };
 }

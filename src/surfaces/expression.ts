@@ -59,6 +59,45 @@ type MathJs = Pick<typeof import('mathjs'), 'parse' | 'derivative' | 'OperatorNo
 /** mathjs is loaded on first use (it takes about a second), so commands that need no expression start fast. */
 const math = lazy<MathJs>('mathjs');
 
+/**
+ * Deepest nesting accepted, of brackets in the text and of operators in the parsed tree (a^b^c… and −−x nest
+ * without brackets): mathjs's parser and its derivative recurse once per level, and beyond a few thousand levels
+ * the stack runs out. 100 is far beyond any formula written by hand.
+ */
+const MAX_NESTING = 100;
+
+const tooDeep = (expr: string, depth: string) => new ExpressionError('expr', expr, `at most ${MAX_NESTING} levels of nesting (brackets, function calls, chained powers)`, depth);
+
+/** Parses an expression with its nesting bounded first, so that no input reaches a stack overflow. */
+function parseBounded(expr: string): MathNode {
+  let depth = 0;
+  let deepest = 0;
+  for (const c of expr) {
+    if (c === '(' || c === '[' || c === '{') deepest = Math.max(deepest, ++depth);
+    else if (c === ')' || c === ']' || c === '}') depth--;
+  }
+  if (deepest > MAX_NESTING) throw tooDeep(expr, `${deepest} levels of brackets`);
+  let root: MathNode;
+  try {
+    root = math().parse(expr);
+  } catch (e) {
+    if (e instanceof RangeError) throw tooDeep(expr, 'nested too deeply to parse');
+    throw new ExpressionError('expr', expr, 'a well-formed mathjs expression', (e as Error).message);
+  }
+  // The tree's depth without recursion (a long sum is a deep chain of additions: that is allowed, see checkNode).
+  const stack: [MathNode, number][] = [[root, 0]];
+  while (stack.length) {
+    const [n, d] = stack.pop()!;
+    const op = (n as MathNode & { fn?: string }).fn;
+    const level = d + (op === 'add' || op === 'subtract' ? 0 : 1);
+    if (level > MAX_NESTING) throw tooDeep(expr, `more than ${MAX_NESTING} nested operations`);
+    for (const c of (n as MathNode & { args?: MathNode[]; content?: MathNode }).args ?? []) stack.push([c, level]);
+    const content = (n as MathNode & { content?: MathNode }).content;
+    if (content) stack.push([content, level]);
+  }
+  return root;
+}
+
 function reject(expr: string, what: string): never {
   throw new ExpressionError('expr', expr, 'arithmetic (+ − * / ^), numbers, the variables, pi, e and elementary functions', what);
 }
@@ -202,12 +241,7 @@ function compile(n: MathNode, index: ReadonlyMap<string, number>): (x: ArrayLike
 
 /** Parses and checks an expression over the given variables (for other back ends, e.g. WGSL generation). */
 export function parseExpression(text: string, variables: readonly string[]): MathNode {
-  let node: MathNode;
-  try {
-    node = math().parse(text);
-  } catch (e) {
-    throw new ExpressionError('expr', text, 'a well-formed mathjs expression', (e as Error).message);
-  }
+  const node = parseBounded(text);
   checkNode(node, text, new Set(variables));
   return node;
 }
@@ -273,12 +307,7 @@ export interface ExpressionSurface extends Surface {
 export function expressionSurface(expr: string, options: ExpressionOptions = {}): ExpressionSurface {
   if (typeof expr !== 'string' || expr.trim() === '') throw new ExpressionError('expr', expr, 'a non-empty mathjs expression');
   if (expr.length > MAX_EXPR) throw new ExpressionError('expr', `${expr.slice(0, 40)}…`, `at most ${MAX_EXPR.toLocaleString('en')} characters`);
-  let root: MathNode;
-  try {
-    root = math().parse(expr);
-  } catch (e) {
-    throw new ExpressionError('expr', expr, 'a well-formed mathjs expression', (e as Error).message);
-  }
+  const root = parseBounded(expr);
   const allowed = options.variables ? new Set(options.variables) : undefined;
   const found = checkNode(root, expr, allowed);
   const variables = options.variables ?? orderVariables(found);

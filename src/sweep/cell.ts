@@ -3,6 +3,7 @@
  * timings and no host facts, so it is a pure function of (config, cell): reruns, resumes and shards agree bit for bit.
  */
 import { Matrix } from '../matrix.ts';
+import { ParameterError } from '../errors.ts';
 import { expectedLossExact, lrMax, multiStepMoments, updateLaw } from '../analysis/index.ts';
 import { type SimulationResult, type SimulationSpec, simulateSync } from '../analysis/mc/index.ts';
 import { ConstantSchedule, DEFAULT_LR } from '../optimizers/index.ts';
@@ -55,7 +56,14 @@ export function cellResult(cell: Cell, run: CellRun, r: SimulationResult & { bac
     exact.cov = m.cov;
     exact.expectedLoss = m.expectedLoss;
     exact.expectedLossPerStep = m.expectedLossPerStep;
-    exact.lrMax = lrMax(new Matrix(q.H.to2DArray()), { rates: problem.chain.describeDrop!(0, d)!.rates, momentum: o.momentum ?? 0, nesterov: o.nesterov ?? false }).lrMax;
+    // The mean-square limit of the cell's own dynamics (weight decay included); an indefinite H has none: no
+    // learning rate is stable along a direction of negative curvature, and the cell still runs.
+    try {
+      exact.lrMax = lrMax(new Matrix(q.H.to2DArray()), { rates: problem.chain.describeDrop!(0, d)!.rates, momentum: o.momentum ?? 0, nesterov: o.nesterov ?? false, weightDecay: o.weightDecay ?? 0 }).lrMax;
+    } catch (e) {
+      if (!(e instanceof ParameterError && e.parameter === 'H')) throw e;
+      exact.lrMax = null;
+    }
   }
   return {
     cell: { index: cell.index, id: cell.id, params: cell.params, seed: cell.seed },

@@ -128,8 +128,9 @@ describe('expected loss after one step (§2)', () => {
   it('masked SGD: E f = f − η|g|² + (η²/2) gᵀ H_eff g, with the decrease bound and the best rate', () => {
     const p = Float64Array.from([0.3, 0.3, 0.6]);
     const g = q.gradient(x);
-    const b = sgdStepBounds(q.hessian(x), g, p);
-    const Heff = b.Heff;
+    const bounds = sgdStepBounds(q.hessian(x), g, p);
+    const Heff = bounds.Heff;
+    const b = { lrBest: bounds.lrBest!, lrBound: bounds.lrBound!, bestDecrease: bounds.bestDecrease! };
     expect(Heff[2][2]).toBeCloseTo(2 * (1 + 0.6 / 0.4), 14);
     expect(Heff[0][1]).toBe(3);
     const g2 = g.reduce((a, v) => a + v * v, 0);
@@ -142,6 +143,18 @@ describe('expected loss after one step (§2)', () => {
       else expect(r.expectedLoss).toBeGreaterThan(q.value(x));
     }
     expect(rel(b.bestDecrease, -(g2 * g2) / (2 * gHg))).toBeLessThan(1e-12);
+  });
+  it('SGD step bounds where gᵀH_eff g ≤ 0: none, and why (indefinite H, a linear direction, a zero gradient)', () => {
+    const H = new Matrix([
+      [1, 0],
+      [0, -1],
+    ]);
+    const down = sgdStepBounds(H, [0, 1], [0.3, 0.3]);
+    expect(down).toMatchObject({ lrBound: null, lrBest: null, bestDecrease: null });
+    expect(down.unbounded).toMatch(/indefinite along g\): the expected loss falls for every lr/);
+    expect(sgdStepBounds(H, [1, 1], [0, 0]).unbounded).toMatch(/linear along g/);
+    expect(sgdStepBounds(H, [0, 0], [0, 0]).unbounded).toMatch(/gradient is 0/);
+    expect(sgdStepBounds(H, [1, 0], [0, 0]).lrBound).toBe(2);
   });
   it('Rosenbrock: the exact expected loss differs from the second-order value (quartic terms), and Monte-Carlo agrees with the exact one', () => {
     const f = rosenbrock(2);

@@ -2,6 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { EXAMPLE_CONFIG, cellSeed, configHash, expandGrid, parseSweepConfig } from '../../src/sweep/index.ts';
 import { smallConfig } from './helpers.ts';
+import { runCell } from '../../src/sweep/cell.ts';
+import { lrMax } from '../../src/analysis/stability.ts';
+import { Matrix } from '../../src/matrix.ts';
 
 describe('sweep configs', () => {
   it('the example is valid, has at least 100 cells of SGD, Adam and Lion on Rosenbrock', () => {
@@ -46,5 +49,24 @@ describe('sweep configs', () => {
     ];
     for (const [config, message] of bad) expect(() => parseSweepConfig(JSON.stringify(config)), JSON.stringify(config).slice(0, 80)).toThrow(message);
     expect(() => parseSweepConfig('grid: [unclosed', 'cfg.yaml')).toThrow(/cfg.yaml = "\(file\)" is invalid: expected valid JSON or YAML/);
+  });
+});
+
+describe('sweep cells on quadratics', () => {
+  const config = (H: number[][], weightDecay = 0) =>
+    parseSweepConfig(JSON.stringify({ name: 'q', seed: 1, samples: 64, steps: 5, surface: { kind: 'quadratic', H }, x0: [1, 1], optimizers: { sgd: { weightDecay } }, grid: { optimizer: ['sgd'], lr: [0.1], dropRate: [0.3] } }));
+  it("an indefinite H runs, as in simulate; the cell's stability limit is null (no learning rate is stable), the exact moments stay", () => {
+    const [cell] = expandGrid(config([[1, 0], [0, -1]]));
+    const r = runCell(cell, { samples: 64, steps: 5 }) as unknown as { exact: Record<string, unknown> };
+    expect(r.exact.lrMax).toBeNull();
+    expect(Number.isFinite(r.exact.expectedLoss as number)).toBe(true);
+  });
+  it("the cell's stability limit is that of its own dynamics, weight decay included", () => {
+    const H = [[10, 3], [3, 1]];
+    const [cell] = expandGrid(config(H, 0.5));
+    const r = runCell(cell, { samples: 64, steps: 5 }) as unknown as { exact: Record<string, unknown> };
+    const expected = lrMax(new Matrix(H), { rates: new Float64Array([0.3, 0.3]), weightDecay: 0.5 }).lrMax;
+    expect(r.exact.lrMax).toBe(expected);
+    expect(expected).not.toBe(lrMax(new Matrix(H), { rates: new Float64Array([0.3, 0.3]) }).lrMax);
   });
 });

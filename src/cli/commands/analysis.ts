@@ -72,14 +72,15 @@ ${PROBLEM_HELP}`,
     return out;
   },
   text(result) {
-    const r = result as { x: number[]; meanUpdate: number[]; covUpdate: number[][]; expectedLoss: number; expectedLossSecondOrder: number; loss: number; sgd?: { lrBound: number; lrBest: number } };
+    const r = result as { x: number[]; meanUpdate: number[]; covUpdate: number[][]; expectedLoss: number; expectedLossSecondOrder: number; loss: number; sgd?: { lrBound: number | null; lrBest: number | null; unbounded?: string } };
     const lines = [
       `at x = ${vec(r.x)}: f = ${fmt(r.loss)}`,
       `E[Δ] = ${vec(r.meanUpdate)}`,
       `Var(Δ) = ${vec(r.covUpdate.map((row, i) => row[i]))}`,
       `E f(x + Δ) = ${fmt(r.expectedLoss)} (exact), ${fmt(r.expectedLossSecondOrder)} (second order)`,
     ];
-    if (r.sgd) lines.push(`SGD: expected decrease iff lr < ${fmt(r.sgd.lrBound)}; best one-step lr ${fmt(r.sgd.lrBest)}`);
+    if (r.sgd?.unbounded) lines.push(`SGD: ${r.sgd.unbounded}`);
+    else if (r.sgd) lines.push(`SGD: expected decrease iff lr < ${fmt(r.sgd.lrBound!)}; best one-step lr ${fmt(r.sgd.lrBest!)}`);
     return lines.join('\n');
   },
 };
@@ -209,9 +210,11 @@ Without --H, the quadratic of the problem flags (--surface quadratic|valley) is 
     return curve.length === 1 ? { ...curve[0], momentum: family.momentum, nesterov: family.nesterov } : { lrMax: curve[0].lrMax, curve, momentum: family.momentum, nesterov: family.nesterov };
   },
   text(result) {
-    const r = result as { curve?: { dropRate: number; lrMax: number }[]; dropRate?: number; lrMax: number; lrMaxNoiseless?: number };
-    const rows = r.curve ?? [{ dropRate: r.dropRate!, lrMax: r.lrMax }];
-    return rows.map((c) => `p = ${c.dropRate}: largest mean-square stable lr ${fmt(c.lrMax)}`).join('\n');
+    type Row = { dropRate: number; lrMax: number; contractionRate?: number };
+    const r = result as { curve?: Row[] } & Row;
+    const rows: Row[] = r.curve ?? [r];
+    const rate = (c: Row) => (c.contractionRate === undefined ? '' : `; at the given lr, E‖x_t − x*‖² contracts by ${fmt(c.contractionRate)} per step${c.contractionRate >= 1 ? ' (≥ 1: it grows)' : ''}`);
+    return rows.map((c) => `p = ${c.dropRate}: largest mean-square stable lr ${fmt(c.lrMax)}${rate(c)}`).join('\n');
   },
 };
 

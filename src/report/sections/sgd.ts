@@ -54,9 +54,11 @@ Below: a rotated narrow valley (condition number 25, θ = π/6), SGD with η = $
   const rows: (string | number)[][] = [];
   const curve: Record<string, unknown>[] = [];
   ps.forEach((p, k) => {
-    const b = sgdStepBounds(valley.H, g, [p, p]);
+    // The valley is positive definite, so every bound exists (null only where gᵀH_eff g ≤ 0).
+    const bounds = sgdStepBounds(valley.H, g, [p, p]);
+    const b = { lrBest: bounds.lrBest!, lrBound: bounds.lrBound!, bestDecrease: bounds.bestDecrease! };
     const gHg = g2 * (1 / b.lrBest);
-    const etas = Array.from({ length: 60 }, (_, i) => (i / 59) * 1.1 * sgdStepBounds(valley.H, g, [0, 0]).lrBound);
+    const etas = Array.from({ length: 60 }, (_, i) => (i / 59) * 1.1 * sgdStepBounds(valley.H, g, [0, 0]).lrBound!);
     curve.push(line(`exact, p = ${p}`, etas, etas.map((e) => valley.value(valley.defaultStart) - e * g2 + 0.5 * e * e * gHg), k));
     const probe = [0.25, 0.5, 0.75, 1].map((f) => f * b.lrBound);
     const sims = probe.map((e) => mc(ctx, valleyCfg(p, e), 1));
