@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import type { Command } from './command.ts';
 import { ParameterError } from '../errors.ts';
+import { loadsDawn, runFiltered } from './native-noise.ts';
 
 /** A command as `--help` lists it; its module (and what that imports) loads only when the command runs. */
 export interface CommandEntry {
@@ -58,7 +59,8 @@ Usage: dropgrad <command> [flags]   (dropgrad <command> --help for its flags)
 Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
 
-Every command accepts --json (machine-readable output, full float64 precision) and --help.`;
+Every command accepts --json (machine-readable output, full float64 precision), --help, and --verbose (also show
+the native WebGPU library's own warnings, which are otherwise kept off the terminal).`;
 }
 
 /**
@@ -112,6 +114,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`dropgrad: unknown command "${name}"; commands: ${COMMANDS.map((c) => c.name).join(', ')}\n`);
     return 2;
   }
+  if (await loadsDawn(name, rest)) return runFiltered(argv);
   if (entry.engine && !rest.includes('--help') && !rest.includes('-h') && !['webgpu', 'chromium'].includes(rawFlag(rest, '--backend') ?? 'auto')) {
     const pool = await import('../analysis/mc/pool.ts');
     // No more workers than simulate will use (one per block of 1024 trajectories at most); a --workers value that
@@ -125,7 +128,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const { values, positionals } = parseArgs({
       args: attachValues(rest, cmd.options),
-      options: { ...cmd.options, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: { ...cmd.options, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, verbose: { type: 'boolean' } },
       allowPositionals: true,
       strict: true,
     });

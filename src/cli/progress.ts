@@ -4,7 +4,8 @@
  */
 export function progressReporter(label: string, quiet = false): (done: number, total: number) => void {
   if (quiet) return () => {};
-  const tty = Boolean(process.stderr.isTTY);
+  // A child whose stderr its parent filters for a terminal (native-noise.ts) draws the bar as on a terminal.
+  const tty = Boolean(process.stderr.isTTY) || process.env.DROPGRAD_STDERR_TTY === '1';
   const t0 = Date.now();
   let lastLine = 0;
   return (done, total) => {

@@ -46,9 +46,9 @@ export const hasMesaEgl = () => process.platform === 'linux' && MESA_EGL.some((f
 export const VENDORED_LAVAPIPE = fileURLToPath(new URL('../../.vendor/mesa/lvp_icd.json', import.meta.url));
 
 
-/** Which Dawn backend to ask in Node, or null when none can give an adapter here. */
 export type { NodeBackend };
 
+/** Which Dawn backend to ask in Node, or null when none can give an adapter here. */
 export function nodeBackend(): NodeBackend | null {
   const forced = process.env.DROPGRAD_WEBGPU_BACKEND;
   if (forced === 'vulkan' || forced === 'opengles') return forced;
