@@ -31,7 +31,7 @@ export const SECTIONS: Record<string, (ctx: ReportContext) => Section | Promise<
 };
 
 /** Progress stages each section reports (ctx.progress calls), for a progress bar. */
-export const SECTION_STAGES: Record<string, number> = { sgd: 5, adaptive: 3, lion: 3, benchmarks: 3, tuned: 2, regularization: 3, regression: 3 };
+export const SECTION_STAGES: Record<string, number> = { sgd: 6, adaptive: 3, lion: 3, benchmarks: 3, tuned: 2, regularization: 3, regression: 3 };
 
 export interface ReportOptions {
   out: string;

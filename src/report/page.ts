@@ -29,7 +29,9 @@ export function renderBlock(b: Block): Raw {
   const { value, replaced } = clean({ data: b.figure.data, layout: b.figure.layout });
   // JSON inside <script> must not contain "</": escape "<" so no string can close the tag.
   const json = JSON.stringify(value).replace(/</g, '\\u003c');
-  return html`<figure class="plot"><div class="plotly" id="fig-${b.figure.id}" data-figure="${b.figure.id}"></div>
+  // A figure that sets its own height (the loss-and-survival figures: 600 px) gets a box that tall; others 440 px.
+  const height = Number((b.figure.layout as { height?: number }).height) || 440;
+  return html`<figure class="plot"><div class="plotly" id="fig-${b.figure.id}" data-figure="${b.figure.id}" style="height:${height}px"></div>
 <script type="application/json" id="data-${b.figure.id}">${raw(json)}</script>
 <figcaption>${b.figure.caption}${replaced ? ` (${replaced} non-finite values — diverged runs — are left out as gaps.)` : ''}</figcaption></figure>`;
 }

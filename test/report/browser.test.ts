@@ -1,7 +1,7 @@
 /**
  * A real browser: headless Chromium (Debian's, through playwright-core) opens every report page from disk, Plotly
- * renders every figure (non-blank SVG), no console errors; a screenshot per page is saved as a test artifact in
- * test-artifacts/screenshots/. `dropgrad figure` exports SVG, PNG and PDF. Under CI=true a missing Chromium fails.
+ * renders every figure (non-blank SVG), no console errors; a screenshot per page and one per figure are saved as test
+ * artifacts in test-artifacts/screenshots/. `dropgrad figure` exports SVG, PNG and PDF. Under CI=true a missing Chromium fails.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -49,6 +49,12 @@ describe.skipIf(!available)('reports in headless Chromium', () => {
       );
       marks.forEach((n, i) => expect(n, `${p}: figure ${i} is blank`).toBeGreaterThan(2));
       await page.screenshot({ path: join(SHOTS, p.replace('.html', '.png')), fullPage: false });
+      // One screenshot per figure too (reports-<page>-<figure id>.png), to look at each before calling it done.
+      const figures = await page.locator('figure.plot').all();
+      for (const [i, fig] of figures.entries()) {
+        const id = (await fig.locator('[data-figure]').first().getAttribute('data-figure')) ?? String(i);
+        await fig.screenshot({ path: join(SHOTS, `report-${p.replace('.html', '')}-${id}.png`) });
+      }
       expect(errors, p).toEqual([]);
       await page.close();
     }
