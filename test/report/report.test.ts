@@ -2,7 +2,7 @@
  * The quick report build, read with jsdom: every page has its sections, every figure holds finite data with a
  * title and axis labels, links resolve, equations are MathML, and the theory-vs-simulation table has no |z| > 4.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { JSDOM } from 'jsdom';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -90,6 +90,22 @@ describe('report pages (quick build)', () => {
     const mean = sgd.data.find((t) => /p = 0\.5 .*% diverged.*mean \(while ≥ 95% survive\)/.test(t.name));
     expect(mean).toBeDefined();
     expect(mean!.y.at(-1)).toBeNull();
+  });
+  it('every figure of a simulated loss over steps carries the share of trajectories not yet diverged', () => {
+    const lossOverSteps: string[] = [];
+    for (const section of readdirSync(join(out, 'figures'))) {
+      for (const file of readdirSync(join(out, 'figures', section))) {
+        const f = JSON.parse(readFileSync(join(out, 'figures', section, file), 'utf8')) as { data: { yaxis?: string; name?: string }[]; layout: { xaxis?: { title?: { text?: string } }; yaxis?: { title?: { text?: string } } } };
+        const x = f.layout.xaxis?.title?.text ?? '';
+        const y = f.layout.yaxis?.title?.text ?? '';
+        // Simulated runs can diverge; an exact curve alone (a moment recursion) has nothing to survive.
+        const simulated = f.data.some((t) => /Monte-Carlo|simulated|median/i.test(t.name ?? ''));
+        if (!/^step/.test(x) || !/loss|E f/.test(y) || !simulated) continue;
+        lossOverSteps.push(`${section}/${file}`);
+        expect(f.data.some((t) => t.yaxis === 'y2'), `${section}/${file} has no survival trace`).toBe(true);
+      }
+    }
+    expect(lossOverSteps.length).toBeGreaterThanOrEqual(7);
   });
   it('the index opens with the findings: one row per page, its claim and the verdict computed in this build', () => {
     const rows = [...doc('index.html').querySelectorAll('table.findings tbody tr')];

@@ -62,6 +62,7 @@ export async function regressionSection(ctx: ReportContext): Promise<Section> {
   const checkSteps = [5, 10, 20, 50];
   const mcMean: number[] = [];
   const mcSe: number[] = [];
+  const mcAlive: number[] = [];
   const pCheck = 0.5;
   for (const t of checkSteps) {
     const config = regressionConfig(split, cps.target, 'least-squares', eta, pCheck);
@@ -69,6 +70,7 @@ export async function regressionSection(ctx: ReportContext): Promise<Section> {
     const s = summarizeSample(heldOutValues(ls, r.finalPoints!).loss);
     mcMean.push(s.mean);
     mcSe.push(s.stderr);
+    mcAlive.push(r.perStep.n[t] / r.samples);
     check(ctx, 'regression', `E test loss, least squares on CPS 1985, p = ${pCheck}, η = ${eta}, step ${t}`, paths[shown.indexOf(pCheck)].expectedTestLossPerStep![t], s.mean, s.stderr);
     check(ctx, 'regression', `E train loss, least squares on CPS 1985, p = ${pCheck}, η = ${eta}, step ${t}`, paths[shown.indexOf(pCheck)].expectedLossPerStep[t], r.meanLoss, r.stderrLoss);
   }
@@ -84,9 +86,10 @@ export async function regressionSection(ctx: ReportContext): Promise<Section> {
         line('least-squares solution', [1, T], [olsTest, olsTest], 7, { line: { color: '#555', width: 1, dash: 'dot' } }),
         line(`ridge solution, best λ = ${fmt(bestLambda)}`, [1, T], [ridgeBest, ridgeBest], 4, { line: { color: color(4), width: 1, dash: 'dot' } }),
         { ...errorBars(`simulated, p = ${pCheck} (mean ± 1.96 s.e.)`, checkSteps, mcMean, mcSe, 7), mode: 'markers', marker: { color: '#000', size: 8, symbol: 'x' } },
+        { type: 'scatter', mode: 'markers', x: checkSteps, y: mcAlive, yaxis: 'y2', marker: { color: '#000', size: 7, symbol: 'x' }, name: `simulated, p = ${pCheck}: share not diverged`, showlegend: false },
       ],
-      layout: layout(`Least squares on CPS 1985: E test loss, η = ${eta}`, 'step t (log scale)', 'expected test loss (log scale)', { xaxis: axis('step t (log scale)', { type: 'log' }), yaxis: axis('expected test loss (log scale)', { type: 'log' }), legend: { ...BELOW, y: -0.18 }, height: 580, margin: { l: 64, r: 24, t: 48, b: 190 } }),
-      caption: `Exact expected test loss of SGD at η = ${eta} (largest mean-square stable η: ${fmt(lrMax(ls.H, { rates: 0 }).lrMax)} at p = 0, ${fmt(lrMax(ls.H, { rates: 0.8 }).lrMax)} at p = 0.8) under DropGrad at several drop rates, from w = 0. Every curve lies above GD's at every step (the variance term), dips where GD's does (early stopping is what regularizes here) and ends at the least-squares solution. The ridge path keeps its penalty and ends at the ridge solution. Crosses: ${ctx.quick ? 2000 : 10_000} simulated trajectories at p = ${pCheck} (test loss of each final iterate), on the exact curve.`,
+      layout: layout(`Least squares on CPS 1985: E test loss, η = ${eta}`, 'step t (log scale)', 'expected test loss (log scale)', { xaxis: axis('step t (log scale)', { type: 'log', anchor: 'y2' }), yaxis: axis('expected test loss (log scale)', { type: 'log', domain: [0.3, 1] }), yaxis2: axis('share not diverged', { domain: [0, 0.2], range: [0, 1.05] }), legend: { ...BELOW, y: -0.18 }, height: 640, margin: { l: 64, r: 24, t: 48, b: 190 } }),
+      caption: `Exact expected test loss of SGD at η = ${eta} (largest mean-square stable η: ${fmt(lrMax(ls.H, { rates: 0 }).lrMax)} at p = 0, ${fmt(lrMax(ls.H, { rates: 0.8 }).lrMax)} at p = 0.8) under DropGrad at several drop rates, from w = 0. Every curve lies above GD's at every step (the variance term), dips where GD's does (early stopping is what regularizes here) and ends at the least-squares solution. The ridge path keeps its penalty and ends at the ridge solution. Crosses: ${ctx.quick ? 2000 : 10_000} simulated trajectories at p = ${pCheck} (test loss of each final iterate), on the exact curve; below, the share of them not diverged (η is mean-square stable: all).`,
     },
   });
   // The variance term.

@@ -7,7 +7,7 @@ import { type ReportContext, check, mc, pathMetrics, jointCheck } from '../conte
 import { html } from '../html.ts';
 import { tex } from '../math.ts';
 import type { Block, Section } from '../page.ts';
-import { band, color, layout, line } from '../theme.ts';
+import { band, color, distributionLayout, layout, line } from '../theme.ts';
 
 const S = 'sgd';
 
@@ -37,6 +37,7 @@ Below: a rotated narrow valley (condition number 25, θ = π/6), SGD with η = $
     const exact = multiStepMoments(valley, { x0, steps: T, lr: () => lrStable, rates: () => new Float64Array(2).fill(p), trace: true });
     const sim = mc(ctx, valleyCfg(p, lrStable), T);
     lossData.push(line(`exact, p = ${p}`, steps, exact.expectedLossPerStep, k), ...band(`Monte-Carlo, p = ${p}`, steps, sim.perStep.lossMean, sim.perStep.lossStderr, k));
+    lossData.push(line(`p = ${p}: share not diverged`, steps, sim.perStep.n.map((n) => n / sim.samples), k, { yaxis: 'y2', showlegend: false }));
     if (k === 0) meanData.push(line('exact E[x₁] (every p)', steps, exact.trace!.mean.map((m) => m[0]), 7, { line: { color: '#000', width: 2, dash: 'dot' } }));
     meanData.push(...band(`Monte-Carlo E[x₁], p = ${p}`, steps, sim.perStep.mean.map((m) => m?.[0] ?? Number.NaN), sim.perStep.variance.map((v, t) => Math.sqrt(v[0] / sim.perStep.n[t])), k));
     check(ctx, S, `E f(x_${T}), valley, SGD, p = ${p}`, exact.expectedLoss, sim.meanLoss, sim.stderrLoss);
@@ -45,7 +46,7 @@ Below: a rotated narrow valley (condition number 25, θ = π/6), SGD with η = $
     if (p > 0) jointCheck(ctx, S, `E[x_${T}] (both coordinates), valley, SGD, p = ${p}`, exact.mean, sim.mean, sim.cov, sim.perStep.n[T]);
   });
   blocks.push({ kind: 'figure', figure: { id: 'sgd-mean-path', title: 'Mean path', data: meanData, layout: layout('E[x₁] over steps: the same for every drop rate', 'step', 'E[x₁] (coordinate units)'), caption: 'The exact mean of the first coordinate (dotted) is the same curve for p = 0, 0.3 and 0.6; the simulated means of all three drop rates lie on it.' } });
-  blocks.push({ kind: 'figure', figure: { id: 'sgd-expected-loss', title: 'Expected loss', data: lossData, layout: layout('Expected loss over steps, valley, SGD', 'step', 'E f(x_t) (loss units)', { yaxis: { type: 'log', title: { text: 'E f(x_t) (loss units, log scale)' } } }), caption: 'Exact expected loss (lines) and Monte-Carlo mean loss with 95% bands (markers): the extra variance raises E f, more with larger p.' } });
+  blocks.push({ kind: 'figure', figure: { id: 'sgd-expected-loss', title: 'Expected loss', data: lossData, layout: distributionLayout('Expected loss over steps, valley, SGD', 'E f(x_t) (loss units, log scale)'), caption: 'Exact expected loss (lines) and Monte-Carlo mean loss with 95% bands: the extra variance raises E f, more with larger p. Below, the share of trajectories not yet diverged (all of them here: η is 60% of the mean-square limit at p = 0.6, so the mean is meaningful).' } });
 
   // (b) Effective curvature and the one-step loss vs learning rate.
   ctx.progress('SGD: effective curvature');
