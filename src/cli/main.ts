@@ -114,8 +114,9 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`dropgrad: unknown command "${name}"; commands: ${COMMANDS.map((c) => c.name).join(', ')}\n`);
     return 2;
   }
-  if (await loadsDawn(name, rest)) return runFiltered(argv);
-  if (entry.engine && !rest.includes('--help') && !rest.includes('-h') && !['webgpu', 'chromium'].includes(rawFlag(rest, '--backend') ?? 'auto')) {
+  const wantsHelp = rest.includes('--help') || rest.includes('-h');
+  if (!wantsHelp && !rest.includes('--verbose') && (await loadsDawn(name, rawFlag(rest, '--backend')))) return runFiltered(argv);
+  if (entry.engine && !wantsHelp && !['webgpu', 'chromium'].includes(rawFlag(rest, '--backend') ?? 'auto')) {
     const pool = await import('../analysis/mc/pool.ts');
     // No more workers than simulate will use (one per block of 1024 trajectories at most); a --workers value that
     // is not a plain count starts none (the command's own check then names it).

@@ -13,11 +13,12 @@ export const NATIVE_NOISE = /^(Warning|Info): |^\s+at \S+ \([^)]*\.(cc|cpp|h|mm)
 /** Set in the child, so that it runs the command itself. */
 const CHILD = 'DROPGRAD_NATIVE_FILTERED';
 
-/** Whether this command will load Dawn here: a WebGPU backend (auto or webgpu) and an adapter route on this machine. */
-export async function loadsDawn(command: string, args: string[]): Promise<boolean> {
-  if (process.env[CHILD] || args.includes('--verbose') || args.includes('--help') || args.includes('-h')) return false;
-  const k = args.indexOf('--backend');
-  const backend = k >= 0 ? args[k + 1] : args.find((a) => a.startsWith('--backend='))?.slice(10);
+/**
+ * Whether this command will load Dawn here (and is not already the filtered child): a WebGPU backend (`backend` as
+ * given on the command line; simulate's default is auto, the others' cpu) and an adapter route on this machine.
+ */
+export async function loadsDawn(command: string, backend: string | undefined): Promise<boolean> {
+  if (process.env[CHILD]) return false;
   const chosen = backend ?? (command === 'simulate' ? 'auto' : 'cpu');
   if (!['simulate', 'sweep', 'report'].includes(command) || !['auto', 'webgpu'].includes(chosen)) return false;
   try {

@@ -11,7 +11,7 @@
 import type * as DG from '../browser.ts';
 import type { SimulationResult } from '../analysis/mc/result.ts';
 import type { SimulationSpec } from '../analysis/mc/spec.ts';
-import { type ExplorerState, cliCommand, fromHash, optimizerDefaults, problemOf, specOf, toHash, usesBetas, usesMomentum } from './state.ts';
+import { type ExplorerState, cliCommand, fromHash, optimizerDefaults, parseX0, problemOf, specOf, toHash, usesBetas, usesMomentum } from './state.ts';
 
 interface PlotlyApi {
   react(el: HTMLElement, data: unknown[], layout: Record<string, unknown>, config?: Record<string, unknown>): Promise<unknown>;
@@ -26,16 +26,14 @@ interface ExplorerApi {
   result: SimulationResult | null;
   full: boolean;
   engine: string;
-  /** ms from the last control change to the first redraw, and to the full ensemble's. */
+  /** ms from the last control change to the first redraw, and to the full ensemble's (null until drawn; tests and the bench wait on `full`). */
   timings: { change: number; first: number | null; full: number | null };
-  /** Resolves when the run of the current state is drawn (tests, bench). */
-  settled: () => Promise<void>;
 }
 
 const PREVIEW = 1000;
 const $ = <T extends HTMLElement = HTMLInputElement>(id: string) => document.getElementById(id) as T;
 const fmt = (v: number | null | undefined, digits = 4) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : Math.abs(v) >= 1e5 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(digits - 1) : v.toPrecision(digits));
-const CONFIG = { displaylogo: false, responsive: true, toImageButtonOptions: { format: 'svg' }, modeBarButtonsToAdd: [] as string[] };
+const CONFIG = { displaylogo: false, responsive: true, toImageButtonOptions: { format: 'svg' } };
 
 // ---------- controls ⇄ state ----------
 
@@ -72,15 +70,9 @@ function readControls(): { state: ExplorerState; problem: string | null } {
   s.samples = Number($<HTMLSelectElement>('samples').value);
   s.seed = Math.max(0, Math.floor(Number($('seed').value) || 0));
   s.backend = $<HTMLSelectElement>('backend').value as ExplorerState['backend'];
-  const x0 = $('x0').value.trim();
-  let problem: string | null = null;
-  if (x0 === '') s.x0 = null;
-  else {
-    const v = x0.split(',').map(Number);
-    if (v.length !== 2 || v.some((x) => !Number.isFinite(x))) problem = `x0 = ${x0}: expected two numbers x,y`;
-    else s.x0 = v;
-  }
-  return { state: s, problem };
+  const x0 = parseX0($('x0').value);
+  if (typeof x0 !== 'string') s.x0 = x0;
+  return { state: s, problem: typeof x0 === 'string' ? x0 : null };
 }
 
 function showValues(s: ExplorerState): void {
@@ -118,8 +110,11 @@ interface Exact {
   /** The one-step law at x₀. */
   step: { mean: number[]; cov: number[][] };
   lrMax: number | null;
-  /** The update law under the constant gradient ∇f(x₀), first coordinate: exact by enumeration, and the leading-order law. */
-  law: { t: number[]; exact: number[]; lead: number[]; leadName: string; g: number } | null;
+  /**
+   * The update law under the constant gradient ∇f(x₀), coordinate i (the largest gradient): the mean step with
+   * DropGrad over the step without, exact by enumeration, and the law's ratio.
+   */
+  law: { t: number[]; exact: number[]; lead: number[]; leadName: string; i: number } | null;
 }
 
 /** Steps of the constant-gradient law the page enumerates (2^t mask histories each). */
@@ -128,14 +123,17 @@ const LAW_STEPS = 10;
 function lawOf(s: ExplorerState, problem: ReturnType<typeof dg.buildProblem>): Exact['law'] {
   if (s.gaussian) return null; // no finite set of histories to enumerate
   const grad = problem.surface.gradient(problem.x0);
-  const g = grad[0];
+  // The coordinate with the largest gradient (a ratio needs a step to divide by).
+  const i = grad.reduce((best, v, k) => (Math.abs(v) > Math.abs(grad[best]) ? k : best), 0);
+  if (grad[i] === 0) return null;
+  // The same optimizer without DropGrad (p = 0, no full-update drop): the step the law compares with.
+  const plain = dg.buildProblem(problemOf({ ...s, p: 0, fullUpdateDrop: 0 })).chain;
   const t = Array.from({ length: Math.min(LAW_STEPS, s.steps) }, (_, k) => k + 1);
-  const exact = t.map((k) => dg.enumerateConstantGradient(problem.chain, problem.x0, grad, k).meanUpdate[0]);
+  const exact = t.map((k) => dg.enumerateConstantGradient(problem.chain, problem.x0, grad, k).meanUpdate[i] / dg.enumerateConstantGradient(plain, problem.x0, grad, k).meanUpdate[i]);
   const q = 1 - s.p;
-  const sign = Math.sign(g);
-  if (s.optimizer === 'sgd') return { t, exact, lead: t.map(() => -s.lr * g), leadName: 'SGD: E[u] = −η g (unbiased)', g };
-  if (s.optimizer === 'lion') return { t, exact, lead: t.map((k) => dg.lionConstantGradientMean(g, s.p, k, s.lr)), leadName: 'Lion: −η sign(g)(1 − pᵗ)', g };
-  return { t, exact, lead: t.map(() => -s.lr * Math.sqrt(q) * sign), leadName: 'leading order: −η √(1 − p) sign(g)', g };
+  if (s.optimizer === 'sgd') return { t, exact, lead: t.map(() => 1), leadName: 'SGD: 1 (unbiased, with or without momentum)', i };
+  if (s.optimizer === 'lion') return { t, exact, lead: t.map((k) => 1 - s.p ** k), leadName: 'Lion: 1 − pᵗ', i };
+  return { t, exact, lead: t.map(() => Math.sqrt(q)), leadName: 'leading order: √(1 − p)', i };
 }
 
 function exactOf(s: ExplorerState, problem: ReturnType<typeof dg.buildProblem>): Exact {
@@ -157,7 +155,6 @@ function exactOf(s: ExplorerState, problem: ReturnType<typeof dg.buildProblem>):
     lr: () => s.lr,
     rates: () => rates,
     skipRate: s.fullUpdateDrop > 0 ? () => s.fullUpdateDrop : undefined,
-    trace: true,
     ...family,
   });
   out.loss = m.expectedLossPerStep;
@@ -224,47 +221,35 @@ function drawContour(problem: ReturnType<typeof dg.buildProblem>, r: SimulationR
 }
 
 function drawLoss(s: ExplorerState, r: SimulationResult, exact: Exact, full: boolean): Promise<unknown> {
-  const P = dg.PALETTE;
-  const steps = Array.from({ length: r.steps + 1 }, (_, t) => t);
+  // The reports' loss-and-survival traces (median, interquartile band, mean while ≥ 95% survive, survival on y2),
+  // with the 2.5–97.5% band beneath and the exact E f(x_t) where a closed form exists.
   const bs = r.bands.steps;
   const q = (k: number) => r.bands.values.map((v) => (Number.isFinite(v[k]) && v[k] > 0 ? v[k] : null));
-  const area = (lo: (number | null)[], hi: (number | null)[], fill: string, name: string) => ({ type: 'scatter', mode: 'lines', x: [...bs, ...bs.slice().reverse()], y: [...hi, ...lo.slice().reverse()], fill: 'toself', fillcolor: fill, line: { width: 0 }, hoverinfo: 'skip', name });
-  const survive = r.perStep.n.map((n) => n / r.samples);
-  const meanOk = r.perStep.lossMean.map((v, t) => (survive[t] >= 0.95 && Number.isFinite(v) && v > 0 ? v : null));
-  const data: unknown[] = [
-    area(q(0), q(4), `${P[0]}22`, '2.5–97.5%'),
-    area(q(1), q(3), `${P[0]}55`, '25–75%'),
-    { type: 'scatter', mode: 'lines', x: bs, y: q(2), line: { color: P[0], width: 2.5 }, name: 'median' },
-    { type: 'scatter', mode: 'lines', x: steps, y: meanOk, line: { color: P[2], width: 1.5, dash: 'dot' }, name: 'mean (≥ 95% alive)' },
-    { type: 'scatter', mode: 'lines', x: steps, y: survive, xaxis: 'x', yaxis: 'y2', line: { color: P[3], width: 2 }, name: 'share not diverged' },
-  ];
-  if (exact.loss) data.push({ type: 'scatter', mode: 'lines', x: steps, y: exact.loss.map((v) => (v > 0 && Number.isFinite(v) ? v : null)), line: { color: '#000', width: 1.5, dash: 'dash' }, name: 'exact E f(x_t)' });
+  const outer = { type: 'scatter', mode: 'lines', x: [...bs, ...bs.slice().reverse()], y: [...q(4), ...q(0).reverse()], fill: 'toself', fillcolor: `${dg.PALETTE[0]}1a`, line: { width: 0 }, hoverinfo: 'skip', name: '2.5–97.5%' };
+  // The mean is drawn only while ≥ 95% survive (lossDistribution) and while it stays below the reports' divergence
+  // limit: a few survivors on their way to overflow would otherwise stretch the axis to 10³⁰⁰.
+  const limit = dg.divergenceLimit(problemOf(s));
+  const over = r.perStep.lossMean.findIndex((v) => !(v <= limit));
+  const mean = r.perStep.lossMean.map((v, t) => (over >= 0 && t >= over ? Number.NaN : v));
+  const data: unknown[] = [outer, ...dg.lossDistribution('ensemble', 0, r.bands, mean, r.perStep.n, r.samples)];
+  if (exact.loss) data.push({ type: 'scatter', mode: 'lines', x: exact.loss.map((_, t) => t), y: exact.loss.map((v) => (v > 0 && Number.isFinite(v) ? v : null)), line: { color: '#000', width: 1.5, dash: 'dash' }, name: 'exact E f(x_t)' });
   const title = `${full ? r.samples.toLocaleString('en') : `first ${r.samples.toLocaleString('en')} of ${s.samples.toLocaleString('en')}`} trajectories`;
-  return Plotly.react(
-    $('loss'),
-    data,
-    dg.layout(title, 'step t', 'loss f(x_t)', {
-      yaxis: { ...dg.axis('loss f(x_t)'), type: 'log', domain: [0.3, 1] },
-      yaxis2: { ...dg.axis('share alive'), domain: [0, 0.22], range: [0, 1.05] },
-      xaxis: { ...dg.axis('step t'), anchor: 'y2' },
-      legend: { orientation: 'h', y: -0.16 },
-      margin: { l: 60, r: 12, t: 40, b: 40 },
-    }),
-    CONFIG,
-  );
+  const base = dg.distributionLayout(title, 'loss f(x_t)');
+  return Plotly.react($('loss'), data, { ...base, height: undefined, legend: { orientation: 'h', y: -0.16 }, margin: { l: 60, r: 12, t: 40, b: 40 } }, CONFIG);
 }
 
 function drawLaw(s: ExplorerState, exact: Exact): Promise<unknown> {
   const P = dg.PALETTE;
   const law = exact.law;
+  const coord = law ? `x${law.i === 0 ? '₁' : '₂'}` : '';
   const data: unknown[] = law
     ? [
-        { type: 'scatter', mode: 'lines+markers', x: law.t, y: law.exact, line: { color: P[0], width: 2 }, name: 'exact E[u_t]₁ (2^t histories)' },
+        { type: 'scatter', mode: 'lines+markers', x: law.t, y: law.exact, line: { color: P[0], width: 2 }, name: 'exact (2^t mask histories)' },
         { type: 'scatter', mode: 'lines', x: law.t, y: law.lead, line: { color: '#000', width: 1.5, dash: 'dash' }, name: law.leadName },
       ]
     : [];
-  const title = law ? `${s.optimizer}, constant gradient g₁ = ${fmt(law.g, 3)}, p = ${s.p.toFixed(2)}` : 'no finite law to enumerate for Gaussian multipliers';
-  return Plotly.react($('law'), data, dg.layout(title, 'step t', 'mean update E[u_t]₁', { legend: { orientation: 'h', y: -0.3 }, margin: { l: 64, r: 12, t: 40, b: 40 } }), CONFIG);
+  const title = law ? `${s.optimizer}, gradient held at ∇f(x₀), p = ${s.p.toFixed(2)}` : 'no finite law to enumerate (Gaussian multipliers, or ∇f(x₀) = 0)';
+  return Plotly.react($('law'), data, dg.layout(title, 'step t', `step ratio, ${coord} (dimensionless)`, { yaxis: { ...dg.axis(`step ratio, ${coord} (dimensionless)`), rangemode: 'tozero' }, legend: { orientation: 'h', y: -0.3 }, margin: { l: 64, r: 12, t: 40, b: 40 } }), CONFIG);
 }
 
 function drawTable(s: ExplorerState, problem: ReturnType<typeof dg.buildProblem>, r: SimulationResult, exact: Exact): void {
@@ -303,8 +288,6 @@ function drawTable(s: ExplorerState, problem: ReturnType<typeof dg.buildProblem>
 let generation = 0;
 let runner: Awaited<ReturnType<typeof dg.browserRunner>> | null = null;
 let runnerIsHardware = false;
-let settledResolve: (() => void) | null = null;
-let settledPromise: Promise<void> = Promise.resolve();
 const workers = Math.max(1, Math.min(8, navigator.hardwareConcurrency || 2));
 
 function engineFor(s: ExplorerState): 'cpu' | 'webgpu' {
@@ -328,12 +311,6 @@ async function run(): Promise<void> {
   const gen = ++generation;
   const api = g.explorer;
   api.timings = { change: performance.now(), first: null, full: null };
-  settledPromise = new Promise((r) => {
-    settledResolve = r;
-  });
-  const done = () => {
-    if (gen === generation) settledResolve?.();
-  };
   const { state: s, problem: x0Problem } = readControls();
   api.state = s;
   history.replaceState(null, '', toHash(s) || location.pathname);
@@ -350,7 +327,6 @@ async function run(): Promise<void> {
     const message = e instanceof Error ? e.message : String(e);
     if (s.surface === 'expr') exprError.textContent = message;
     status.textContent = `not run: ${message}`;
-    done();
     return;
   }
   const exact = exactOf(s, problem);
@@ -358,10 +334,11 @@ async function run(): Promise<void> {
   const spec = specOf(s);
   const previewSpec = specOf(s, Math.min(PREVIEW, s.samples));
   const preview = dg.simulateSync(previewSpec);
+  void drawLaw(s, exact); // independent of the ensemble: drawn once per change
   const show = async (r: SimulationResult, full: boolean) => {
     api.result = r;
     api.full = full;
-    await Promise.all([drawContour(problem, r), drawLoss(s, r, exact, full), drawLaw(s, exact)]);
+    await Promise.all([drawContour(problem, r), drawLoss(s, r, exact, full)]);
     drawTable(s, problem, r, exact);
   };
   await show(preview, previewSpec.samples === s.samples);
@@ -372,7 +349,6 @@ async function run(): Promise<void> {
     api.timings.full = api.timings.first;
     api.engine = 'page (WebAssembly)';
     status.textContent = `${s.samples.toLocaleString('en')} trajectories × ${s.steps} steps on the page (${preview.kernel}) in ${(preview.seconds * 1000).toFixed(0)} ms${preview.diverged ? `; ${preview.diverged} diverged` : ''}`;
-    done();
     return;
   }
   status.textContent = `first ${previewSpec.samples.toLocaleString('en')} trajectories drawn; running all ${s.samples.toLocaleString('en')} on ${engine === 'webgpu' ? `WebGPU (${runner?.adapter})` : `${workers} Web Workers`}…`;
@@ -381,7 +357,6 @@ async function run(): Promise<void> {
     r = await fullRun(spec, engine, preview);
   } catch (e) {
     if (gen === generation) status.textContent = `the full ensemble failed: ${e instanceof Error ? e.message : String(e)}`;
-    done();
     return;
   }
   if (gen !== generation) return;
@@ -390,7 +365,6 @@ async function run(): Promise<void> {
   api.timings.full = performance.now() - api.timings.change;
   api.engine = engine === 'webgpu' ? `WebGPU (${runner?.adapter})` : `${workers} Web Workers (${r.kernel})`;
   status.textContent = `${s.samples.toLocaleString('en')} trajectories × ${s.steps} steps on ${api.engine} in ${(r.seconds * 1000).toFixed(0)} ms${r.diverged ? `; ${r.diverged.toLocaleString('en')} diverged (first at step ${r.firstDivergence})` : ''}.`;
-  done();
 }
 
 let pending = 0;
@@ -401,7 +375,7 @@ function schedule(): void {
 
 async function start(): Promise<void> {
   const { state, problems } = fromHash(location.hash);
-  g.explorer = { state, result: null, full: false, engine: '', timings: { change: 0, first: null, full: null }, settled: () => settledPromise };
+  g.explorer = { state, result: null, full: false, engine: '', timings: { change: 0, first: null, full: null } };
   $('problems').textContent = problems.length ? `Link settings not used: ${problems.join('; ')}` : '';
   writeControls(state);
   const form = $<HTMLFormElement>('controls');

@@ -81,6 +81,14 @@ export const usesBetas = (o: ExplorerState['optimizer']) => o === 'adam' || o ==
 /** The URL keys, in the order they are written. */
 const KEYS: (keyof ExplorerState)[] = ['surface', 'condition', 'angle', 'sharpness', 'expr', 'x0', 'optimizer', 'lr', 'momentum', 'nesterov', 'b1', 'b2', 'weightDecay', 'p', 'gaussian', 'fullUpdateDrop', 'samples', 'steps', 'seed', 'backend'];
 
+/** A start point as typed (`x,y`; empty: the surface's own start), or the one-line reason it is not one. */
+export function parseX0(text: string): number[] | null | string {
+  const t = text.trim();
+  if (t === '') return null;
+  const v = t.split(',').map(Number);
+  return v.length === 2 && v.every(Number.isFinite) ? v : `x0 = ${t}: expected two numbers x,y`;
+}
+
 /** The hash of a state: only what differs from the defaults, so links stay short. */
 export function toHash(s: ExplorerState): string {
   const parts: string[] = [];
@@ -120,8 +128,8 @@ export function fromHash(hash: string): { state: ExplorerState; problems: string
     }
     const def = (DEFAULT_STATE as unknown as Record<string, unknown>)[key];
     if (key === 'x0') {
-      const v = raw === '' ? null : raw.split(',').map(Number);
-      if (v !== null && (v.length !== 2 || v.some((x) => !Number.isFinite(x)))) problems.push(`x0 = ${raw}: expected two numbers x,y`);
+      const v = parseX0(raw);
+      if (typeof v === 'string') problems.push(v);
       else s.x0 = v;
     } else if (typeof def === 'number') {
       const v = Number(raw);

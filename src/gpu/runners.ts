@@ -9,18 +9,13 @@ import type { Browser, Page } from 'playwright-core';
 import { CHROMIUM, chromiumAvailable } from '../report/browser.ts';
 import { ParameterError } from '../errors.ts';
 import { HOW_TO_GET_AN_ADAPTER, getGpu, isSoftwareAdapter, nodeBackend } from './device.ts';
+import { fromBase64, toBase64 } from '../base64.ts';
 import { executePlan } from './execute.ts';
 import type { Codec, GpuPlan, NodeBackend } from './types.ts';
 import type { GpuRunner } from './simulate.ts';
 
-/** Node's native base64 (the executor's portable default decodes byte by byte). */
-const NODE_CODEC: Codec = {
-  toBytes: (b64) => {
-    const b = Buffer.from(b64, 'base64');
-    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-  },
-  toB64: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
-};
+/** Node's native base64 (src/base64.ts; the executor's portable default decodes byte by byte). */
+const NODE_CODEC: Codec = { toBytes: (b64) => new Uint8Array(fromBase64(b64)), toB64: toBase64 };
 
 /** Node's Dawn adapter, or null when there is none. */
 export async function nodeRunner(backend?: NodeBackend): Promise<(GpuRunner & { close(): Promise<void> }) | null> {

@@ -54,8 +54,6 @@ export interface GpuSimulateOptions {
 const MAX_BINDING = 128 * 1024 * 1024;
 const STEP_BYTES = 64;
 const STEPS_PER_SUBMISSION = 32;
-const b64 = toBase64;
-const fromB64 = fromBase64;
 
 interface Cell {
   spec: SimulationSpec;
@@ -274,7 +272,7 @@ export async function simulateGpuBatch(specs: SimulationSpec[], gpu: GpuRunner, 
       buffers: [uni, rates, x, st, meta, aux, counters, consts, table].map((a, i) => {
         const bytes = a instanceof ArrayBuffer ? new Uint8Array(a) : new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
         const used = a === aux ? 4 * n : a === counters || (a === st && stateZero) ? 0 : bytes.byteLength;
-        return { size: bytes.byteLength, ...(used > 0 ? { data: b64(bytes.subarray(0, used)) } : {}), uniform: i === 0 };
+        return { size: bytes.byteLength, ...(used > 0 ? { data: toBase64(bytes.subarray(0, used)) } : {}), uniform: i === 0 };
       }),
       bindings: [
         { binding: 0, type: 'uniform', buffer: 0, dynamic: true, size: STEP_BYTES },
@@ -299,8 +297,8 @@ export async function simulateGpuBatch(specs: SimulationSpec[], gpu: GpuRunner, 
       ],
     };
     const [partB64, ctrB64] = await gpu.run(plan);
-    const part = new Float32Array(fromB64(partB64));
-    const ctr = new Uint32Array(fromB64(ctrB64));
+    const part = new Float32Array(fromBase64(partB64));
+    const ctr = new Uint32Array(fromBase64(ctrB64));
     planCells.forEach((ci, li) => {
       const c = cells[ci];
       c.carry = part.slice(li * FS, (li + 1) * FS);

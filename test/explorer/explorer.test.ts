@@ -132,6 +132,21 @@ describe.skipIf(!chromiumAvailable())('DropGrad Explorer, opened from disk', () 
     await page.close();
   }, 90_000);
 
+  it("the update-law view: the exact ratio from mask enumeration meets the closed forms (Lion's 1 − pᵗ exactly; SGD's 1 with momentum)", async () => {
+    const law = async (hash: string) => {
+      const page = await open(hash);
+      const traces = await page.evaluate(() => (document.getElementById('law') as unknown as { data: { y: number[] }[] }).data.map((t) => t.y));
+      await page.close();
+      return traces;
+    };
+    const [lionExact, lionLaw] = await law('#surface=rosenbrock&optimizer=lion&lr=0.001&p=0.5&samples=1000&steps=20');
+    expect(lionExact).toHaveLength(10);
+    lionExact.forEach((v, k) => expect(Math.abs(v - lionLaw[k])).toBeLessThan(1e-12));
+    expect(lionLaw[0]).toBeCloseTo(0.5, 15);
+    const [sgdExact] = await law('#surface=valley&momentum=0.9&p=0.5&samples=1000&steps=20');
+    for (const v of sgdExact) expect(Math.abs(v - 1)).toBeLessThan(1e-9);
+    expect(problems).toEqual([]);
+  }, 90_000);
   it('hostile expressions are refused inline and execute nothing', async () => {
     const page = await open('#surface=expr');
     for (const expr of ['<img src=x onerror=alert(1)>', "import('data:text/javascript,alert(1)')", 'constructor.constructor("window.pwned=1")()']) {

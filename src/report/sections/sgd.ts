@@ -3,7 +3,8 @@ import { Matrix } from '../../matrix.ts';
 import { lrMax, multiStepMoments, sgdStepBounds } from '../../analysis/index.ts';
 import { buildProblem, type ProblemConfig } from '../../problem.ts';
 import { rotatedValley } from '../../surfaces/index.ts';
-import { type ReportContext, check, mc, pathMetrics, jointCheck } from '../context.ts';
+import { DIVERGENCE_RULE, type ReportContext, check, mc, pathMetrics, jointCheck } from '../context.ts';
+import { logGrid, tuneBySimulation, tuneExactSgd } from '../tuning.ts';
 import { html } from '../html.ts';
 import { tex } from '../math.ts';
 import type { Block, Section } from '../page.ts';
@@ -132,31 +133,23 @@ Valley: SGD with η close to the zig-zag regime (${lrZig.toPrecision(3)}), 60 st
   // valley the η minimising the exact E f(x_60) (moment recursion, docs/theory.md §3) below the mean-square limit;
   // on Rosenbrock the η of a log grid with the lowest median final loss among those where ≥ 95% of runs survive.
   ctx.progress('SGD: zig-zag at tuned learning rates');
-  const logGrid = (a: number, b: number, n: number) => Array.from({ length: n }, (_, i) => a * (b / a) ** (i / (n - 1)));
   const valleyTuned = (p: number) => {
     const limit = lrMax(valley.H, { rates: p }).lrMax;
-    const loss = (lr: number) => multiStepMoments(valley, { x0, steps: 60, lr: () => lr, rates: () => new Float64Array(2).fill(p) }).expectedLoss;
-    return logGrid(limit * 1e-2, limit * 0.999, 60).reduce((best, lr) => (loss(lr) < loss(best) ? lr : best));
+    return tuneExactSgd(valley, x0, 60, p, logGrid(limit * 1e-2, limit * 0.999, 60)).lr;
   };
   const rosenGrid = logGrid(1e-5, 3e-3, ctx.quick ? 7 : 13);
-  const rosenTuned = (p: number) => {
-    const scored = rosenGrid.map((lr) => {
-      const r = mc(ctx, rosenCfg(p, lr), 300, { samples: ctx.quick ? 200 : 1000, bandSteps: 2 });
-      return { lr, median: r.bands.values[r.bands.values.length - 1][2], survival: r.perStep.n[300] / r.samples };
-    });
-    return scored.filter((x) => x.survival >= 0.95 && Number.isFinite(x.median)).reduce((best, x) => (x.median < best.median ? x : best), { lr: Number.NaN, median: Number.POSITIVE_INFINITY, survival: 0 });
-  };
+  const rosenTuned = (p: number) => tuneBySimulation(ctx, (lr) => rosenCfg(p, lr), rosenGrid, 300, ctx.quick ? 200 : 1000);
   const tunedRows: { p: number; v: ReturnType<typeof pathMetrics>; vLr: number; r: ReturnType<typeof pathMetrics> | null; rLr: number; rMedian: number }[] = [];
   for (const p of [0, 0.1, 0.3, 0.5]) {
     const vLr = valleyTuned(p);
     const rt = rosenTuned(p);
-    tunedRows.push({ p, vLr, v: pathMetrics(ctx, valleyCfg(p, vLr), 60, K), rLr: rt.lr, rMedian: rt.median, r: Number.isFinite(rt.lr) ? pathMetrics(ctx, rosenCfg(p, rt.lr), 300, K) : null });
+    tunedRows.push({ p, vLr, v: pathMetrics(ctx, valleyCfg(p, vLr), 60, K), rLr: rt.lr, rMedian: rt.value, r: Number.isFinite(rt.lr) ? pathMetrics(ctx, rosenCfg(p, rt.lr), 300, K) : null });
   }
   blocks.push({
     kind: 'table',
     head: ['drop rate', 'valley: tuned η', 'valley: reversals', 'valley: path length', 'valley: final loss', 'Rosenbrock: tuned η', 'Rosenbrock: reversals', 'Rosenbrock: median final loss', 'Rosenbrock: diverged'],
     rows: tunedRows.map(({ p, vLr, v, rLr, r, rMedian }) => [`p = ${p}`, vLr, v.oscillations.mean, v.pathLength.mean, v.finalLoss.mean, Number.isFinite(rLr) ? rLr : 'none survives', r ? r.oscillations.mean : '—', Number.isFinite(rMedian) ? rMedian : '—', r ? r.diverged : '—']),
-    caption: `At the learning rate tuned for each drop rate: on the valley the η minimising the exact E f(x₆₀) (60 log-spaced values below the mean-square limit); on Rosenbrock (momentum 0.9, 300 steps) the η of ${rosenGrid.length} log-spaced values in [1e-5, 3e-3] with the lowest median final loss among those where at least 95% of ${ctx.quick ? 200 : 1000} runs survive. Means over ${K} trajectories that stayed finite.`,
+    caption: `At the learning rate tuned for each drop rate: on the valley the η minimising the exact E f(x₆₀) (60 log-spaced values below the mean-square limit); on Rosenbrock (momentum 0.9, 300 steps) the η of ${rosenGrid.length} log-spaced values in [1e-5, 3e-3] with the lowest median final loss among those where at least 95% of ${ctx.quick ? 200 : 1000} runs survive (${DIVERGENCE_RULE}). Means over ${K} trajectories that stayed finite.`,
   });
   const [z0, zLast] = [tunedRows[0], tunedRows[tunedRows.length - 1]];
   const change = (a: number, b: number) => (b < a ? 'lowers' : 'raises');

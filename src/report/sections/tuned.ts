@@ -6,12 +6,11 @@
  * E f(x_T) of the moment recursion, docs/theory.md §3) and Adam (the √(1 − p) step law of docs/theory.md §4, which
  * predicts η(p) = η(0)/√(1 − p) for the same effective step).
  */
-import { multiStepMoments } from '../../analysis/index.ts';
-import { simulateSync } from '../../analysis/mc/index.ts';
 import type { OptimizerName } from '../../optimizers/index.ts';
 import { type ProblemConfig, type SurfaceConfig, buildSurface } from '../../problem.ts';
+import { SURVIVAL, type Tuned, logGrid, tuneBySimulation, tuneExactSgd } from '../tuning.ts';
 import type { QuadraticSurface } from '../../surfaces/index.ts';
-import { DIVERGENCE_RULE, type ReportContext, divergenceLimit } from '../context.ts';
+import { DIVERGENCE_RULE, type ReportContext } from '../context.ts';
 import { html } from '../html.ts';
 import type { Block, Section } from '../page.ts';
 import { BELOW, axis, color, layout, line } from '../theme.ts';
@@ -35,19 +34,6 @@ const SURFACES: { key: string; label: string; cfg: SurfaceConfig; steps: [number
   { key: 'valley', label: 'narrow quadratic valley (condition 25)', cfg: { kind: 'valley', condition: 25, angle: Math.PI / 6 }, steps: [200, 100] },
   { key: 'rosenbrock', label: 'Rosenbrock', cfg: { kind: 'rosenbrock' }, steps: [1000, 300] },
 ];
-/** At least this share of the trajectories must survive for a learning rate to count. */
-const SURVIVAL = 0.95;
-
-const logGrid = ([a, b]: [number, number], n: number) => Array.from({ length: n }, (_, i) => a * (b / a) ** (i / (n - 1)));
-
-interface Tuned {
-  lr: number;
-  /** Median final loss at the tuned η. */
-  value: number;
-  survival: number;
-  /** The tuned η is the grid's first or last point (the optimum may lie outside). */
-  atEdge: boolean;
-}
 
 export function tunedSection(ctx: ReportContext): Section {
   const budget = (s: (typeof SURFACES)[number]) => s.steps[ctx.quick ? 1 : 0];
@@ -66,32 +52,15 @@ export function tunedSection(ctx: ReportContext): Section {
     const T = budget(s);
     results[s.key] = {};
     for (const o of OPTS) {
-      const grid = logGrid(o.range[s.key], nGrid);
-      results[s.key][o.key] = ps.map((p) => {
-        let best: Tuned | null = null;
-        grid.forEach((lr, i) => {
-          const problem: ProblemConfig = { surface: s.cfg, optimizer: { ...o.optimizer, lr }, drop: { rate: p } };
-          const r = simulateSync({ problem, samples, steps: T, seed: ctx.nextSeed(), bandSteps: 1, divergenceLoss: divergenceLimit(problem) });
-          const survival = r.perStep.n[T] / samples;
-          const value = survival > 0 ? r.bands.values.at(-1)![2] : Number.POSITIVE_INFINITY;
-          if (survival >= SURVIVAL && (!best || value < best.value)) best = { lr, value, survival, atEdge: i === 0 || i === grid.length - 1 };
-        });
-        return best ?? { lr: Number.NaN, value: Number.NaN, survival: 0, atEdge: false };
-      });
+      const grid = logGrid(...o.range[s.key], nGrid);
+      results[s.key][o.key] = ps.map((p) => tuneBySimulation(ctx, (lr): ProblemConfig => ({ surface: s.cfg, optimizer: { ...o.optimizer, lr }, drop: { rate: p } }), grid, T, samples));
     }
   }
   // Predictions: SGD on the valley from the exact moments (argmin of E f(x_T) on a fine grid); Adam's √(1 − p) law.
   const valley = buildSurface(SURFACES[0].cfg) as QuadraticSurface;
   const T = budget(SURFACES[0]);
-  const fine = logGrid(OPTS[0].range.valley, 200);
-  const exactSgd = ps.map((p) => {
-    let best = { lr: Number.NaN, value: Number.POSITIVE_INFINITY };
-    for (const lr of fine) {
-      const m = multiStepMoments(valley, { x0: valley.defaultStart, steps: T, lr: () => lr, rates: () => new Float64Array(2).fill(p) });
-      if (m.expectedLoss < best.value) best = { lr, value: m.expectedLoss };
-    }
-    return best;
-  });
+  const fine = logGrid(...OPTS[0].range.valley, 200);
+  const exactSgd = ps.map((p) => tuneExactSgd(valley, valley.defaultStart, T, p, fine));
   for (const s of SURFACES) {
     const best: Record<string, unknown>[] = [];
     const lrs: Record<string, unknown>[] = [];
