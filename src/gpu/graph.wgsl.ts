@@ -33,6 +33,7 @@ export function wgslOf(n: Node, input: (name: string) => string): string {
     case 'bin':
       return BIN[n.op](r(n.a), r(n.b));
     case 'un':
+      if (n.op === 'expo' || n.op === 'mant') throw new Error(`${n.op}: an expansion for the CPU back ends only (WGSL calls log)`);
       return n.op === 'neg' ? `(-${r(n.a)})` : n.op === 'exp2i' ? `exp2(${r(n.a)})` : `${n.op}(${r(n.a)})`;
     case 'first':
       return `select(${r(n.no)}, ${r(n.yes)}, first)`;

@@ -1,10 +1,12 @@
 /**
- * sin, cos and exp for the CPU back ends, written in the graph's text form (src/ir/graph.ts) over the primitives
+ * sin, cos, exp and log for the CPU back ends, written in the graph's text form (src/ir/graph.ts) over the primitives
  * + − * /, floor, comparisons and exp2i, so that the JavaScript and WebAssembly SIMD lowerings compute them with the
  * same operations and return the same bits (WebAssembly has no vector sin, cos or exp; a per-lane call of Math.sin
  * costs more than the whole polynomial). Measured against JavaScript's own (test/ir/elementary.test.ts, 100,000
  * points per range): sin and cos within 1 ulp of Math.sin, Math.cos on [−10, 10] and 2 ulp on [−1e5, 1e5], absolute
- * error below 1e-15 at multiples of π/2 up to 2e4·π; exp within 1 ulp of Math.exp on [−700, 709.78].
+ * error below 1e-15 at multiples of π/2 up to 2e4·π; exp within 1 ulp of Math.exp on [−700, 709.78]; log within 1 ulp
+ * of Math.log on (0, 1e300] and at subnormals. Being the toolkit's own, they give the same bits in every JavaScript
+ * engine (Math's last bits differ between V8 versions and browsers).
  *
  * sin and cos (|a| ≤ 2²⁰·π/2 ≈ 1.6e6; beyond, the reduction's error grows with |a|):
  *   k = round(a·2/π) (round half to even by adding and subtracting 1.5·2⁵², exact for |a·2/π| < 2⁵¹),
@@ -19,8 +21,32 @@
  *   scaled by 2·2^(k−1) (so that k = 1024
  *   still scales by a normal power of two); ∞ above 709.782712893384 (where exp overflows), 0 below −707 (true values
  *   below 1e-307 flush to 0; Math.exp returns them down to 5e-324).
- * NaN gives NaN, sin(±∞) = cos(±∞) = NaN, exp(−∞) = 0, exp(∞) = ∞, sin(−0) = −0, as Math's.
+ * log (the reduction and polynomial of fdlibm's __ieee754_log, in its branch-free form):
+ *   a = 2^k·m with m ∈ [√2/2, √2) (expo, mant: adding 0x95f62 = 0x3ff00000 − 0x3fe6a09e to the high word carries
+ *   into the exponent exactly when the significand is ≥ √2; subnormals are first scaled by 2⁵⁴), f = m − 1,
+ *   s = f/(2 + f), log(1 + f) = f − f²/2 + s·(f²/2 + R(s²)) with fdlibm's minimax R (error < 2⁻⁵⁸·⁴⁵), and
+ *   log a = s·(f²/2 + R) + k·L₂ − f²/2 + f + k·L₁ (ln 2 = L₁ + L₂ as in exp).
+ * NaN gives NaN, sin(±∞) = cos(±∞) = NaN, exp(−∞) = 0, exp(∞) = ∞, sin(−0) = −0, log(±0) = −∞, log(∞) = ∞,
+ * log(a < 0) = NaN, as Math's.
  */
+
+const word = new Float64Array(1);
+const high = new Uint32Array(word.buffer, 4, 1);
+/** The high word of a's bits plus 0x95f62 (mod 2³²): log's reduction (above). */
+function shifted(a: number): number {
+  word[0] = a;
+  return (high[0] + 0x95f62) >>> 0;
+}
+/** k of a = 2^k·m, m ∈ [√2/2, √2), for positive normal a (for other a some number; the expansion discards it). */
+export function expo(a: number): number {
+  return (shifted(a) >>> 20) - 1023;
+}
+/** m of a = 2^k·m (expo): the significand with the exponent field set to 0x3fe or 0x3ff, low word unchanged. */
+export function mant(a: number): number {
+  const hx = shifted(a);
+  high[0] = ((hx & 0xfffff) + 0x3fe6a09e) >>> 0;
+  return word[0];
+}
 
 export interface Expansion {
   constants: Record<string, number>;
@@ -76,6 +102,17 @@ const P = {
   P5: 4.1381367970572385e-8,
 };
 
+/** fdlibm's __ieee754_log coefficients Lg1 … Lg7. */
+const LG = {
+  LG1: 6.666666666666735130e-1,
+  LG2: 3.999999999940941908e-1,
+  LG3: 2.857142874366239149e-1,
+  LG4: 2.222219843214978396e-1,
+  LG5: 1.818357216161805012e-1,
+  LG6: 1.531383769920937332e-1,
+  LG7: 1.479819860511658591e-1,
+};
+
 export const ELEMENTARY: Record<string, Expansion | undefined> = {
   sin: { constants: TRIG, steps: trig(0) },
   cos: { constants: TRIG, steps: trig(1) },
@@ -90,6 +127,22 @@ export const ELEMENTARY: Record<string, Expansion | undefined> = {
       // k − 1 is in [−1021, 1023] wherever e is chosen below (elsewhere exp2i's result is discarded).
       'e = p * 2 * exp2i(k - 1)',
       'y = a > HI ? INF : a < LO ? 0 : e',
+    ],
+  },
+  log: {
+    constants: { MINNORM: 2 ** -1022, TWO54: 2 ** 54, L1: 0.6931471803691238, L2: 1.9082149292705877e-10, INF: Number.POSITIVE_INFINITY, NINF: Number.NEGATIVE_INFINITY, NAN: Number.NaN, ...LG },
+    steps: [
+      'sub = a < MINNORM ? 1 : 0',
+      'b = sub == 1 ? a * TWO54 : a',
+      'k = expo(b) - sub * 54',
+      'f = mant(b) - 1',
+      'hfsq = 0.5 * f * f',
+      's = f / (2 + f)',
+      'z = s * s',
+      'w = z * z',
+      'r = z * (LG1 + w * (LG3 + w * (LG5 + w * LG7))) + w * (LG2 + w * (LG4 + w * LG6))',
+      'c = s * (hfsq + r) + k * L2 - hfsq + f + k * L1',
+      'y = a > 0 ? (a < INF ? c : a) : a == 0 ? NINF : NAN',
     ],
   },
 };

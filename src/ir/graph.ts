@@ -18,19 +18,23 @@
  * `a < b ? c : d` (also `<=`, `>`, `>=`, `==`). It is parsed by the small recursive-descent parser below rather than by
  * mathjs: mathjs takes about a second to load, and every worker builds its kernels at start.
  *
- * Elementary functions: sqrt, abs, sign, floor, min and max are primitives on every back end. sin, cos and exp are
- * expanded, for the CPU back ends, into the primitives of their own algorithm (src/ir/elementary.ts: argument
+ * Elementary functions: sqrt, abs, sign, floor, min and max are primitives on every back end. sin, cos, exp and log
+ * are expanded, for the CPU back ends, into the primitives of their own algorithm (src/ir/elementary.ts: argument
  * reduction and a polynomial), so that JavaScript and WebAssembly SIMD compute them with the same operations and
  * return the same bits; for WGSL they stay calls of the GPU's own functions (`expand: false`). The other functions
- * (tan, asin, acos, atan, sinh, cosh, tanh, log, log10, log2, pow) stay calls: WGSL's, and on the CPU JavaScript's
+ * (tan, asin, acos, atan, sinh, cosh, tanh, log10, log2, pow) stay calls: WGSL's, and on the CPU JavaScript's
  * Math functions (called per lane from WebAssembly, so again the same bits).
  */
 
-import { ELEMENTARY } from './elementary.ts';
+import { ELEMENTARY, expo, mant } from './elementary.ts';
 
 export type BinaryOp = '+' | '-' | '*' | '/' | 'max' | 'min';
-/** exp2i: 2^k for an integer k in [−1022, 1023] (exp's scaling; only in expansions, which clamp k). */
-export type UnaryOp = 'neg' | 'sqrt' | 'abs' | 'sign' | 'floor' | 'exp2i';
+/**
+ * exp2i: 2^k for an integer k in [−1022, 1023] (exp's scaling; only in expansions, which clamp k). expo and mant:
+ * log's reduction a = 2^expo(a)·mant(a) with mant(a) ∈ [√2/2, √2), read off the bits (elementary.ts; defined for
+ * every a, meaningful for positive normal a; only in expansions, which select another result elsewhere).
+ */
+export type UnaryOp = 'neg' | 'sqrt' | 'abs' | 'sign' | 'floor' | 'exp2i' | 'expo' | 'mant';
 export type CmpOp = '<' | '<=' | '>' | '>=' | '==';
 /** Functions kept as calls (see the header): one argument, but pow's two. */
 export const CALLS = ['sin', 'cos', 'exp', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'log', 'log10', 'log2', 'pow'] as const;
@@ -154,7 +158,7 @@ const FOLD: Record<BinaryOp, (a: number, b: number) => number> = {
   max: Math.max,
   min: Math.min,
 };
-const FOLD1: Record<UnaryOp, (a: number) => number> = { neg: (a) => -a, sqrt: Math.sqrt, abs: Math.abs, sign: Math.sign, floor: Math.floor, exp2i: (k) => 2 ** k };
+const FOLD1: Record<UnaryOp, (a: number) => number> = { neg: (a) => -a, sqrt: Math.sqrt, abs: Math.abs, sign: Math.sign, floor: Math.floor, exp2i: (k) => 2 ** k, expo, mant };
 const CMP: Record<CmpOp, (a: number, b: number) => boolean> = { '<': (a, b) => a < b, '<=': (a, b) => a <= b, '>': (a, b) => a > b, '>=': (a, b) => a >= b, '==': (a, b) => a === b };
 /** Largest integer exponent expanded into products. */
 const MAX_POWER = 64;
@@ -186,7 +190,7 @@ export class GraphBuilder {
   /** n as a value of its own (a leaf stays itself); identical nodes share one value. */
   value(n: Node): Node {
     if (isLeaf(n)) return n;
-    const key = JSON.stringify(n);
+    const key = graphKey(n);
     let id = this.seen.get(key);
     if (id === undefined) {
       id = this.values.push(n) - 1;
@@ -229,7 +233,7 @@ export class GraphBuilder {
   call(fn: string, args: Node[]): Node {
     const one = args.length === 1;
     if ((fn === 'max' || fn === 'min') && args.length === 2) return this.binary(fn, args[0], args[1]);
-    if ((fn === 'sqrt' || fn === 'abs' || fn === 'sign' || fn === 'floor' || fn === 'exp2i') && one) return this.unary(fn, args[0]);
+    if ((fn === 'sqrt' || fn === 'abs' || fn === 'sign' || fn === 'floor' || fn === 'exp2i' || fn === 'expo' || fn === 'mant') && one) return this.unary(fn, args[0]);
     if ((fn === 'quadrant0' || fn === 'quadrant1') && args.length === 3) {
       const [t, sv, c] = args.map((x) => this.value(x));
       return { k: 'quadrant', shift: fn === 'quadrant0' ? 0 : 1, t, s: sv, c };
@@ -369,6 +373,12 @@ function eachNode(values: readonly Node[], need: readonly boolean[], outputs: re
 
 /** A constant's identity (−0 and 0 are different constants). */
 export const constantKey = (v: number) => (Object.is(v, -0) ? '-0' : String(v));
+
+/**
+ * A node's (or a graph's) identity as text: JSON with every number written by constantKey, since JSON itself writes
+ * −0 as 0 and ±∞, NaN as null (which made x·−0 one value with x·0, and a select of ∞ one with a select of NaN).
+ */
+export const graphKey = (x: unknown) => JSON.stringify(x, (_, v) => (typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0)) ? `#${constantKey(v)}` : v));
 
 /** The distinct constants that the needed values and `outputs` read (a back end may keep them in registers). */
 export function constantsOf(values: readonly Node[], need: readonly boolean[], outputs: readonly Node[]): number[] {

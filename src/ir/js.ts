@@ -1,9 +1,10 @@
 /**
  * The JavaScript lowering of a graph (graph.ts): a node as a JavaScript expression, values as `const` lines. Numbers
- * are exact (the shortest round-trip form, -0, NaN, Infinity). Calls are Math's functions; exp2i is `R.exp2i`
- * (`jsFunction` binds R).
+ * are exact (the shortest round-trip form, -0, NaN, Infinity). Calls are Math's functions; exp2i, expo and mant
+ * are `R.exp2i`, `R.expo`, `R.mant` (`jsFunction` binds R).
  */
 import type { Node } from './graph.ts';
+import { expo, mant } from './elementary.ts';
 
 const BIN: Record<string, (a: string, b: string) => string> = {
   '+': (a, b) => `(${a} + ${b})`,
@@ -20,6 +21,8 @@ const UN: Record<string, (a: string) => string> = {
   sign: (a) => `Math.sign(${a})`,
   floor: (a) => `Math.floor(${a})`,
   exp2i: (a) => `R.exp2i(${a})`,
+  expo: (a) => `R.expo(${a})`,
+  mant: (a) => `R.mant(${a})`,
 };
 
 export const jsNumber = (v: number) => (Number.isNaN(v) ? 'NaN' : !Number.isFinite(v) ? (v > 0 ? 'Infinity' : '-Infinity') : Object.is(v, -0) ? '-0' : `${v}`);
@@ -67,6 +70,9 @@ const RUNTIME = {
     hi32[0] = ((k | 0) + 1023) << 20;
     return f64[0];
   },
+  /** log's reduction (elementary.ts). */
+  expo,
+  mant,
   /** sin's or cos's choice of ±s or ±c by the quadrant in t's low bits (graph.ts `quadrant`). */
   quadrant(t: number, s: number, c: number, shift: number): number {
     bits[0] = t;

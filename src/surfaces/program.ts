@@ -9,7 +9,7 @@
  * The built-in benchmark surfaces (benchmarks.ts) are written in the graph's text form, as their equations; a
  * custom mathjs expression (expression.ts) is converted from mathjs's tree and its symbolic gradient.
  */
-import { GraphBuilder, type Node, needed } from '../ir/graph.ts';
+import { GraphBuilder, type Node, graphKey, needed } from '../ir/graph.ts';
 import { jsFunction, jsOf, jsValues } from '../ir/js.ts';
 
 export interface ProgramGraph {
@@ -60,7 +60,7 @@ export function surfaceProgram(name: string, dim: number, build: ProgramBuild): 
     ['x', 'o', 'out'],
     `${load}\n${jsValues(cpu.values, coordinate, cpu.needGrad)}\n${cpu.grad.map((g, i) => `out[${i}] = ${jsOf(g, coordinate)};`).join('\n')}`,
   );
-  return { name, dim, cpu, gpu, value, gradient, key: JSON.stringify({ d: dim, v: cpu.values, l: cpu.loss, g: cpu.grad }) };
+  return { name, dim, cpu, gpu, value, gradient, key: graphKey({ d: dim, v: cpu.values, l: cpu.loss, g: cpu.grad }) };
 }
 
 /**

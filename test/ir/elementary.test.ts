@@ -1,5 +1,5 @@
 /**
- * sin, cos and exp of the CPU back ends (src/ir/elementary.ts): the JavaScript and WebAssembly SIMD lowerings of the
+ * sin, cos, exp and log of the CPU back ends (src/ir/elementary.ts): the JavaScript and WebAssembly SIMD lowerings of the
  * one expansion return the same bits at every point tried, and both are within the stated distance of Math's.
  */
 import { createRequire } from 'node:module';
@@ -62,7 +62,7 @@ function sample(n: number, lo: number, hi: number, seed: number): number[] {
   });
 }
 
-const SPECIAL = [0, -0, Infinity, -Infinity, NaN, 5e-324, -5e-324, 1e-300, 1e-8, -1e-8, 0.5, 1, Math.PI / 4, Math.PI / 2, Math.PI, 2 * Math.PI, 1e5, 1e6, -1e6];
+const SPECIAL = [0, -0, Infinity, -Infinity, NaN, 5e-324, -5e-324, 1e-300, 1e-8, -1e-8, 0.5, 1, Math.PI / 4, Math.PI / 2, Math.PI, 2 * Math.PI, 1e5, 1e6, -1e6, Number.MAX_VALUE, 2 ** -1022, 2 ** -1023, 1 - 2 ** -53, 1 + 2 ** -52, Math.SQRT2, Math.SQRT1_2];
 
 describe('elementary functions (one expansion, JavaScript and WebAssembly)', () => {
   const cases: [string, (a: number) => number, [number, number, number][]][] = [
@@ -70,6 +70,8 @@ describe('elementary functions (one expansion, JavaScript and WebAssembly)', () 
     ['sin', Math.sin, [[-10, 10, 1], [-1e5, 1e5, 2]]],
     ['cos', Math.cos, [[-10, 10, 1], [-1e5, 1e5, 2]]],
     ['exp', Math.exp, [[-1, 1, 1], [-700, 709.78, 1]]],
+    // Near 1 (where log(1 + f) is f − f²/2 + …), Box–Muller's domain [2⁻³², 1], large arguments.
+    ['log', Math.log, [[0.5, 2, 1], [2 ** -32, 1, 1], [0, 1e300, 1]]],
   ];
   for (const [fn, ref, ranges] of cases) {
     it(`${fn}: the same bits in JavaScript and WebAssembly, within ${ranges.map(([lo, hi, u]) => `${u} ulp of Math.${fn} on [${lo}, ${hi}]`).join(', ')}`, async () => {
@@ -101,6 +103,12 @@ describe('elementary functions (one expansion, JavaScript and WebAssembly)', () 
       expect(Math.abs(s.js(k * Math.PI) - Math.sin(k * Math.PI))).toBeLessThan(1e-15);
       expect(Math.abs(c.js(k * Math.PI + Math.PI / 2) - Math.cos(k * Math.PI + Math.PI / 2))).toBeLessThan(1e-15);
     }
+  });
+  it('log at subnormals and powers of two: within 1 ulp of Math.log, exact at 1 and at 2^k·1', async () => {
+    const { js } = await lowered('log');
+    for (const x of [5e-324, 1e-310, 2.5e-320, 2 ** -1030, 2 ** -1074 * 3]) expect(ulps(js(x), Math.log(x)), `log(${x})`).toBeLessThanOrEqual(1);
+    expect(js(1)).toBe(0);
+    for (let k = -1074; k <= 1023; k += 13) expect(ulps(js(2 ** k), Math.log(2 ** k)), `log(2^${k})`).toBeLessThanOrEqual(1);
   });
   it('exp at its limits: overflow to ∞ where Math.exp overflows, 0 below −707', async () => {
     const { js } = await lowered('exp');

@@ -43,6 +43,19 @@ describe('expression graph', () => {
     expect(evaluate(b, 'g', { g: 2 })).toBe(3);
     expect(evaluate(b, 'm', { g: -2 })).toBe(2);
   });
+  it('nodes that differ only in −0 against 0, or ∞ against NaN, stay different values (JSON writes both alike)', () => {
+    const b = new GraphBuilder('t', { Z: -0, INF: Infinity, NINF: -Infinity, NAN: NaN });
+    b.input('g');
+    b.assign('a = g * Z');
+    b.assign('c = g * 0');
+    b.assign('e = g < 1 ? INF : g');
+    b.assign('h = g < 1 ? NAN : g');
+    b.assign('k = g < 1 ? NINF : g');
+    expect(b.values).toHaveLength(5);
+    expect(Object.is(evaluate(b, 'a', { g: 2 }), -0)).toBe(true);
+    expect(Object.is(evaluate(b, 'c', { g: 2 }), 0)).toBe(true);
+    expect([evaluate(b, 'e', { g: 0 }), evaluate(b, 'h', { g: 0 }), evaluate(b, 'k', { g: 0 })]).toEqual([Infinity, NaN, -Infinity]);
+  });
   it('refuses what it cannot read, with the line', () => {
     const b = new GraphBuilder('rule t');
     b.input('g');

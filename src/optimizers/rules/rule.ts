@@ -16,7 +16,7 @@
  *   first  true at c = 1 (PyTorch's momentum buffer starts as the first gradient), as `first ? a : b`,
  * and named constants (the hyperparameters), substituted as literals; the direction is `u` (x ← x − η·u).
  */
-import { GraphBuilder, type Node } from '../../ir/graph.ts';
+import { GraphBuilder, type Node, graphKey } from '../../ir/graph.ts';
 
 export interface RuleSpec {
   /** The optimizer's name (messages and kernel cache keys). */
@@ -94,7 +94,7 @@ export function updateRule(spec: RuleSpec): UpdateRule {
     stateOut,
     u,
   };
-  return { ...rule, key: JSON.stringify({ n: rule.name, s: rule.stateInit, c: countNames.length, f: rule.usesFirst, v: rule.values, o: stateOut, u }) };
+  return { ...rule, key: graphKey({ n: rule.name, s: rule.stateInit, c: countNames.length, f: rule.usesFirst, v: rule.values, o: stateOut, u }) };
 }
 
 /** Count tables for c = 0 … cMax from a function of c (index 0 holds f(0), never read). */

@@ -36,6 +36,14 @@ export function watOf(n: Node, how: GraphLowering): string {
       if (n.op === 'sign') return sel(splat(1), sel(splat(-1), a, F('lt', a, ZERO)), F('gt', a, ZERO));
       // 2^k: k (an integer in [−1022, 1023]) + 1023 into the exponent bits.
       if (n.op === 'exp2i') return `(i64x2.shl (i64x2.add (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero ${a})) (v128.const i64x2 1023 1023)) (i32.const 52))`;
+      // log's reduction (src/ir/elementary.ts): the bits plus 0x95f62 in the high word, then k = exponent field −
+      // 1023 (the two lanes' low words gathered for the i32 → f64 conversion), m = significand | 0x3fe6a09e.
+      if (n.op === 'expo' || n.op === 'mant') {
+        const ix = `(i64x2.add ${a} (v128.const i64x2 0x00095f6200000000 0x00095f6200000000))`;
+        if (n.op === 'mant') return `(i64x2.add (v128.and ${ix} (v128.const i64x2 0x000fffffffffffff 0x000fffffffffffff)) (v128.const i64x2 0x3fe6a09e00000000 0x3fe6a09e00000000))`;
+        const e = `(i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 16 17 18 19 (i64x2.shr_u ${ix} (i32.const 52)) ${ZERO})`;
+        return F('sub', `(f64x2.convert_low_i32x4_s ${e})`, splat(1023));
+      }
       return F(n.op, a);
     }
     case 'first':
