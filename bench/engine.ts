@@ -130,6 +130,13 @@ export async function benchEngine(): Promise<void> {
     rows.push(r);
     console.log(`  ${name.padEnd(20)} ${r.perSecond.toExponential(2)} /s (${r.kernel}) → ${(r.perSecond / rows[0].perSecond).toFixed(2)}× rosenbrock SGD-momentum`);
   }
+  // Gaussian DropGrad (fused: Box–Muller per coordinate and step, src/rng/normal.ts), same ratio.
+  console.log('\nGaussian DropGrad, rosenbrock 2-D, p = 0.1 (all cores, ratio to rosenbrock-sgd-momentum above):');
+  for (const [name, optimizer] of EVERY_OPTIMIZER.filter(([n]) => ['sgd-momentum', 'adam', 'lion'].includes(n))) {
+    const r = await runAllCores(`rosenbrock-${name}-gaussian`, { surface: { kind: 'rosenbrock' }, x0: [-1.5, 2], optimizer, drop: { rate: 0.1, variant: 'gaussian' } }, nr, steps, quick ? 2 : 3);
+    rows.push(r);
+    console.log(`  ${name.padEnd(20)} ${r.perSecond.toExponential(2)} /s (${r.kernel}) → ${(r.perSecond / rows[0].perSecond).toFixed(2)}× SGD-momentum (Bernoulli)`);
+  }
   // Every update rule on the d = 100 diagonal quadratic (all cores), against torch.optim float64 below.
   console.log('\nevery optimizer, d = 100 diagonal quadratic, p = 0.1 (all cores; peers: quadratic100-optim-<name>):');
   for (const [name, optimizer] of EVERY_OPTIMIZER) {

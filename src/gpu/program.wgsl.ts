@@ -1,6 +1,6 @@
 /**
  * The WGSL lowering of a surface's program (src/surfaces/program.ts): `grad(o)` and `value(o)` of trajectory o, in
- * f32, from the program's graph with sin, cos and exp kept as the GPU's own functions (graph.wgsl.ts). The same
+ * f32, from the program's graph with sin, cos, exp and log kept as the GPU's own functions (graph.wgsl.ts). The same
  * description as the CPU kernels; the GPU agrees with them to f32 rounding (test/gpu).
  */
 import type { SurfaceProgram } from '../surfaces/program.ts';

@@ -140,7 +140,7 @@ export function parse(src: string): Ast {
 }
 
 const ASTS = new Map<string, Ast>();
-/** `parse`, once per distinct text (the expansions of sin, cos and exp are read at every use). */
+/** `parse`, once per distinct text (the expansions of sin, cos, exp and log are read at every use). */
 function parsed(src: string): Ast {
   let a = ASTS.get(src);
   if (!a) {
@@ -177,7 +177,7 @@ export class GraphBuilder {
   constructor(
     private readonly label: string,
     private constants: Record<string, number> = {},
-    /** Whether sin, cos and exp are expanded into primitives (CPU back ends) or kept as calls (WGSL). */
+    /** Whether sin, cos, exp and log are expanded into primitives (CPU back ends) or kept as calls (WGSL). */
     readonly expand = true,
   ) {}
 
@@ -229,7 +229,7 @@ export class GraphBuilder {
     return n.v > 0 ? pos(n.v) : this.binary('/', this.num(1), this.value(pos(-n.v)));
   }
 
-  /** A function by name: primitives, expansions (sin, cos, exp when `expand`), the reciprocal ones, calls. */
+  /** A function by name: primitives, expansions (sin, cos, exp, log when `expand`), the reciprocal ones, calls. */
   call(fn: string, args: Node[]): Node {
     const one = args.length === 1;
     if ((fn === 'max' || fn === 'min') && args.length === 2) return this.binary(fn, args[0], args[1]);

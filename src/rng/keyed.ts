@@ -15,7 +15,10 @@
  * full-update skip never share a counter. Because every number is a pure function of its key,
  * a result does not depend on batch order, chunking, worker count or backend.
  */
-import { philox4x32, U32_TO_UNIT } from './philox.ts';
+import { philox4x32 } from './philox.ts';
+import { boxMuller } from './normal.ts';
+
+export { boxMuller };
 import { ParameterError } from '../errors.ts';
 
 /** Stream tags (the fourth counter word). */
@@ -40,13 +43,6 @@ export function checkSeed(seed: number, name = 'seed'): void {
  */
 export function threshold(p: number): number {
   return Math.floor(p * 4294967296);
-}
-
-/** Box–Muller on two uint32 words: u1 = (w0 + 1)/2³² ∈ (0, 1], u2 = w1/2³² ∈ [0, 1). */
-export function boxMuller(w0: number, w1: number): number {
-  const u1 = (w0 + 1) * U32_TO_UNIT;
-  const u2 = w1 * U32_TO_UNIT;
-  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
 }
 
 /** Steps that share one Philox counter step of mask halves in a d-dimensional problem (see above). */

@@ -3,7 +3,7 @@
  * coordinates x0 … x_{d−1} — from which every back end is generated: the surface's own `value` and `gradient`
  * (JavaScript), the fused CPU kernels (WebAssembly SIMD, analysis/mc/wasm/step.wat.ts) and the WebGPU kernel
  * (gpu/program.wgsl.ts). JavaScript and WebAssembly perform the same operations in the same order, so the general
- * path and the fused kernels return the same bits; sin, cos and exp are the expansions of src/ir/elementary.ts on
+ * path and the fused kernels return the same bits; sin, cos, exp and log are the expansions of src/ir/elementary.ts on
  * the CPU (within 1–2 ulp of Math's) and the GPU's own functions in WGSL (f32).
  *
  * The built-in benchmark surfaces (benchmarks.ts) are written in the graph's text form, as their equations; a
@@ -26,9 +26,9 @@ export interface ProgramGraph {
 export interface SurfaceProgram {
   name: string;
   dim: number;
-  /** For the CPU back ends (sin, cos, exp expanded). */
+  /** For the CPU back ends (sin, cos, exp, log expanded). */
   cpu: ProgramGraph;
-  /** For WGSL (sin, cos, exp as calls of the GPU's functions). */
+  /** For WGSL (sin, cos, exp, log as calls of the GPU's functions). */
   gpu: ProgramGraph;
   /** f at the coordinates x[o], …, x[o + d − 1]. */
   value: (x: ArrayLike<number>, o: number) => number;

@@ -54,6 +54,11 @@ const fastCases: [string, ProblemConfig][] = [
   ['NAdam on a custom expression calling Math functions (log, atan, a real power)', { surface: { kind: 'expr', expr: 'sin(3*x)*cos(y) + 0.1*(x^2 + y^2) + log(2 + x^2) + atan(y)/3 + (1 + x^2)^0.75' }, x0: [-0.7, 0.9], optimizer: { name: 'nadam', lr: 0.02 }, drop: { rate: 0.3 } }],
   ['SGD diverging on a custom expression (exp overflows; a coordinate goes non-finite while the loss is finite)', { surface: { kind: 'expr', expr: 'exp(-x^2) + exp(y) + z^4' }, x0: [0.3, 1, 1.5], optimizer: { name: 'sgd', lr: 0.3, momentum: 0.9 }, drop: { rate: 0.4 } }],
   ['heavy ball on the 3-D double well (a program with a shared mean)', { surface: { kind: 'doublewell', dim: 3, sharpness: 20 }, optimizer: { name: 'sgd', lr: 0.08, momentum: 0.5 }, drop: { rate: 0.4 } }],
+  ['Gaussian DropGrad, heavy ball on Rosenbrock', { surface: { kind: 'rosenbrock' }, optimizer: { name: 'sgd', lr: 1e-3, momentum: 0.9 }, drop: { rate: 0.3, variant: 'gaussian' } }],
+  ['Gaussian DropGrad, Adam on a 5-D diagonal quadratic with a p = 0 group and a rate schedule (odd d: a half-used block of normals)', { surface: { kind: 'quadratic', dim: 5, condition: 10 }, x0: [1, -1, 2, 0.5, -0.5], optimizer: { name: 'adam', lr: 0.02 }, drop: { rate: 'linear:0.5,0.1,20', variant: 'gaussian', groups: { kept: { indices: [3], rate: 0 } } } }],
+  ['Gaussian DropGrad, Lion on a dense quadratic with full-update drop', { surface: { kind: 'valley', angle: 0.4, condition: 20 }, optimizer: { name: 'lion', lr: 0.01 }, drop: { rate: 0.4, variant: 'gaussian', fullUpdateDrop: 0.2 } }],
+  ['Gaussian DropGrad, RMSprop on Ackley (a program)', { surface: { kind: 'ackley' }, optimizer: { name: 'rmsprop', lr: 1e-2 }, drop: { rate: 0.3, variant: 'gaussian' } }],
+  ['Gaussian DropGrad, SGD diverging on a 6-D diagonal quadratic (general d)', { surface: { kind: 'quadratic', dim: 6, condition: 30 }, x0: [1, 1, 1, -1, -1, -1], optimizer: { name: 'sgd', lr: 0.06 }, drop: { rate: 0.5, variant: 'gaussian' } }],
   ['Nesterov with L2 decay and a drop-rate schedule on 4-D Rosenbrock', { surface: { kind: 'rosenbrock', dim: 4 }, optimizer: { name: 'sgd', lr: 2e-4, momentum: 0.8, nesterov: true, weightDecay: 0.01 }, drop: { rate: 'cosine:0.4,0.1,25' } }],
 ];
 
@@ -81,13 +86,12 @@ describe('fused kernels (JavaScript and WebAssembly) reproduce the general path 
       }
     });
   }
-  it('the general path covers the rest (Gaussian variant, surface programs above 128 dimensions)', () => {
-    for (const problem of [
-      { surface: { kind: 'rastrigin', dim: 129 }, optimizer: { name: 'rmsprop', lr: 0.01 }, drop: { rate: 0.2 } },
-      { surface: { kind: 'rosenbrock' }, optimizer: { name: 'sgd', lr: 1e-3 }, drop: { rate: 0.2, variant: 'gaussian' } },
-    ] as ProblemConfig[]) {
+  it('the general path covers the rest (surface programs above 128 dimensions); Gaussian DropGrad runs fused', () => {
+    const general: ProblemConfig = { surface: { kind: 'rastrigin', dim: 129 }, optimizer: { name: 'rmsprop', lr: 0.01 }, drop: { rate: 0.2 } };
+    const gaussian: ProblemConfig = { surface: { kind: 'rosenbrock' }, optimizer: { name: 'sgd', lr: 1e-3 }, drop: { rate: 0.2, variant: 'gaussian' } };
+    for (const [problem, path] of [[general, 'general'], [gaussian, 'fused']] as const) {
       const r = simulateSync({ problem, samples: 200, steps: 10, seed: 1 });
-      expect(r.path).toBe('general');
+      expect(r.path).toBe(path);
       expect(r.mean!.every(Number.isFinite)).toBe(true);
     }
   });

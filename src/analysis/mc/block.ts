@@ -18,7 +18,7 @@ import { BlockRecorder, type BlockStats } from './stats.ts';
 export const PROGRAM_MAX_D = 128;
 
 /** The fused kernel's description of the problem, or why there is none. */
-export function fastPathOf(problem: Problem): { surface: FastSurface; rule: UpdateRule } | string {
+export function fastPathOf(problem: Problem): { surface: FastSurface; rule: UpdateRule; gaussian: boolean } | string {
   const cfg = problem.config;
   const s = problem.surface;
   let surface: FastSurface;
@@ -36,8 +36,7 @@ export function fastPathOf(problem: Problem): { surface: FastSurface; rule: Upda
     if (s.dim > PROGRAM_MAX_D) return `no fused kernel for a ${s.dim}-dimensional ${cfg.surface.kind} (its loss and gradient are generated unrolled, for d ≤ ${PROGRAM_MAX_D})`;
     surface = { kind: 'program', d: s.dim, program: s.program };
   } else return `no fused kernel for surface ${cfg.surface.kind}`;
-  if (problem.drop.variant === 'gaussian') return 'no fused kernel for Gaussian DropGrad';
-  return { surface, rule: ruleOf(problem.resolved) };
+  return { surface, rule: ruleOf(problem.resolved), gaussian: problem.drop.variant === 'gaussian' };
 }
 
 export interface BlockContext {
@@ -93,6 +92,7 @@ function stepTables(problem: Problem, steps: number): StepTables {
     keep: new Float64Array(n),
     skipRates: new Float64Array(steps),
     skipThr: new Float64Array(steps),
+    sigma: new Float64Array(n),
   };
   for (let t = 0; t < steps; t++) {
     const desc = problem.chain.describeDrop!(t, d)!;
@@ -104,6 +104,8 @@ function stepTables(problem: Problem, steps: number): StepTables {
   for (let k = 0; k < n; k++) {
     tables.thr[k] = threshold(tables.rates[k]);
     tables.keep[k] = 1 - tables.rates[k];
+    // The Gaussian multiplier's standard deviation, as the DropGrad link computes it.
+    tables.sigma[k] = Math.sqrt(tables.rates[k] / (1 - tables.rates[k]));
   }
   return tables;
 }

@@ -5,7 +5,8 @@
  * test/analysis/engine.test.ts checks that for every case. Struct-of-arrays over the block's trajectories.
  */
 import { philox4x32 as philox } from '../../rng/philox.ts';
-import { STREAM_MASK, STREAM_REFINE, STREAM_SKIP, halfOf, maskSteps } from '../../rng/keyed.ts';
+import { STREAM_MASK, STREAM_NORMAL, STREAM_REFINE, STREAM_SKIP, halfOf, maskSteps } from '../../rng/keyed.ts';
+import { boxMuller } from '../../rng/normal.ts';
 import type { UpdateRule } from '../../optimizers/rules/index.ts';
 import type { SurfaceProgram } from '../../surfaces/program.ts';
 import type { BlockRange } from './general.ts';
@@ -21,7 +22,7 @@ export type FastSurface =
 /**
  * Per step t < T: learning rate eta[t], drop rates rates[t·d + i] with their integer thresholds thr[t·d + i]
  * (rng/keyed.ts `threshold`) and keep probabilities keep[t·d + i] = 1 − p, full-update drop rate skipRates[t] and
- * its threshold skipThr[t].
+ * its threshold skipThr[t]; for Gaussian DropGrad the multipliers' standard deviations sigma[t·d + i] = √(p/(1 − p)).
  */
 export interface StepTables {
   eta: Float64Array;
@@ -30,6 +31,7 @@ export interface StepTables {
   keep: Float64Array;
   skipRates: Float64Array;
   skipThr: Float64Array;
+  sigma: Float64Array;
 }
 
 export interface FastJob extends BlockRange {
@@ -40,6 +42,8 @@ export interface FastJob extends BlockRange {
   tables: StepTables;
   /** Whether the chain has full-update drop (some steps may be skipped); without, every alive trajectory moves. */
   skips: boolean;
+  /** Gaussian DropGrad (g̃_i = g_i·(1 + σ_i z), z from src/rng/normal.ts) instead of Bernoulli masks. */
+  gaussian: boolean;
 }
 
 /** Gradient at trajectory b's point, written to g (same operations as the surface classes). */
@@ -146,8 +150,17 @@ export function runFastBlock(job: FastJob, rec: BlockRecorder): void {
         }
       }
       gradient(surface, x, o, g, e);
+      if (job.gaussian) {
+        // Gaussian DropGrad: g̃_i = g_i·(1 + σ_i z_i), z_i Box–Muller on words 2k, 2k + 1 (k = i mod 2) of block ⌊i/2⌋.
+        const sigma = job.tables.sigma;
+        for (let i = 0; i < d; i++) {
+          if ((i & 1) === 0) philox(i >>> 1, t, traj, STREAM_NORMAL, k0, k1, words);
+          const k = (i & 1) << 1;
+          if (p[i] !== 0) g[i] = g[i] * (1 + sigma[t * d + i] * boxMuller(words[k], words[k + 1]));
+        }
+      }
       // DropGrad: g̃_i = g_i/(1 − p_i) if kept, else 0.
-      for (let i = 0; i < d; i++) {
+      else for (let i = 0; i < d; i++) {
         const f = f0 + i;
         if (i === 0 || (f & 7) === 0) philox(f >>> 3, tMask, traj, STREAM_MASK, k0, k1, words);
         const pi = p[i];

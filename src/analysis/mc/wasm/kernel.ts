@@ -8,7 +8,7 @@
  * resolved, the JavaScript kernel runs. Both give the same bits (test/analysis/engine.test.ts).
  */
 import { setFlagsFromString } from 'node:v8';
-import { STREAM_SKIP, maskSteps } from '../../../rng/keyed.ts';
+import { STREAM_NORMAL, STREAM_SKIP, maskSteps } from '../../../rng/keyed.ts';
 import { type FastJob, value } from '../kernels.ts';
 import type { BlockRecorder } from '../stats.ts';
 import { PHILOX_WAT } from '../../../rng/philox.wat.ts';
@@ -70,7 +70,7 @@ const keyOf = (v: StepVariant) => JSON.stringify({ ...v, rule: v.rule.key, progr
  * between threads, so a worker that adopts it neither assembles (wabt) nor compiles (about 16 ms for a 2-D kernel
  * with the optimising tier) and is ready for its first block at once. Compiles it here when needed.
  */
-export function shareKernel(fast: Pick<FastJob, 'surface' | 'rule'>, skips: boolean): SharedKernel {
+export function shareKernel(fast: Pick<FastJob, 'surface' | 'rule' | 'gaussian'>, skips: boolean): SharedKernel {
   const v = variantOf({ ...fast, skips } as FastJob);
   kernelFor(v);
   const key = keyOf(v);
@@ -95,7 +95,7 @@ export function adoptKernel(k: SharedKernel): void {
  */
 const ARRAYS = [
   'X', 'S0', 'S1', 'S2', 'S3', 'G', 'E', 'LAST', 'ACC', 'ALIVE', 'ACT', 'FIRST', 'CNT', 'LOSS', 'CV0', 'CV1', 'CV2', 'CV3', 'ALIVE8', 'WORDS', 'SKIPW',
-  'HD', 'XS', 'H', 'PIN', 'NALIVE', 'TRASH', 'RSCR', 'ETA', 'THR', 'QT', 'SKT', 'FLAG', 'ON', 'OMEAN', 'OM2', 'OLM', 'OL2', 'ODIV', 'COV', 'MEANV',
+  'NORMW', 'MULT', 'HD', 'XS', 'H', 'PIN', 'NALIVE', 'TRASH', 'RSCR', 'ETA', 'THR', 'QT', 'SIG', 'SKT', 'FLAG', 'ON', 'OMEAN', 'OM2', 'OLM', 'OL2', 'ODIV', 'COV', 'MEANV',
   'HIST', 'HLO', 'HHI', 'CT0', 'CT1', 'CT2', 'CT3',
 ] as const;
 type ArrayName = (typeof ARRAYS)[number];
@@ -115,6 +115,7 @@ function variantOf(job: FastJob): StepVariant {
     rule: job.rule,
     fixedD: s.d <= FIXED_MAX_D ? s.d : null,
     skips: job.skips,
+    gaussian: job.gaussian,
   };
 }
 
@@ -159,10 +160,17 @@ function runWat(v: StepVariant): string {
       ;; thresholds of those steps (THR holds a whole chunk, and chunks start at multiples of MS). WORDS keeps
       ;; them between calls: a block starts at t = 0, and JavaScript never writes WORDS during a block.
       (local.set $phase (i32.rem_u (local.get $t) (global.get $MS)))
-      (if (i32.eqz (local.get $phase)) (then
+      ${
+        v.gaussian
+          ? `;; Gaussian DropGrad: this step's normal words (counter (⌊i/2⌋, t, trajectory, normal stream)), then the multipliers.
+      (call $philoxPass (global.get $Bp) (i32.shr_u (i32.add (global.get $d) (i32.const 1)) (i32.const 1)) (local.get $t) (global.get $FIRSTTRAJ)
+        (i32.const ${STREAM_NORMAL}) (global.get $K0) (global.get $K1) (global.get $NORMW) (i32.shr_u (global.get $ROW) (i32.const 1)))
+      (call $normalPass (local.get $slot))`
+          : `(if (i32.eqz (local.get $phase)) (then
         (call $maskPass (global.get $Bp) (global.get $NBLK) (i32.div_u (local.get $t) (global.get $MS)) (global.get $FIRSTTRAJ)
           (global.get $K0) (global.get $K1) (global.get $WORDS) (i32.shr_u (global.get $ROW) (i32.const 1))
-          (i32.add (global.get $THR) (i32.shl (i32.mul (local.get $slot) (global.get $d)) (i32.const 2))))))
+          (i32.add (global.get $THR) (i32.shl (i32.mul (local.get $slot) (global.get $d)) (i32.const 2))))))`
+      }
       (if (global.get $USESKIP) (then
         (call $philoxPass (global.get $Bp) (i32.const 1) (local.get $t) (global.get $FIRSTTRAJ) (i32.const ${STREAM_SKIP})
           (global.get $K0) (global.get $K1) (global.get $SKIPW) (i32.shr_u (global.get $ROW) (i32.const 1)))))
@@ -221,7 +229,9 @@ function layout(v: StepVariant, d: number, bands: number, steps: number) {
     E: v.surface === 'quadratic' ? row * d : 0, LAST: row * d,
     ACC: row, ALIVE: row, LOSS: row, ALIVE8: ROW_LANES,
     ACT: skips, FIRST: skips, CNT: skips, CV0: perLane(0), CV1: perLane(1), CV2: perLane(2), CV3: perLane(3),
-    WORDS: 8 * nblk * ROW_LANES * 4, SKIPW: 4 * ROW_LANES * 4,
+    WORDS: v.gaussian ? 0 : 8 * nblk * ROW_LANES * 4, SKIPW: 4 * ROW_LANES * 4,
+    // Gaussian DropGrad: the step's normal words (four u32 rows per block of two coordinates) and multipliers.
+    NORMW: v.gaussian ? 4 * ((d + 1) >> 1) * ROW_LANES * 4 : 0, MULT: v.gaussian ? row * d : 0, SIG: v.gaussian ? C * d * 8 : 0,
     HD: d * 8, XS: d * 8, H: v.surface === 'quadratic' ? d * d * 8 : 0, PIN: 16, NALIVE: 16, TRASH: 16, RSCR: 2 * 4 * nblk * 32,
     ETA: C * 8, THR: C * d * 4, QT: C * d * 8, SKT: C * 8, FLAG: C * 4,
     ON: C * 8, OMEAN: C * d * 8, OM2: C * d * 8, OLM: C * 8, OL2: C * 8, ODIV: C * 4, COV: d * d * 8, MEANV: d * 8,
@@ -424,6 +434,7 @@ export function runWasmBlock(job: FastJob, rec: BlockRecorder): void {
     ETA.set(tables.eta.subarray(t0, t1));
     THR.set(tables.thr.subarray(t0 * d, t1 * d)); // as u32
     QT.set(tables.keep.subarray(t0 * d, t1 * d));
+    if (variant.gaussian) f64('SIG').set(tables.sigma.subarray(t0 * d, t1 * d));
     SKT.set(tables.skipThr.subarray(t0, t1));
     for (let t = t0; t < t1; t++) {
       if (tables.skipRates[t] > 0) useSkip = 1;

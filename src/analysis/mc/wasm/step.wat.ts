@@ -12,6 +12,7 @@ import type { SurfaceProgram } from '../../../surfaces/program.ts';
 import type { FastSurface } from '../kernels.ts';
 import { type GraphLowering, watOf, watValues } from './graph.wat.ts';
 import { ruleLocals, ruleWat } from './rule.wat.ts';
+import { normalPassWat } from './normal.wat.ts';
 import { F, ONES, ZERO, add, and, at, atB, forCols, forLoop, forPairs, forRows, g, lg, ls, pin, popcount, sel, splat, splatOf, vload, vstore } from './wat.ts';
 
 export interface StepVariant {
@@ -27,6 +28,8 @@ export interface StepVariant {
    * the optimizer's counters are the step's (momentum's first step is t = 0, Adam's count t + 1): no $prep pass.
    */
   skips: boolean;
+  /** Gaussian DropGrad: the gradient is multiplied by MULT (normal.wat.ts) instead of masked and rescaled. */
+  gaussian: boolean;
 }
 
 /** The pair's "moves this step" mask. */
@@ -234,7 +237,7 @@ function update(v: StepVariant): string {
         ${ls('x', vload(at('X')))}
         ${afterX}
         ${ls('gi', diag ? F('mul', lg('hd'), F('sub', lg('x'), lg('xs'))) : vload(at('G')))}
-        ${ls('gi', and(F('div', lg('gi'), lg('q')), `(i64x2.extend_low_i32x4_s ${wordsAt(lg('wrow'), lg('ri'))})`))}
+        ${v.gaussian ? ls('gi', F('mul', lg('gi'), vload(at('MULT')))) : ls('gi', and(F('div', lg('gi'), lg('q')), `(i64x2.extend_low_i32x4_s ${wordsAt(lg('wrow'), lg('ri'))})`))}
         ${direction(v, firstStep)}
         ${ls('step', F('mul', lg('negEta'), lg('u')))}
         ${last ? vstore(at('LAST'), and(lg('step'), lg('act'))) : ''}
@@ -462,5 +465,5 @@ function value(v: StepVariant): string {
 }
 
 export function stepWat(v: StepVariant): string[] {
-  return [prep(v), grad(v), update(v), value(v)].filter((s) => s !== '');
+  return [prep(v), grad(v), update(v), value(v), v.gaussian ? normalPassWat() : ''].filter((s) => s !== '');
 }
