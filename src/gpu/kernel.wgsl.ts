@@ -21,8 +21,11 @@ import { wgslFloat } from './graph.wgsl.ts';
 import { ruleWgsl, stateSlots } from './rule.wgsl.ts';
 import { STREAM_MASK, STREAM_NORMAL, STREAM_REFINE, STREAM_SKIP, maskSteps } from '../rng/keyed.ts';
 
-/** Rosenbrock and quadratics (loops over any d), or a surface's program (gpu/program.wgsl.ts: its grad and value). */
-export type GpuSurface = { kind: 'program'; wgsl: string } | { kind: 'rosenbrock'; a: number; b: number } | { kind: 'quadratic'; c: number; diag: boolean };
+/**
+ * Quadratics (loops over any d, the matrix in the constants), or a surface's generated grad and value (a program:
+ * gpu/program.wgsl.ts; a sum of window terms: gpu/windowsum.wgsl.ts).
+ */
+export type GpuSurface = { kind: 'generated'; wgsl: string } | { kind: 'quadratic'; c: number; diag: boolean };
 
 export interface KernelSpec {
   d: number;
@@ -46,22 +49,8 @@ function surfaceCode(s: GpuSurface): string {
   // The surfaces' functions take the trajectory index o (coordinate-major x: x[i·n + o]).
   const X = (i: string) => `x[(${i}) * st.n + o]`;
   switch (s.kind) {
-    case 'program':
+    case 'generated':
       return s.wgsl;
-    case 'rosenbrock':
-      return `fn grad(o: u32) {
-  for (var i = 0u; i < D; i++) { g[i] = 0.0; }
-  for (var i = 0u; i + 1u < D; i++) {
-    let xi = ${X('i')}; let r = ${X('i + 1u')} - xi * xi;
-    g[i] = g[i] + (-4.0 * ${f(s.b)}) * xi * r - 2.0 * (${f(s.a)} - xi);
-    g[i + 1u] = g[i + 1u] + 2.0 * ${f(s.b)} * r;
-  }
-}
-fn value(o: u32) -> f32 {
-  var acc = 0.0;
-  for (var i = 0u; i + 1u < D; i++) { let xi = ${X('i')}; let r = ${X('i + 1u')} - xi * xi; let q = ${f(s.a)} - xi; acc = acc + ${f(s.b)} * r * r + q * q; }
-  return acc;
-}`;
     case 'quadratic':
       if (s.diag) {
         return `fn grad(o: u32) { for (var i = 0u; i < D; i++) { g[i] = consts[i * D + i] * (${X('i')} - consts[D * D + i]); } }

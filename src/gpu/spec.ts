@@ -5,8 +5,9 @@
  * engine (a reason is returned).
  */
 import type { Problem } from '../problem.ts';
-import { type RosenbrockSurface, isQuadratic } from '../surfaces/index.ts';
+import { isQuadratic } from '../surfaces/index.ts';
 import { programWgsl } from './program.wgsl.ts';
+import { windowSumWgsl } from './windowsum.wgsl.ts';
 import type { SimulationSpec } from '../analysis/mc/spec.ts';
 import type { GpuSurface, KernelSpec } from './kernel.wgsl.ts';
 import { ruleOf } from '../optimizers/rules/index.ts';
@@ -14,16 +15,13 @@ import { ruleOf } from '../optimizers/rules/index.ts';
 export function gpuKernelSpec(problem: Problem, spec: SimulationSpec): KernelSpec | string {
   const kind = problem.config.surface.kind;
   let surface: GpuSurface;
-  if (kind === 'rosenbrock') {
-    const r = problem.surface as RosenbrockSurface;
-    surface = { kind: 'rosenbrock', a: r.a, b: r.b };
-  }
-  else if (isQuadratic(problem.surface)) {
+  if (isQuadratic(problem.surface)) {
     const q = problem.surface;
     const H = q.H.to2DArray();
     surface = { kind: 'quadratic', c: q.c, diag: H.every((row, i) => row.every((v, j) => i === j || v === 0)) };
   }
-  else if (problem.surface.program) surface = { kind: 'program', wgsl: programWgsl(problem.surface.program) };
+  else if (problem.surface.program) surface = { kind: 'generated', wgsl: programWgsl(problem.surface.program) };
+  else if (problem.surface.windowSum) surface = { kind: 'generated', wgsl: windowSumWgsl(problem.surface.windowSum) };
   else return `the WebGPU path has no kernel for surface ${kind}`;
   if (spec.keepPaths) return 'kept paths (keepPaths) are recorded by the CPU engine only';
   if (spec.keepFinal) return 'final points (keepFinal) are recorded by the CPU engine only';

@@ -1,11 +1,13 @@
 /**
  * The benchmark functions of the original DropGrad visualizations: Rastrigin, Ackley and Beale.
- * Each states its formula, its minimum and the region plotted. Value and gradient are one program each
- * (program.ts: the equations in the graph's text form), from which the fused CPU and GPU kernels are generated
- * too; the Hessian and the term structure (for the exact analysis) are written here.
+ * Each states its formula, its minimum and the region plotted. Value and gradient are one description each
+ * (Rastrigin a sum of one-coordinate window terms, windowsum.ts; Ackley and Beale programs, program.ts: the equations in
+ * the graph's text form), from which the fused CPU and GPU kernels are generated too; the Hessian and the term
+ * structure (for the exact analysis) are written here.
  */
 import { Matrix } from '../matrix.ts';
-import { type SurfaceProgram, textProgram } from './program.ts';
+import { PROGRAM_MAX_D, type SurfaceProgram, textProgram } from './program.ts';
+import { type WindowSumSpec, windowSum, windowSumProgram } from './windowsum.ts';
 import { type Surface, type Term, requireDim } from './surface.ts';
 
 /** Value and gradient of a surface from its program. */
@@ -22,7 +24,11 @@ const coords = (dim: number) => Array.from({ length: dim }, (_, i) => `x${i}`);
 /** `op`-joined copies of a template over i < dim. */
 const each = (dim: number, op: string, f: (i: number) => string) => Array.from({ length: dim }, (_, i) => f(i)).join(` ${op} `);
 
-/** Rastrigin: f(x) = A d + Σ (x_i² − A cos 2πx_i), A = 10; minimum 0 at 0. One term per coordinate. */
+/**
+ * Rastrigin: f(x) = A d + Σ (x_i² − A cos 2πx_i), A = 10; minimum 0 at 0. One term per coordinate: a sum of
+ * one-coordinate windows (windowsum.ts), run in loops for any d and unrolled as a program for d ≤ 128 (the same
+ * operations in the same order).
+ */
 export function rastrigin(dim = 2, A = 10): Surface {
   requireDim('dim', dim);
   const w = 2 * Math.PI;
@@ -30,10 +36,15 @@ export function rastrigin(dim = 2, A = 10): Surface {
     coords: [i],
     value: (x: Float64Array) => A + x[i] * x[i] - A * Math.cos(w * x[i]),
   }));
-  const program = textProgram('rastrigin', coords(dim), { A, W: w, D: dim }, [
-    `f = A * D + ${each(dim, '+', (i) => `(x${i} * x${i} - A * cos(W * x${i}))`)}`,
-    ...Array.from({ length: dim }, (_, i) => `g${i} = 2 * x${i} + A * W * sin(W * x${i})`),
-  ]);
+  const spec: WindowSumSpec = {
+    name: 'rastrigin',
+    dim,
+    width: 1,
+    init: A * dim,
+    constants: { A, W: w },
+    lines: ['t = u0 * u0 - A * cos(W * u0)', 'd0 = 2 * u0 + A * W * sin(W * u0)'],
+  };
+  const c = windowSum(spec);
   return {
     name: dim === 2 ? 'Rastrigin' : `Rastrigin (d = ${dim})`,
     dim,
@@ -41,7 +52,13 @@ export function rastrigin(dim = 2, A = 10): Surface {
     minimizer: new Float64Array(dim),
     defaultStart: Float64Array.from({ length: dim }, (_, i) => (i % 2 === 0 ? 2.3 : -1.7)),
     bounds: Array.from({ length: dim }, () => [-5.12, 5.12] as [number, number]),
-    ...fromProgram(program),
+    windowSum: c,
+    program: dim <= PROGRAM_MAX_D ? windowSumProgram(spec) : undefined,
+    value: (x) => c.value(x, 0),
+    gradient(x, out = new Float64Array(dim)) {
+      c.gradient(x, 0, out);
+      return out;
+    },
     hessian(x) {
       return Matrix.diag(Array.from(x, (v) => 2 + A * w * w * Math.cos(w * v)));
     },

@@ -12,6 +12,9 @@
 import { GraphBuilder, type Node, graphKey, needed } from '../ir/graph.ts';
 import { jsFunction, jsOf, jsValues } from '../ir/js.ts';
 
+/** Largest dimension of a surface program that runs fused (its loss and gradient are straight-line code). */
+export const PROGRAM_MAX_D = 128;
+
 export interface ProgramGraph {
   values: Node[];
   loss: Node;

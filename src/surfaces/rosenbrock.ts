@@ -1,12 +1,15 @@
 /**
  * Chained N-dimensional Rosenbrock: f(x) = Σ_{i<d−1} [b(x_{i+1} − x_i²)² + (a − x_i)²], a = 1, b = 100.
- * Terms: one per i, reading (x_i, x_{i+1}). Minimum 0 at (a, a², …) for a = 1: all ones.
+ * Terms: one per i, reading (x_i, x_{i+1}). Minimum 0 at (a, a², …) for a = 1: all ones. Value and gradient are one
+ * window sum (windowsum.ts: the window's term and its two partial derivatives), from which every fused kernel is generated
+ * too; the Hessian and the terms (for the exact analysis) are written here.
  */
 import { Matrix } from '../matrix.ts';
 import { requireFinite } from '../errors.ts';
 import { type Surface, type Term, requireDim } from './surface.ts';
+import { windowSum } from './windowsum.ts';
 
-/** The chained Rosenbrock surface with its constants (the fused kernels read them from here). */
+/** The chained Rosenbrock surface with its constants. */
 export interface RosenbrockSurface extends Surface {
   readonly a: number;
   readonly b: number;
@@ -21,6 +24,14 @@ export function rosenbrock(dim = 2, a = 1, b = 100): RosenbrockSurface {
   for (let i = 0; i < dim - 1; i++) {
     terms.push({ coords: [i, i + 1], value: (x) => b * (x[i + 1] - x[i] * x[i]) ** 2 + (a - x[i]) ** 2 });
   }
+  // r = x_{i+1} − x_i², t = b r² + (a − x_i)², ∂t/∂x_i = −4b x_i r − 2(a − x_i), ∂t/∂x_{i+1} = 2b r.
+  const c = windowSum({
+    name: 'rosenbrock',
+    dim,
+    width: 2,
+    constants: { A: a, B: b },
+    lines: ['r = u1 - u0 * u0', 'q = A - u0', 't = B * r * r + q * q', 'd0 = -4 * B * u0 * r - 2 * (A - u0)', 'd1 = 2 * B * r'],
+  });
   const minimizer = new Float64Array(dim);
   minimizer[0] = a;
   for (let i = 1; i < dim; i++) minimizer[i] = minimizer[i - 1] ** 2;
@@ -33,22 +44,10 @@ export function rosenbrock(dim = 2, a = 1, b = 100): RosenbrockSurface {
     minimizer,
     defaultStart: Float64Array.from({ length: dim }, (_, i) => (i % 2 === 0 ? -1.5 : 2)),
     bounds: Array.from({ length: dim }, (_, i) => (i % 2 === 0 ? [-2, 2] : [-1, 3]) as [number, number]),
-    value(x) {
-      let s = 0;
-      for (let i = 0; i < dim - 1; i++) {
-        const r = x[i + 1] - x[i] * x[i];
-        const o = a - x[i];
-        s += b * r * r + o * o;
-      }
-      return s;
-    },
+    windowSum: c,
+    value: (x) => c.value(x, 0),
     gradient(x, out = new Float64Array(dim)) {
-      out.fill(0);
-      for (let i = 0; i < dim - 1; i++) {
-        const r = x[i + 1] - x[i] * x[i];
-        out[i] += -4 * b * x[i] * r - 2 * (a - x[i]);
-        out[i + 1] += 2 * b * r;
-      }
+      c.gradient(x, 0, out);
       return out;
     },
     hessian(x) {

@@ -9,6 +9,7 @@
 import type { Matrix } from '../matrix.ts';
 import { ParameterError, requireFiniteVector, requireVectorLength } from '../errors.ts';
 import type { SurfaceProgram } from './program.ts';
+import type { WindowSum } from './windowsum.ts';
 
 import type { Vec } from '../optimizers/transform.ts';
 
@@ -42,6 +43,8 @@ export interface Surface {
    * Value and gradient as one program (program.ts), when the surface has one: then `value` and `gradient` are its.
    */
   readonly program?: SurfaceProgram;
+  /** Value and gradient as a sum of window terms (windowsum.ts), when the surface is one (the fused kernels run it for any d). */
+  readonly windowSum?: WindowSum;
 }
 
 /** Checks a point has the surface's dimension and finite entries. */

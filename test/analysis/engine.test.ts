@@ -59,6 +59,10 @@ const fastCases: [string, ProblemConfig][] = [
   ['Gaussian DropGrad, Lion on a dense quadratic with full-update drop', { surface: { kind: 'valley', angle: 0.4, condition: 20 }, optimizer: { name: 'lion', lr: 0.01 }, drop: { rate: 0.4, variant: 'gaussian', fullUpdateDrop: 0.2 } }],
   ['Gaussian DropGrad, RMSprop on Ackley (a program)', { surface: { kind: 'ackley' }, optimizer: { name: 'rmsprop', lr: 1e-2 }, drop: { rate: 0.3, variant: 'gaussian' } }],
   ['Gaussian DropGrad, SGD diverging on a 6-D diagonal quadratic (general d)', { surface: { kind: 'quadratic', dim: 6, condition: 30 }, x0: [1, 1, 1, -1, -1, -1], optimizer: { name: 'sgd', lr: 0.06 }, drop: { rate: 0.5, variant: 'gaussian' } }],
+  ['Adam on 7-D Rosenbrock (a chain in row loops) with full-update drop', { surface: { kind: 'rosenbrock', dim: 7 }, optimizer: { name: 'adam', lr: 0.01 }, drop: { rate: 0.3, fullUpdateDrop: 0.1 } }],
+  ['heavy ball on 7-D Rosenbrock diverging (a chain in row loops)', { surface: { kind: 'rosenbrock', dim: 7 }, optimizer: { name: 'sgd', lr: 2e-3, momentum: 0.9 }, drop: { rate: 0.3 } }],
+  ['RMSprop on 130-D Rastrigin (a chain in row loops, above the programs\' 128 dimensions)', { surface: { kind: 'rastrigin', dim: 130 }, optimizer: { name: 'rmsprop', lr: 0.01 }, drop: { rate: 0.25 } }],
+  ['Gaussian DropGrad, Lion on 6-D Rosenbrock', { surface: { kind: 'rosenbrock', dim: 6 }, optimizer: { name: 'lion', lr: 0.01 }, drop: { rate: 0.3, variant: 'gaussian' } }],
   ['Nesterov with L2 decay and a drop-rate schedule on 4-D Rosenbrock', { surface: { kind: 'rosenbrock', dim: 4 }, optimizer: { name: 'sgd', lr: 2e-4, momentum: 0.8, nesterov: true, weightDecay: 0.01 }, drop: { rate: 'cosine:0.4,0.1,25' } }],
 ];
 
@@ -87,7 +91,7 @@ describe('fused kernels (JavaScript and WebAssembly) reproduce the general path 
     });
   }
   it('the general path covers the rest (surface programs above 128 dimensions); Gaussian DropGrad runs fused', () => {
-    const general: ProblemConfig = { surface: { kind: 'rastrigin', dim: 129 }, optimizer: { name: 'rmsprop', lr: 0.01 }, drop: { rate: 0.2 } };
+    const general: ProblemConfig = { surface: { kind: 'ackley', dim: 129 }, optimizer: { name: 'rmsprop', lr: 0.01 }, drop: { rate: 0.2 } };
     const gaussian: ProblemConfig = { surface: { kind: 'rosenbrock' }, optimizer: { name: 'sgd', lr: 1e-3 }, drop: { rate: 0.2, variant: 'gaussian' } };
     for (const [problem, path] of [[general, 'general'], [gaussian, 'fused']] as const) {
       const r = simulateSync({ problem, samples: 200, steps: 10, seed: 1 });

@@ -4,7 +4,8 @@
  */
 import { type Problem, buildProblem } from '../../problem.ts';
 import { ConstantSchedule } from '../../optimizers/index.ts';
-import { type RosenbrockSurface, isQuadratic } from '../../surfaces/index.ts';
+import { isQuadratic } from '../../surfaces/index.ts';
+import { PROGRAM_MAX_D } from '../../surfaces/program.ts';
 import type { BandSink } from './bands.ts';
 import { runGeneralBlock } from './general.ts';
 import { type FastSurface, type StepTables, runFastBlock } from './kernels.ts';
@@ -14,28 +15,23 @@ import { threshold } from '../../rng/keyed.ts';
 import { BLOCK_SIZE, type SimulationSpec, bandStepList, checkKeptFinal } from './spec.ts';
 import { BlockRecorder, type BlockStats } from './stats.ts';
 
-/** Largest dimension of a surface program that runs fused (its loss and gradient are straight-line code). */
-export const PROGRAM_MAX_D = 128;
 
 /** The fused kernel's description of the problem, or why there is none. */
 export function fastPathOf(problem: Problem): { surface: FastSurface; rule: UpdateRule; gaussian: boolean } | string {
   const cfg = problem.config;
   const s = problem.surface;
   let surface: FastSurface;
-  if (cfg.surface.kind === 'rosenbrock') {
-    const r = s as RosenbrockSurface;
-    surface = { kind: 'rosenbrock', d: s.dim, a: r.a, b: r.b };
-  }
-  else if (isQuadratic(s)) {
+  if (isQuadratic(s)) {
     const q = s;
     const H = Float64Array.from(q.H.to1DArray());
     let diag = true;
     for (let i = 0; i < q.dim; i++) for (let j = 0; j < q.dim; j++) if (i !== j && H[i * q.dim + j] !== 0) diag = false;
     surface = { kind: 'quadratic', d: q.dim, H, diag, xStar: q.xStar, c: q.c };
-  } else if (s.program) {
+  } else if (s.program && (s.dim <= PROGRAM_MAX_D || !s.windowSum)) {
     if (s.dim > PROGRAM_MAX_D) return `no fused kernel for a ${s.dim}-dimensional ${cfg.surface.kind} (its loss and gradient are generated unrolled, for d ≤ ${PROGRAM_MAX_D})`;
     surface = { kind: 'program', d: s.dim, program: s.program };
-  } else return `no fused kernel for surface ${cfg.surface.kind}`;
+  } else if (s.windowSum) surface = { kind: 'windowSum', d: s.dim, windowSum: s.windowSum };
+  else return `no fused kernel for surface ${cfg.surface.kind}`;
   return { surface, rule: ruleOf(problem.resolved), gaussian: problem.drop.variant === 'gaussian' };
 }
 

@@ -1,6 +1,6 @@
 /**
  * The JavaScript fused kernel: every optimizer's update rule (src/optimizers/rules, lowered by rule.js.ts) on
- * quadratics, N-D Rosenbrock and every surface with a program (src/surfaces/program.ts), with Bernoulli DropGrad (per-coordinate rates, schedules, full-update drop). Each performs, per trajectory and coordinate, the same floating-point operations in the same order as
+ * quadratics, every sum of window terms (src/surfaces/windowsum.ts: N-D Rosenbrock, Rastrigin) and every surface with a program (src/surfaces/program.ts), with Bernoulli or Gaussian DropGrad (per-coordinate rates, schedules, full-update drop). Each performs, per trajectory and coordinate, the same floating-point operations in the same order as
  * the chain of links (src/optimizers) and the surface code, so it returns the same bits as the general path:
  * test/analysis/engine.test.ts checks that for every case. Struct-of-arrays over the block's trajectories.
  */
@@ -9,12 +9,14 @@ import { STREAM_MASK, STREAM_NORMAL, STREAM_REFINE, STREAM_SKIP, halfOf, maskSte
 import { boxMuller } from '../../rng/normal.ts';
 import type { UpdateRule } from '../../optimizers/rules/index.ts';
 import type { SurfaceProgram } from '../../surfaces/program.ts';
+import type { WindowSum } from '../../surfaces/windowsum.ts';
 import type { BlockRange } from './general.ts';
 import { ruleStepJs } from './rule.js.ts';
 import type { BlockRecorder } from './stats.ts';
 
 export type FastSurface =
-  | { kind: 'rosenbrock'; d: number; a: number; b: number }
+  /** A sum of window terms (src/surfaces/windowsum.ts: N-D Rosenbrock, Rastrigin above 128 dimensions): its generated loops. */
+  | { kind: 'windowSum'; d: number; windowSum: WindowSum }
   | { kind: 'quadratic'; d: number; H: Float64Array; diag: boolean; xStar: Float64Array; c: number }
   /** A surface with a program (src/surfaces/program.ts): its generated value and gradient. */
   | { kind: 'program'; d: number; program: SurfaceProgram };
@@ -50,15 +52,8 @@ export interface FastJob extends BlockRange {
 function gradient(s: FastSurface, x: Float64Array, o: number, g: Float64Array, e: Float64Array): void {
   const d = s.d;
   if (s.kind === 'program') s.program.gradient(x, o, g);
-  else if (s.kind === 'rosenbrock') {
-    for (let i = 0; i < d; i++) g[i] = 0;
-    for (let i = 0; i < d - 1; i++) {
-      const xi = x[o + i];
-      const r = x[o + i + 1] - xi * xi;
-      g[i] += -4 * s.b * xi * r - 2 * (s.a - xi);
-      g[i + 1] += 2 * s.b * r;
-    }
-  } else if (s.diag) {
+  else if (s.kind === 'windowSum') s.windowSum.gradient(x, o, g);
+  else if (s.diag) {
     for (let i = 0; i < d; i++) g[i] = s.H[i * d + i] * (x[o + i] - s.xStar[i]);
   } else {
     for (let i = 0; i < d; i++) e[i] = x[o + i] - s.xStar[i];
@@ -75,15 +70,7 @@ export function value(s: FastSurface, x: Float64Array, o: number, e: Float64Arra
   const d = s.d;
   let acc = 0;
   if (s.kind === 'program') return s.program.value(x, o);
-  if (s.kind === 'rosenbrock') {
-    for (let i = 0; i < d - 1; i++) {
-      const xi = x[o + i];
-      const r = x[o + i + 1] - xi * xi;
-      const q = s.a - xi;
-      acc += s.b * r * r + q * q;
-    }
-    return acc;
-  }
+  if (s.kind === 'windowSum') return s.windowSum.value(x, o);
   if (s.diag) {
     for (let i = 0; i < d; i++) {
       const ei = x[o + i] - s.xStar[i];

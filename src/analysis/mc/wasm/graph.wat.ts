@@ -15,6 +15,8 @@ export interface GraphLowering {
   first: boolean | string;
   /** A constant as a v128 expression (default: v128.const). */
   num?: (v: number) => string;
+  /** The locals' prefix: value id is local `<prefix><id>` (default v). */
+  prefix?: string;
 }
 
 const BIN: Record<string, string> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', max: 'max', min: 'min' };
@@ -28,7 +30,7 @@ export function watOf(n: Node, how: GraphLowering): string {
     case 'in':
       return how.input(n.name);
     case 'ref':
-      return lg(`v${n.id}`);
+      return lg(`${how.prefix ?? 'v'}${n.id}`);
     case 'bin':
       return F(BIN[n.op], r(n.a), r(n.b));
     case 'un': {
@@ -66,7 +68,7 @@ export function watOf(n: Node, how: GraphLowering): string {
 /** `(local.set $v<id> …)` for every value (or every needed one). */
 export const watValues = (values: readonly Node[], how: GraphLowering, need?: readonly boolean[]) =>
   values
-    .map((v, id) => (need && !need[id] ? '' : ls(`v${id}`, watOf(v, how))))
+    .map((v, id) => (need && !need[id] ? '' : ls(`${how.prefix ?? 'v'}${id}`, watOf(v, how))))
     .filter((s) => s !== '')
     .join('\n        ');
 

@@ -63,7 +63,7 @@ export interface SharedKernel {
 let adopted = false;
 const modules = new Map<string, WebAssembly.Module>();
 
-const keyOf = (v: StepVariant) => JSON.stringify({ ...v, rule: v.rule.key, program: v.program?.key });
+const keyOf = (v: StepVariant) => JSON.stringify({ ...v, rule: v.rule.key, program: v.program?.key, windowSum: v.windowSum?.key });
 
 /**
  * The compiled kernel of a fused problem, for the pool's workers: V8 shares a WebAssembly.Module's compiled code
@@ -105,13 +105,14 @@ const PLACED = ARRAYS.slice(0, ARRAYS.indexOf('HIST'));
 const ROW_LANES = (BLOCK_SIZE + 7) & ~7;
 /** Integer parameters of a block (ROWN: the bytes of each row the block's lanes use). */
 const INTS = ['ROW', 'ROWN', 'd', 'Bp', 'NBLK', 'MS', 'FIRSTTRAJ', 'K0', 'K1', 'T', 'USESKIP'] as const;
-const F64S = ['ra', 'rb', 'qc', 'limit'] as const;
+const F64S = ['qc', 'limit'] as const;
 
 function variantOf(job: FastJob): StepVariant {
   const s = job.surface;
   return {
     surface: s.kind === 'quadratic' ? (s.diag ? 'diagonal' : 'quadratic') : s.kind,
     program: s.kind === 'program' ? s.program : null,
+    windowSum: s.kind === 'windowSum' ? s.windowSum : null,
     rule: job.rule,
     fixedD: s.d <= FIXED_MAX_D ? s.d : null,
     skips: job.skips,
@@ -380,10 +381,7 @@ export function runWasmBlock(job: FastJob, rec: BlockRecorder): void {
   // The band counts stay in the histogram area across the job's blocks; the sink packs them once.
   takeOver(kernel, rec.sink, off.HIST);
   const aliveMask = i32('ALIVE');
-  if (surface.kind === 'rosenbrock') {
-    (ex.ra as WebAssembly.Global).value = surface.a;
-    (ex.rb as WebAssembly.Global).value = surface.b;
-  } else if (surface.kind === 'quadratic') {
+  if (surface.kind === 'quadratic') {
     (ex.qc as WebAssembly.Global).value = surface.c;
     f64('XS').set(surface.xStar);
     if (surface.diag) {

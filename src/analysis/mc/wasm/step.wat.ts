@@ -9,6 +9,7 @@
 import type { UpdateRule } from '../../../optimizers/rules/index.ts';
 import { type CallFn, type Node, callsOf, constantKey, constantsOf } from '../../../ir/graph.ts';
 import type { SurfaceProgram } from '../../../surfaces/program.ts';
+import type { WindowSum } from '../../../surfaces/windowsum.ts';
 import type { FastSurface } from '../kernels.ts';
 import { type GraphLowering, watOf, watValues } from './graph.wat.ts';
 import { ruleLocals, ruleWat } from './rule.wat.ts';
@@ -19,6 +20,8 @@ export interface StepVariant {
   surface: FastSurface['kind'] | 'diagonal';
   /** The surface's program (surface 'program'), lowered by graph.wat.ts. */
   program: SurfaceProgram | null;
+  /** The surface's sum of window terms (surface 'windowSum'), lowered by graph.wat.ts into row loops. */
+  windowSum: WindowSum | null;
   /** The optimizer's update rule, lowered by rule.wat.ts. */
   rule: UpdateRule;
   /** d itself when d ≤ FIXED_MAX_D (such kernels are generated per d and unroll their coordinate loops), else null. */
@@ -43,6 +46,9 @@ const moved = (v: StepVariant, now: string, before: string) => (v.skips ? sel(no
 
 /** Byte offset of row i (a constant once the kernel's layout is: see fold.ts). */
 const rowAt = (i: number) => `(i32.mul (i32.const ${i}) ${g('ROW')})`;
+
+/** The bytes of k rows. */
+const rows = (k: number) => (k === 1 ? g('ROW') : `(i32.mul (i32.const ${k}) ${g('ROW')})`);
 
 /** Largest d whose kernels are generated per d. */
 export const FIXED_MAX_D = 4;
@@ -84,56 +90,74 @@ function prep(v: StepVariant): string {
 }
 
 /**
- * Rosenbrock's gradient for a fixed small d, one pass with the coordinates in registers: the same operations in
- * the same order as the loop below (each g_i starts at +0 and receives its term i − 1, then its term i).
+ * A window sum's lowering in one function (src/surfaces/windowsum.ts): its values in locals w<id>, its constants pinned in
+ * locals ck<j> (TurboFan rematerialises a v128.const at every use inside a loop), the window's coordinate k read by
+ * `input(k)`.
  */
-function rosenbrockGradFixed(d: number): string {
+function windowSumLowering(c: WindowSum, need: readonly boolean[], outputs: readonly Node[], input: (k: number) => string) {
+  const ks = constantsOf(c.cpu.values, need, outputs);
+  const index = new Map(ks.map((v, j) => [constantKey(v), j]));
+  const how: GraphLowering = { input: (name) => input(Number(name.slice(1))), first: false, num: (v) => lg(`ck${index.get(constantKey(v))}`), prefix: 'w' };
+  return {
+    how,
+    locals: [...c.cpu.values.map((_, id) => `w${id}`), ...ks.map((_, j) => `ck${j}`)],
+    pins: ks.map((v, j) => pin(`ck${j}`, splat(v))).join('\n    '),
+  };
+}
+
+/**
+ * A window sum's gradient for a fixed small d, one pass with the coordinates in registers: each window's parts into
+ * locals, then each g_j = +0 + its windows' parts in window order (the window sum's own order).
+ */
+function windowSumGradFixed(c: WindowSum, d: number): string {
+  const w = c.width;
+  const n = d - w + 1;
   const k = [...Array(d).keys()];
-  const xr = (i: number) => lg(`x${i}`);
-  const terms = k.slice(0, d - 1).map((i) => `${ls('r', F('sub', xr(i + 1), F('mul', xr(i), xr(i))))}
-      ${ls(`a${i}`, F('sub', F('mul', F('mul', lg('c4b'), xr(i)), lg('r')), F('mul', lg('two'), F('sub', lg('ra'), xr(i)))))}
-      ${ls(`b${i}`, F('mul', lg('c2b'), lg('r')))}`);
-  const gi = (i: number) => {
+  const parts = [...Array(n).keys()].flatMap((i) => c.cpu.parts.map((_, j) => `d${j}_${i}`));
+  const { how, locals, pins } = windowSumLowering(c, c.cpu.needParts, c.cpu.parts, (j) => lg(`x${j}`));
+  const windows = [...Array(n).keys()].map((i) => {
+    const at_i: GraphLowering = { ...how, input: (name) => lg(`x${i + Number(name.slice(1))}`) };
+    return `${watValues(c.cpu.values, at_i, c.cpu.needParts)}
+      ${c.cpu.parts.map((p, j) => ls(`d${j}_${i}`, watOf(p, at_i))).join('\n      ')}`;
+  });
+  const gj = (j: number) => {
     let v = lg('zero');
-    if (i > 0) v = F('add', v, lg(`b${i - 1}`));
-    if (i < d - 1) v = F('add', v, lg(`a${i}`));
+    for (let i = Math.max(0, j - w + 1); i <= Math.min(j, n - 1); i++) v = F('add', v, lg(`d${j - i}_${i}`));
     return v;
   };
   return `
   (func $grad
-    (local $p i32) ${LOCALS_V(['r', 'c4b', 'c2b', 'ra', 'two', 'zero', ...k.map((i) => `x${i}`), ...k.map((i) => `a${i}`), ...k.map((i) => `b${i}`)])}
-    ${pin('c4b', splatOf(`(f64.mul (f64.const -4) ${g('rb')})`))}
-    ${pin('c2b', splatOf(`(f64.mul (f64.const 2) ${g('rb')})`))}
-    ${pin('ra', splatOf(g('ra')))}
-    ${pin('two', splat(2))}
+    (local $p i32) ${LOCALS_V([...k.map((i) => `x${i}`), 'zero', ...parts, ...locals])}
+    ${pins}
     ${pin('zero', ZERO)}
     ${forPairs(`${k.map((i) => ls(`x${i}`, vload(at('X', rowAt(i))))).join('\n      ')}
-      ${terms.join('\n      ')}
-      ${k.map((i) => vstore(at('G', rowAt(i)), gi(i))).join('\n      ')}`)})`;
+      ${windows.join('\n      ')}
+      ${k.map((j) => vstore(at('G', rowAt(j)), gj(j))).join('\n      ')}`)})`;
+}
+
+/** A window sum's gradient for any d: G = 0, then for each window i, G[i + k] += part k. */
+function windowSumGradLoop(c: WindowSum): string {
+  const w = c.width;
+  const { how, locals, pins } = windowSumLowering(c, c.cpu.needParts, c.cpu.parts, (k) => lg(`u${k}`));
+  const rowOf = (k: number) => (k === 0 ? lg('ri') : add(lg('ri'), rows(k)));
+  return `
+  (func $grad
+    (local $i i32) (local $ri i32) (local $p i32) ${LOCALS_V([...Array.from({ length: w }, (_, k) => `u${k}`), ...locals])}
+    ${pins}
+    ${forRows(forPairs(vstore(at('G'), ZERO)))}
+    ${forRows(
+      forPairs(`${Array.from({ length: w }, (_, k) => ls(`u${k}`, vload(at('X', rowOf(k))))).join('\n        ')}
+        ${watValues(c.cpu.values, how, c.cpu.needParts)}
+        ${c.cpu.parts.map((p, k) => vstore(at('G', rowOf(k)), F('add', vload(at('G', rowOf(k))), watOf(p, how)))).join('\n        ')}`),
+      '(i32.const 0)',
+      `(i32.sub (global.get $d) (i32.const ${w - 1}))`,
+    )})`;
 }
 
 /** Surface gradient at X into G (not generated for diagonal quadratics, whose update computes it inline). */
 function grad(v: StepVariant): string {
   const s = v.surface;
-  if (s === 'rosenbrock' && v.fixedD !== null) return rosenbrockGradFixed(v.fixedD);
-  if (s === 'rosenbrock') {
-    return `
-  (func $grad
-    (local $i i32) (local $ri i32) (local $p i32) (local $rn i32) ${LOCALS_V(['xi', 'r', 'c4b', 'c2b', 'ra'])}
-    ${pin('c4b', splatOf(`(f64.mul (f64.const -4) ${g('rb')})`))}
-    ${pin('c2b', splatOf(`(f64.mul (f64.const 2) ${g('rb')})`))}
-    ${pin('ra', splatOf(g('ra')))}
-    ${forRows(forPairs(vstore(at('G'), ZERO)))}
-    ${forRows(
-      `${ls('rn', add(lg('ri'), g('ROW')))}
-      ${forPairs(`${ls('xi', vload(at('X')))}
-        ${ls('r', F('sub', vload(at('X', lg('rn'))), F('mul', lg('xi'), lg('xi'))))}
-        ${vstore(at('G'), F('add', vload(at('G')), F('sub', F('mul', F('mul', lg('c4b'), lg('xi')), lg('r')), F('mul', splat(2), F('sub', lg('ra'), lg('xi'))))))}
-        ${vstore(at('G', lg('rn')), F('add', vload(at('G', lg('rn'))), F('mul', lg('c2b'), lg('r'))))}`)}`,
-      '(i32.const 0)',
-      '(i32.sub (global.get $d) (i32.const 1))',
-    )})`;
-  }
+  if (s === 'windowSum') return v.fixedD !== null ? windowSumGradFixed(v.windowSum!, v.fixedD) : windowSumGradLoop(v.windowSum!);
   if (s === 'diagonal') return '';
   if (s === 'program') return programGrad(v.program!);
   return `
@@ -203,35 +227,43 @@ function direction(v: StepVariant, firstStep: boolean | null): string {
 
 /**
  * The loss term that row i's new value completes, accumulated in ACC:
- * diagonal quadratic (x_i − x*_i)·(h_ii·(x_i − x*_i)); Rosenbrock term i − 1, which needs rows i − 1 (already
- * updated) and i. Terms are added in index order from 0, as the scalar loss does.
+ * diagonal quadratic (x_i − x*_i)·(h_ii·(x_i − x*_i)); a window sum's window i − w + 1, which needs rows i − w + 1 … i − 1
+ * (already updated) and row i's new value. Terms are added in index order from s₀ (the first term's row adds it to
+ * s₀, the others to ACC), as the window sum's scalar loss does.
  */
-function lossTerm(s: StepVariant['surface'], withTerm: boolean, firstTerm = false): string {
+function lossTerm(v: StepVariant, withTerm: boolean, firstTerm = false): string {
   // No per-coordinate finiteness check on these surfaces: a non-finite coordinate always makes the loss non-finite
-  // (diagonal: h·∞ = ±∞, 0·∞ = NaN; Rosenbrock, d ≥ 2 and b = 100: every coordinate is in a square term), which the
-  // verdict catches, so the outcome is the same as checking every coordinate (tested bit for bit).
-  if (s === 'diagonal') {
+  // (diagonal: h·∞ = ±∞, 0·∞ = NaN; the window sums, Rosenbrock with b ≠ 0 and Rastrigin: every coordinate is in a
+  // square or a cosine of some term), which the verdict catches, so the outcome is the same as checking every
+  // coordinate (tested bit for bit).
+  if (v.surface === 'diagonal') {
     return `${ls('r', F('sub', lg('xn'), lg('xs')))}
         ${vstore(atB('ACC'), F('add', vload(atB('ACC')), F('mul', lg('r'), F('mul', lg('hd'), lg('r')))))}`;
   }
-  if (s === 'rosenbrock' && withTerm) {
-    // The first term (row 1) is stored, not added to +0: the same bits, since a term b·r² + (a − x)² with b = 100
-    // is never −0 (+0 + t = t for every other t).
-    const term = F('add', F('mul', F('mul', lg('rb'), lg('r')), lg('r')), F('mul', lg('ax'), lg('ax')));
-    return `${ls('xp', vload(at('X', `(i32.sub ${lg('ri')} ${g('ROW')})`)))}
-        ${ls('r', F('sub', lg('xn'), F('mul', lg('xp'), lg('xp'))))}
-        ${ls('ax', F('sub', lg('ra'), lg('xp')))}
-        ${vstore(atB('ACC'), firstTerm ? term : F('add', vload(atB('ACC')), term))}`;
+  if (v.surface === 'windowSum' && withTerm) {
+    const c = v.windowSum!;
+    const w = c.width;
+    const how = windowSumTermLowering(c).how;
+    const loads = Array.from({ length: w - 1 }, (_, k) => ls(`u${k}`, vload(at('X', `(i32.sub ${lg('ri')} ${rows(w - 1 - k)})`))));
+    const term = watOf(c.cpu.term, how);
+    return `${loads.join('\n        ')}
+        ${watValues(c.cpu.values, how, c.cpu.needTerm)}
+        ${vstore(atB('ACC'), F('add', firstTerm ? lg('cinit') : vload(atB('ACC')), term))}`;
   }
   return '';
 }
 
-/** Whether the loss is accumulated during the update (Rosenbrock and the diagonal quadratic). */
-const fused = (s: StepVariant['surface']) => s === 'rosenbrock' || s === 'diagonal';
+/** A window sum's term in $update: the window's last coordinate is row i's new value $xn, the others u0 …. */
+const windowSumTermLowering = (c: WindowSum) => windowSumLowering(c, c.cpu.needTerm, [c.cpu.term], (k) => (k === c.width - 1 ? lg('xn') : lg(`u${k}`)));
+
+/** Whether the loss is accumulated during the update (window sums and the diagonal quadratic). */
+const fused = (s: StepVariant['surface']) => s === 'windowSum' || s === 'diagonal';
 
 /** Mask, optimizer, x += −η·u for the trajectories that move (and, fused, the new loss's terms). */
 function update(v: StepVariant): string {
   const diag = v.surface === 'diagonal';
+  const sumTerm = v.surface === 'windowSum' ? windowSumTermLowering(v.windowSum!) : null;
+  const w = v.windowSum?.width ?? 0;
   const body = (withTerm: boolean, firstTerm: boolean, last: boolean, firstStep: boolean | null, afterX = '') =>
     `${last || v.skips ? ls('act', actOf(v)) : ''}
         ${ls('x', vload(at('X')))}
@@ -243,7 +275,7 @@ function update(v: StepVariant): string {
         ${last ? vstore(at('LAST'), and(lg('step'), lg('act'))) : ''}
         ${ls('xn', moved(v, F('add', lg('x'), lg('step')), lg('x')))}
         ${vstore(at('X'), lg('xn'))}
-        ${lossTerm(v.surface, withTerm, firstTerm)}`;
+        ${lossTerm(v, withTerm, firstTerm)}`;
   // With `defer` (kernels with $valueRecord, from the second step of a $run call on), the row's pass also adds
   // the previous step's centred sum Σ(x − m)² over its alive lanes (all of them: 'all'), two pairs per iteration
   // into $sa and $sb as the centred pass of record.wat.ts does, and stores it in OM2[prev·d + i].
@@ -295,21 +327,21 @@ function update(v: StepVariant): string {
       ? [...Array(v.fixedD).keys()]
           .map((i) =>
             `${head}
-      ${v.surface === 'rosenbrock' ? pairs(i > 0, i === 1) : pairs(false)}`
+      ${v.surface === 'windowSum' ? pairs(i >= w - 1, i === w - 1) : pairs(false)}`
               .replaceAll(lg('ri'), rowAt(i))
               .replaceAll(lg('i'), `(i32.const ${i})`),
           )
           .join('\n    ')
       : forRows(`${head}
-      ${v.surface === 'rosenbrock' ? `(if (i32.eqz ${lg('i')}) (then ${pairs(false)}) (else (if (i32.eq ${lg('i')} (i32.const 1)) (then ${pairs(true, true)}) (else ${pairs(true)}))))` : pairs(false)}`);
+      ${v.surface === 'windowSum' ? `(if (i32.lt_u ${lg('i')} (i32.const ${w - 1})) (then ${pairs(false)}) (else (if (i32.eq ${lg('i')} (i32.const ${w - 1})) (then ${pairs(true, true)}) (else ${pairs(true)}))))` : pairs(false)}`);
   return `
   (func $update (param $slot i32) (param $isLast i32) (param $wrow i32) (param $t i32) (param $prev i32)
     (local $i i32) (local $ri i32) (local $p i32) (local $k i32)
-    ${LOCALS_V(['negEta', 'q', 'hd', 'xs', 'x', 'xn', 'xp', 'r', 'ax', 'ra', 'rb', 'gi', 'act', 'u', 'step', 'sa', 'sb', 'cp', ...ruleLocals(v.rule)])}
+    ${LOCALS_V(['negEta', 'q', 'hd', 'xs', 'x', 'xn', 'r', 'gi', 'act', 'u', 'step', 'sa', 'sb', 'cp', ...ruleLocals(v.rule), ...(sumTerm ? ['cinit', ...Array.from({ length: w - 1 }, (_, k) => `u${k}`), ...sumTerm.locals] : [])])}
     ${ls('negEta', splatOf(`(f64.neg ${scalarAt('ETA', lg('slot'))})`))}
     ${v.skips ? '' : v.rule.countNames.map((_, k) => ls(`cv${k}`, splatOf(scalarAt(`CT${k}`, `(i32.add ${lg('t')} (i32.const 1))`)))).join('\n    ')}
-    ${v.surface === 'rosenbrock' ? `${ls('ra', splatOf(g('ra')))}
-    ${ls('rb', splatOf(g('rb')))}` : ''}
+    ${sumTerm ? `${sumTerm.pins}
+    ${pin('cinit', splat(v.windowSum!.init))}` : ''}
     ${v.surface === 'diagonal' ? forPairs(vstore(atB('ACC'), ZERO)) : ''}
     ${rows})`;
 }
