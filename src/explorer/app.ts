@@ -265,12 +265,16 @@ function drawTable(s: ExplorerState, problem: ReturnType<typeof dg.buildProblem>
   }
   for (let i = 0; i < problem.surface.dim; i++) rows.push([`E[x_T]${i === 0 ? '₁' : '₂'}, T = ${s.steps}`, exact.mean ? exact.mean[i] : null, r.mean ? r.mean[i] : null, r.mean ? r.stderrMean[i] : null]);
   rows.push([`E f(x_T), T = ${s.steps}`, exact.loss ? exact.loss[s.steps] : null, r.mean ? r.meanLoss : null, r.mean ? r.stderrLoss : null]);
+  // The median (the CLI's too): robust where a few survivors on their way to overflow dominate the mean.
+  const kT = r.bands.steps.indexOf(r.steps);
+  const median = kT >= 0 && r.mean ? r.bands.values[kT][r.bands.quantiles.indexOf(0.5)] : null;
+  rows.push([`median f(x_T), T = ${s.steps} (loss histogram)`, null, median !== null && Number.isFinite(median) ? median : null, null]);
   const body = $<HTMLTableElement>('theory').tBodies[0];
   body.replaceChildren(
     ...rows.map(([name, ex, mc, se]) => {
       const tr = document.createElement('tr');
       const zz = z(mc, ex, se);
-      const cells = [name, ex === null ? 'no closed form here' : fmt(ex, 6), mc === null ? 'all diverged' : `${fmt(mc, 6)} ± ${fmt(se, 2)}`, zz === null ? '—' : zz.toFixed(2)];
+      const cells = [name, ex === null ? 'no closed form here' : fmt(ex, 6), mc === null ? 'all diverged' : se === null ? fmt(mc, 6) : `${fmt(mc, 6)} ± ${fmt(se, 2)}`, zz === null ? '—' : zz.toFixed(2)];
       for (const [k, text] of cells.entries()) {
         const td = document.createElement('td');
         td.textContent = text;

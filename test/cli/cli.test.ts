@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/main.ts';
 import { cli, cliJson } from './helpers.ts';
+import { simulateSync } from '../../src/analysis/mc/index.ts';
+import { buildProblem } from '../../src/problem.ts';
 
 describe('dropgrad CLI', () => {
   it('lists its commands', () => {
@@ -43,11 +45,31 @@ describe('dropgrad CLI', () => {
     const j = cliJson<{ mean: number[] | null; meanLoss: number | null; perStep: { mean: (number[] | null)[] } }>([...args, '--per-step']);
     expect(j.mean).toBeNull();
     expect(j.meanLoss).toBeNull();
+    expect((j as { medianLoss?: unknown }).medianLoss).toBeNull();
     expect(j.perStep.mean.at(-1)).toBeNull();
     // One trajectory: a mean, but no standard error (a dash, not NaN).
     const one = cli(['simulate', '--samples', '1', '--steps', '5', '--backend', 'cpu']);
     expect(one.stdout).toMatch(/E\[x_T\] = \[\S+ ± —, \S+ ± —\]/);
     expect(one.stdout).not.toMatch(/NaN/);
+  });
+  it('simulate: the median final loss (robust where survivors on their way to overflow dominate the mean) agrees with the final points\' within a histogram bin', () => {
+    const args = ['simulate', '--surface', 'rosenbrock', '--optimizer', 'sgd', '--lr', '1e-3', '--momentum', '0.9', '--drop-rate', '0.3', '--steps', '100', '--samples', '4000', '--seed', '1', '--backend', 'cpu'];
+    const j = cliJson<{ meanLoss: number; medianLoss: number; diverged: number }>(args);
+    expect(j.diverged).toBeGreaterThan(0);
+    expect(j.meanLoss).toBeGreaterThan(1e40);
+    // The exact median of f over the finite final points of the same trajectories.
+    const problem = { surface: { kind: 'rosenbrock' as const }, optimizer: { name: 'sgd' as const, lr: 1e-3, momentum: 0.9 }, drop: { rate: 0.3 } };
+    const r = simulateSync({ problem, samples: 4000, steps: 100, seed: 1, keepFinal: true });
+    const f = buildProblem(problem).surface;
+    const losses: number[] = [];
+    for (let b = 0; b < 4000; b++) {
+      const x = r.finalPoints!.subarray(2 * b, 2 * b + 2);
+      if (x.every(Number.isFinite) && Number.isFinite(f.value(x))) losses.push(f.value(x));
+    }
+    losses.sort((a, b) => a - b);
+    const exact = losses[Math.floor(losses.length / 2)];
+    expect(Math.abs(j.medianLoss / exact - 1)).toBeLessThan(0.032);
+    expect(cli(args).stdout).toMatch(new RegExp(`median f\\(x_T\\) = ${j.medianLoss.toPrecision(6).replace('.', '\\.')} \\(loss histogram`));
   });
   it('values that begin with a minus sign after a flag are that flag\'s value (--lr -1, --angle -0.5, --expr -x^2…)', () => {
     const neg = cli(['run', '--lr', '-1']);

@@ -82,7 +82,7 @@ describe.skipIf(!chromiumAvailable())('DropGrad Explorer, opened from disk', () 
       expect(c.label, c.id).toBeTruthy();
     }
     expect(await page.locator('#status').textContent()).toMatch(/10,000 trajectories × 200 steps on \d+ Web Workers/);
-    expect(await page.locator('#theory tbody tr').count()).toBe(5);
+    expect(await page.locator('#theory tbody tr').count()).toBe(6);
     mkdirSync(SHOTS, { recursive: true });
     await page.screenshot({ path: join(SHOTS, 'explorer-page.png'), fullPage: true });
     await page.locator('#contour').screenshot({ path: join(SHOTS, 'explorer-contour.png') });
@@ -121,12 +121,12 @@ describe.skipIf(!chromiumAvailable())('DropGrad Explorer, opened from disk', () 
     });
     const [cmd, ...args] = words(line);
     expect(cmd).toBe('dropgrad');
-    const cli = cliJson<{ mean: number[]; meanLoss: number; stderrLoss: number }>(args);
+    const cli = cliJson<{ mean: number[]; meanLoss: number; stderrLoss: number; medianLoss: number }>(args);
     expect(shown.mean).toEqual(cli.mean);
     expect(shown.meanLoss).toBe(cli.meanLoss);
     expect(shown.stderrLoss).toBe(cli.stderrLoss);
-    // The table's E[x_T] and E f(x_T) cells hold those very numbers.
-    expect(shown.cells.slice(-3)).toEqual([...cli.mean, cli.meanLoss]);
+    // The table's E[x_T], E f(x_T) and median f(x_T) cells hold those very numbers.
+    expect(shown.cells.slice(-4)).toEqual([...cli.mean, cli.meanLoss, cli.medianLoss]);
     await page.screenshot({ path: join(SHOTS, 'explorer-rosenbrock-adam.png'), fullPage: true });
     expect(problems).toEqual([]);
     await page.close();
