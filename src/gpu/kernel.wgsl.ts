@@ -287,12 +287,15 @@ fn advance(b: u32, t: u32) {
   for (var i = 0u; i < D; i++) {
     let rt = rates[(cell * st.T + t) * D + i];
     ${k.gaussian
-      ? `if ((i & 1u) == 0u) { words = philox(vec4<u32>(i >> 1u, t, traj, ${STREAM_NORMAL}u), key); }
+      ? `// Box–Muller pairs (src/rng/keyed.ts normal): coordinates 2m, 2m + 1 take R cos θ, R sin θ of words
+    // 2(m mod 2), 2(m mod 2) + 1 of block ⌊m/2⌋ = ⌊i/4⌋.
+    if ((i & 3u) == 0u) { words = philox(vec4<u32>(i >> 2u, t, traj, ${STREAM_NORMAL}u), key); }
     if (rt.zero == 0u) {
-      let j = (i & 1u) * 2u;
+      let j = i & 2u;
       let u1 = (f32(words[j]) + 1.0) * 2.3283064365386963e-10;
-      let u2 = f32(words[j + 1u]) * 2.3283064365386963e-10;
-      g[i] = g[i] * (1.0 + rt.sigma * sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2));
+      let theta = 6.283185307179586 * (f32(words[j + 1u]) * 2.3283064365386963e-10);
+      let z = sqrt(-2.0 * log(u1)) * select(cos(theta), sin(theta), (i & 1u) == 1u);
+      g[i] = g[i] * (1.0 + rt.sigma * z);
     }`
       : `// Mask halves (src/rng/keyed.ts): counter step t / MS, half f = (t % MS)·D + i.
     let f = (t % MS) * D + i;

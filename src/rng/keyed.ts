@@ -10,15 +10,16 @@
  * f = (step mod S)·d + coord; half j of a block is bits 16·(j mod 2) … of word ⌊j/2⌋. W is uniform on 32 bits
  * like one Philox word, but R decides only when H equals the threshold's high half (probability 2⁻¹⁶), so a
  * decision costs half a word of the mask stream and, almost always, nothing of the refine stream (`kept`).
- * Other streams (`word`): word coord mod 4 of block ⌊coord/4⌋ at counter step `step`.
+ * Other streams (`word`): word coord mod 4 of block ⌊coord/4⌋ at counter step `step`; the normal stream's words
+ * are read in pairs by Box–Muller, two coordinates per pair (`normal`).
  * Streams keep independent uses apart: the Bernoulli mask, the Gaussian multipliers and the
  * full-update skip never share a counter. Because every number is a pure function of its key,
  * a result does not depend on batch order, chunking, worker count or backend.
  */
 import { philox4x32 } from './philox.ts';
-import { boxMuller } from './normal.ts';
+import { boxMuller, boxMullerSin } from './normal.ts';
 
-export { boxMuller };
+export { boxMuller, boxMullerSin };
 import { ParameterError } from '../errors.ts';
 
 /** Stream tags (the fourth counter word). */
@@ -107,10 +108,13 @@ export class KeyedRandom {
     return halfOf(this.block(Math.floor(step / S), f >>> 3, stream), f & 7);
   }
 
-  /** Standard normal for (step, coordinate): Box–Muller on words (2k, 2k+1) of block ⌊coord/2⌋, k = coord mod 2. */
+  /**
+   * Standard normal for (step, coordinate): coordinates 2m and 2m + 1 are the pair R cos θ, R sin θ of Box–Muller
+   * (src/rng/normal.ts) on words (2k, 2k + 1), k = m mod 2, of block ⌊m/2⌋ = ⌊coord/4⌋ of the normal stream.
+   */
   normal(step: number, coord: number): number {
-    const b = this.block(step, coord >>> 1, STREAM_NORMAL);
-    const k = (coord & 1) << 1;
-    return boxMuller(b[k], b[k + 1]);
+    const b = this.block(step, coord >>> 2, STREAM_NORMAL);
+    const k = coord & 2;
+    return coord & 1 ? boxMullerSin(b[k], b[k + 1]) : boxMuller(b[k], b[k + 1]);
   }
 }

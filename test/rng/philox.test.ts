@@ -1,7 +1,7 @@
 /** Philox4x32-10 against the known-answer vectors published with Random123 (kat_vectors). */
 import { describe, expect, it } from 'vitest';
 import { philox4x32 } from '../../src/rng/philox.ts';
-import { KeyedRandom, STREAM_MASK, STREAM_REFINE, boxMuller, checkSeed, maskSteps, threshold } from '../../src/rng/keyed.ts';
+import { KeyedRandom, STREAM_MASK, STREAM_REFINE, boxMuller, boxMullerSin, checkSeed, maskSteps, threshold } from '../../src/rng/keyed.ts';
 
 const hex = (w: Uint32Array) => Array.from(w, (x) => x.toString(16).padStart(8, '0')).join(' ');
 
@@ -117,6 +117,17 @@ describe('keyed stream', () => {
     expect(Math.abs((m2 / n - 1) / Math.sqrt(2 / n))).toBeLessThan(4);
     expect(Math.abs((m4 / n - 3) / Math.sqrt(96 / n))).toBeLessThan(4);
     expect(Number.isFinite(boxMuller(0xffffffff, 0)) && Number.isFinite(boxMuller(0, 0))).toBe(true);
+    // A pair's two normals (coordinates 2m, 2m + 1: R cos θ, R sin θ of the same words) are independent:
+    // E[z₀z₁] = 0 (variance 1) and E[z₀²z₁²] = 1 (variance E z⁴·E z⁴ − 1 = 8).
+    let c1 = 0;
+    let c2 = 0;
+    for (let i = 0; i < n; i++) {
+      const [a, b] = [r.normal(i, 2), r.normal(i, 3)];
+      c1 += a * b;
+      c2 += a * a * b * b;
+    }
+    expect(Math.abs(c1 / n / Math.sqrt(1 / n))).toBeLessThan(4);
+    expect(Math.abs((c2 / n - 1) / Math.sqrt(8 / n))).toBeLessThan(4);
   });
   it("Box–Muller with the toolkit's own log and cos: within 4e-16·(1 + |z|) of Math's formula over 100,000 word pairs", () => {
     const words = new Uint32Array(4);
@@ -130,6 +141,16 @@ describe('keyed stream', () => {
       }
     }
     expect(worst).toBeLessThan(4e-16);
+    // The pair's sine half, likewise.
+    let worstSin = 0;
+    for (let k = 0; k < 25_000; k++) {
+      philox4x32(k, 5, 7, 1, 11, 13, words);
+      for (const [a, b] of [[words[0], words[1]], [words[2], words[3]]]) {
+        const ref = Math.sqrt(-2 * Math.log((a + 1) * 2 ** -32)) * Math.sin(2 * Math.PI * (b * 2 ** -32));
+        worstSin = Math.max(worstSin, Math.abs(boxMullerSin(a, b) - ref) / (1 + Math.abs(ref)));
+      }
+    }
+    expect(worstSin).toBeLessThan(4e-16);
     // The extremes of u1: 2⁻³² (z = √(64 ln 2) ≈ 6.66 at u2 = 0) and 1 (z = 0).
     expect(boxMuller(0, 0)).toBeCloseTo(Math.sqrt(64 * Math.LN2), 14);
     expect(Math.abs(boxMuller(0xffffffff, 0))).toBe(0);

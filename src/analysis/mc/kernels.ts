@@ -6,7 +6,7 @@
  */
 import { philox4x32 as philox } from '../../rng/philox.ts';
 import { STREAM_MASK, STREAM_NORMAL, STREAM_REFINE, STREAM_SKIP, halfOf, maskSteps } from '../../rng/keyed.ts';
-import { boxMuller } from '../../rng/normal.ts';
+import { boxMuller, boxMullerSin } from '../../rng/normal.ts';
 import type { UpdateRule } from '../../optimizers/rules/index.ts';
 import type { SurfaceProgram } from '../../surfaces/program.ts';
 import type { WindowSum } from '../../surfaces/windowsum.ts';
@@ -138,12 +138,12 @@ export function runFastBlock(job: FastJob, rec: BlockRecorder): void {
       }
       gradient(surface, x, o, g, e);
       if (job.gaussian) {
-        // Gaussian DropGrad: g̃_i = g_i·(1 + σ_i z_i), z_i Box–Muller on words 2k, 2k + 1 (k = i mod 2) of block ⌊i/2⌋.
+        // Gaussian DropGrad: g̃_i = g_i·(1 + σ_i z_i), z_i as src/rng/keyed.ts `normal` (Box–Muller pairs).
         const sigma = job.tables.sigma;
         for (let i = 0; i < d; i++) {
-          if ((i & 1) === 0) philox(i >>> 1, t, traj, STREAM_NORMAL, k0, k1, words);
-          const k = (i & 1) << 1;
-          if (p[i] !== 0) g[i] = g[i] * (1 + sigma[t * d + i] * boxMuller(words[k], words[k + 1]));
+          if ((i & 3) === 0) philox(i >>> 2, t, traj, STREAM_NORMAL, k0, k1, words);
+          const k = i & 2;
+          if (p[i] !== 0) g[i] = g[i] * (1 + sigma[t * d + i] * (i & 1 ? boxMullerSin : boxMuller)(words[k], words[k + 1]));
         }
       }
       // DropGrad: g̃_i = g_i/(1 − p_i) if kept, else 0.

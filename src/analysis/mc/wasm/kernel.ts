@@ -163,8 +163,8 @@ function runWat(v: StepVariant): string {
       (local.set $phase (i32.rem_u (local.get $t) (global.get $MS)))
       ${
         v.gaussian
-          ? `;; Gaussian DropGrad: this step's normal words (counter (⌊i/2⌋, t, trajectory, normal stream)), then the multipliers.
-      (call $philoxPass (global.get $Bp) (i32.shr_u (i32.add (global.get $d) (i32.const 1)) (i32.const 1)) (local.get $t) (global.get $FIRSTTRAJ)
+          ? `;; Gaussian DropGrad: this step's normal words (counter (⌊i/4⌋, t, trajectory, normal stream)), then the multipliers.
+      (call $philoxPass (global.get $Bp) (i32.shr_u (i32.add (global.get $d) (i32.const 3)) (i32.const 2)) (local.get $t) (global.get $FIRSTTRAJ)
         (i32.const ${STREAM_NORMAL}) (global.get $K0) (global.get $K1) (global.get $NORMW) (i32.shr_u (global.get $ROW) (i32.const 1)))
       (call $normalPass (local.get $slot))`
           : `(if (i32.eqz (local.get $phase)) (then
@@ -231,8 +231,9 @@ function layout(v: StepVariant, d: number, bands: number, steps: number) {
     ACC: row, ALIVE: row, LOSS: row, ALIVE8: ROW_LANES,
     ACT: skips, FIRST: skips, CNT: skips, CV0: perLane(0), CV1: perLane(1), CV2: perLane(2), CV3: perLane(3),
     WORDS: v.gaussian ? 0 : 8 * nblk * ROW_LANES * 4, SKIPW: 4 * ROW_LANES * 4,
-    // Gaussian DropGrad: the step's normal words (four u32 rows per block of two coordinates) and multipliers.
-    NORMW: v.gaussian ? 4 * ((d + 1) >> 1) * ROW_LANES * 4 : 0, MULT: v.gaussian ? row * d : 0, SIG: v.gaussian ? C * d * 8 : 0,
+    // Gaussian DropGrad: the step's normal words (four u32 rows per block of four coordinates) and multipliers
+    // (an even number of rows, normal.wat.ts).
+    NORMW: v.gaussian ? 4 * ((d + 3) >> 2) * ROW_LANES * 4 : 0, MULT: v.gaussian ? row * 2 * ((d + 1) >> 1) : 0, SIG: v.gaussian ? C * d * 8 : 0,
     HD: d * 8, XS: d * 8, H: v.surface === 'quadratic' ? d * d * 8 : 0, PIN: 16, NALIVE: 16, TRASH: 16, RSCR: 2 * 4 * nblk * 32,
     ETA: C * 8, THR: C * d * 4, QT: C * d * 8, SKT: C * 8, FLAG: C * 4,
     ON: C * 8, OMEAN: C * d * 8, OM2: C * d * 8, OLM: C * 8, OL2: C * 8, ODIV: C * 4, COV: d * d * 8, MEANV: d * 8,
