@@ -74,8 +74,8 @@ const EVERY_OPTIMIZER: [string, ProblemConfig['optimizer']][] = [
 ];
 
 /** Median of `repeats` calls on all cores after a warm-up. */
-async function runAllCores(workload: string, problem: ProblemConfig, samples: number, steps: number, repeats: number): Promise<Row> {
-  const spec = { problem, samples, steps, seed: 1, bandSteps: 50 };
+async function runAllCores(workload: string, problem: ProblemConfig, samples: number, steps: number, repeats: number, general = false): Promise<Row> {
+  const spec = { problem, samples, steps, seed: 1, bandSteps: 50, general };
   const workers = defaultWorkers();
   await simulate(spec, { workers });
   const rates: number[] = [];
@@ -129,6 +129,16 @@ export async function benchEngine(): Promise<void> {
     const r = await runAllCores(`${name}-sgd-momentum`, { surface, x0, optimizer: { name: 'sgd', lr: 1e-4, momentum: 0.9 }, drop: { rate: 0.1 } }, nr, steps, quick ? 2 : 3);
     rows.push(r);
     console.log(`  ${name.padEnd(20)} ${r.perSecond.toExponential(2)} /s (${r.kernel}) → ${(r.perSecond / rows[0].perSecond).toFixed(2)}× rosenbrock SGD-momentum`);
+  }
+  // Logistic regression on iris (60 rows × 5 features, a sum over data rows): fused against the general path.
+  {
+    const { dataset, splitRows } = await import('../src/data/datasets.ts');
+    const iris = dataset('iris');
+    const problem: ProblemConfig = { surface: { kind: 'logistic', data: splitRows(iris.table, iris.trainRows, iris.seed).train, target: 'virginica', standardize: true }, optimizer: { name: 'sgd', lr: 0.1, momentum: 0.9 }, drop: { rate: 0.1 } };
+    const fused = await runAllCores('logistic-iris-sgd-momentum', problem, quick ? 2_000 : 20_000, steps, quick ? 2 : 3);
+    const general = await runAllCores('logistic-iris-general', problem, quick ? 500 : 4_000, steps, quick ? 1 : 2, true);
+    rows.push(fused);
+    console.log(`\nlogistic regression (iris, 60 rows × 5 features), SGD-momentum, p = 0.1 (all cores): fused ${fused.perSecond.toExponential(2)} /s (${fused.kernel}), general path ${general.perSecond.toExponential(2)} /s → ${(fused.perSecond / general.perSecond).toFixed(1)}×`);
   }
   // Gaussian DropGrad (fused: Box–Muller per coordinate and step, src/rng/normal.ts), same ratio.
   console.log('\nGaussian DropGrad, rosenbrock 2-D, p = 0.1 (all cores, ratio to rosenbrock-sgd-momentum above):');

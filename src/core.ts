@@ -74,6 +74,7 @@ export type { Schedule, ScheduleLike } from './optimizers/schedules.ts';
 export type { Surface, Term } from './surfaces/surface.ts';
 export type { SurfaceProgram, ProgramGraph } from './surfaces/program.ts';
 export type { WindowSum, WindowSumGraph } from './surfaces/windowsum.ts';
+export type { RowSum, RowSumGraph } from './surfaces/rowsum.ts';
 export { CALLS } from './ir/graph.ts';
 export type { Node as GraphNode, BinaryOp, UnaryOp, CmpOp, CallFn } from './ir/graph.ts';
 export { quadratic, diagonalQuadratic, conditionedQuadratic, logSpaced, rotatedValley, evaluateForm, isQuadratic } from './surfaces/quadratic.ts';

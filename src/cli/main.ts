@@ -23,7 +23,9 @@ export interface CommandEntry {
 function engineWork(args: string[]): number {
   const x0 = rawFlag(args, '--x0');
   const dim = Number(rawFlag(args, '--dim') ?? (x0 && !x0.startsWith('@') ? x0.split(',').length : 2));
-  return Number(rawFlag(args, '--samples') ?? 10_000) * Number(rawFlag(args, '--steps') ?? 100) * dim;
+  // Logistic regression reads its whole design every step (rows × features, at least ~100 numbers in practice).
+  const perStep = rawFlag(args, '--surface') === 'logistic' ? 100 : dim;
+  return Number(rawFlag(args, '--samples') ?? 10_000) * Number(rawFlag(args, '--steps') ?? 100) * perStep;
 }
 
 /** The flag's value in raw arguments (`--flag v` or `--flag=v`), or undefined. */

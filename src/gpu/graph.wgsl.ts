@@ -41,8 +41,10 @@ export function wgslOf(n: Node, input: (name: string) => string): string {
       return `select(${r(n.no)}, ${r(n.yes)}, ${r(n.a)} ${n.op} ${r(n.b)})`;
     case 'call': {
       const args = n.args.map(r);
-      // WGSL has no log10: log(a)·log10(e).
-      return n.fn === 'log10' ? `(log(${args[0]}) * ${wgslFloat(Math.LOG10E)})` : `${n.fn}(${args.join(', ')})`;
+      // WGSL has no log10 (log(a)·log10(e)) and no log1p (log(1 + a), in f32).
+      if (n.fn === 'log10') return `(log(${args[0]}) * ${wgslFloat(Math.LOG10E)})`;
+      if (n.fn === 'log1p') return `log(1.0 + ${args[0]})`;
+      return `${n.fn}(${args.join(', ')})`;
     }
     case 'quadrant':
       throw new Error('quadrant: an expansion for the CPU back ends only (WGSL calls sin and cos)');

@@ -18,8 +18,8 @@
  * `a < b ? c : d` (also `<=`, `>`, `>=`, `==`). It is parsed by the small recursive-descent parser below rather than by
  * mathjs: mathjs takes about a second to load, and every worker builds its kernels at start.
  *
- * Elementary functions: sqrt, abs, sign, floor, min and max are primitives on every back end. sin, cos, exp and log
- * are expanded, for the CPU back ends, into the primitives of their own algorithm (src/ir/elementary.ts: argument
+ * Elementary functions: sqrt, abs, sign, floor, min and max are primitives on every back end. sin, cos, exp, log and
+ * log1p are expanded, for the CPU back ends, into the primitives of their own algorithm (src/ir/elementary.ts: argument
  * reduction and a polynomial), so that JavaScript and WebAssembly SIMD compute them with the same operations and
  * return the same bits; for WGSL they stay calls of the GPU's own functions (`expand: false`). The other functions
  * (tan, asin, acos, atan, sinh, cosh, tanh, log10, log2, pow) stay calls: WGSL's, and on the CPU JavaScript's
@@ -37,7 +37,7 @@ export type BinaryOp = '+' | '-' | '*' | '/' | 'max' | 'min';
 export type UnaryOp = 'neg' | 'sqrt' | 'abs' | 'sign' | 'floor' | 'exp2i' | 'expo' | 'mant';
 export type CmpOp = '<' | '<=' | '>' | '>=' | '==';
 /** Functions kept as calls (see the header): one argument, but pow's two. */
-export const CALLS = ['sin', 'cos', 'exp', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'log', 'log10', 'log2', 'pow'] as const;
+export const CALLS = ['sin', 'cos', 'exp', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'log', 'log1p', 'log10', 'log2', 'pow'] as const;
 export type CallFn = (typeof CALLS)[number];
 
 export type Node =

@@ -1,13 +1,17 @@
 /**
  * Logistic regression on a data set (docs/theory.md §8): with 0/1 labels yᵢ and scores zᵢ = xᵢᵀw,
  *   f(w) = (1/n) Σᵢ [log(1 + e^{zᵢ}) − yᵢ zᵢ],   ∇f = Xᵀ(σ(z) − y)/n,   ∇²f = XᵀDiag(σ(z)(1 − σ(z)))X/n.
- * Not a quadratic: the Monte-Carlo engine is the tool here. The minimiser is found by Newton's method with
- * backtracking and is left undefined when the classes are linearly separable (the loss then has no minimum).
+ * Not a quadratic: the Monte-Carlo engine is the tool here. Value and gradient are one row sum (rowsum.ts), from
+ * which the fused kernels are generated too: per row, with e = exp(−|z|),
+ *   log(1 + eᶻ) = max(z, 0) + log1p(e),   σ(z) = (z ≥ 0 ? 1 : e)/(1 + e)   (one exp, no overflow).
+ * The minimiser is found by Newton's method with backtracking and is left undefined when the classes are linearly
+ * separable (the loss then has no minimum).
  */
 import { CholeskyDecomposition, Matrix } from '../matrix.ts';
 import type { Design } from '../data/design.ts';
 import { ParameterError } from '../errors.ts';
 import type { Surface, Vec } from './surface.ts';
+import { rowSum } from './rowsum.ts';
 
 export interface LogisticSurface extends Surface {
   readonly design: Design;
@@ -119,20 +123,36 @@ export function logisticRegression(design: Design, name = `logistic regression o
   const f = lossOf(design.X, design.y);
   const test = design.testX && design.testY ? lossOf(design.testX, design.testY) : undefined;
   const k = design.features.length;
+  const loss = (X: Matrix, y: Float64Array) =>
+    rowSum({
+      name: 'logistic',
+      X: Float64Array.from(X.to1DArray()),
+      y,
+      dim: k,
+      constants: { N: y.length },
+      lines: ['a = abs(z)', 'q = exp(-a)', 't = max(z, 0) + log1p(q) - y * z', 'e = ((z >= 0 ? 1 : q) / (1 + q) - y) / N'],
+      post: 'f = s / N',
+    });
+  const train = loss(design.X, design.y);
+  const testSum = design.testX && design.testY ? loss(design.testX, design.testY) : undefined;
   const minimizer = newtonMinimiser(f, k);
   const span = minimizer ? Math.max(1, ...Array.from(minimizer, Math.abs)) : 5;
   return {
     name,
     dim: k,
     design,
-    value: (w) => f.value(w),
-    gradient: (w, out = new Float64Array(k)) => f.gradient(w, out),
+    rowSum: train,
+    value: (w) => train.value(w, 0),
+    gradient(w, out = new Float64Array(k)) {
+      train.gradient(w, 0, out);
+      return out;
+    },
     hessian: (w) => f.hessian(w),
-    terms: [{ coords: Array.from({ length: k }, (_, j) => j), value: (w) => f.value(w) }],
+    terms: [{ coords: Array.from({ length: k }, (_, j) => j), value: (w) => train.value(w, 0) }],
     minimizer,
     defaultStart: new Float64Array(k),
     bounds: Array.from({ length: k }, (_, j) => [(minimizer?.[j] ?? 0) - 2 * span, (minimizer?.[j] ?? 0) + 2 * span] as [number, number]),
     accuracy: (w) => f.accuracy(w),
-    ...(test ? { testLoss: (w: ArrayLike<number>) => test.value(w), testAccuracy: (w: ArrayLike<number>) => test.accuracy(w) } : {}),
+    ...(test && testSum ? { testLoss: (w: ArrayLike<number>) => testSum.value(w, 0), testAccuracy: (w: ArrayLike<number>) => test.accuracy(w) } : {}),
   };
 }

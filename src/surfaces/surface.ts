@@ -10,6 +10,7 @@ import type { Matrix } from '../matrix.ts';
 import { ParameterError, requireFiniteVector, requireVectorLength } from '../errors.ts';
 import type { SurfaceProgram } from './program.ts';
 import type { WindowSum } from './windowsum.ts';
+import type { RowSum } from './rowsum.ts';
 
 import type { Vec } from '../optimizers/transform.ts';
 
@@ -45,6 +46,8 @@ export interface Surface {
   readonly program?: SurfaceProgram;
   /** Value and gradient as a sum of window terms (windowsum.ts), when the surface is one (the fused kernels run it for any d). */
   readonly windowSum?: WindowSum;
+  /** Value and gradient as a sum over data rows (rowsum.ts), when the surface is one. */
+  readonly rowSum?: RowSum;
 }
 
 /** Checks a point has the surface's dimension and finite entries. */

@@ -16,6 +16,14 @@ import { prepareWasm } from '../../src/analysis/mc/wasm/kernel.ts';
 import { KeyedRandom, threshold } from '../../src/rng/keyed.ts';
 import { type ProblemConfig, buildProblem } from '../../src/problem.ts';
 import { expectZ, stderrVariance } from '../helpers/stats.ts';
+import { dataset, splitRows } from '../../src/data/datasets.ts';
+
+/** Iris (versicolor vs virginica), 60 training rows, for logistic regression (a sum over data rows). */
+const iris = (() => {
+  const d = dataset('iris');
+  return splitRows(d.table, d.trainRows, d.seed).train;
+})();
+const logistic = (standardize: boolean): ProblemConfig['surface'] => ({ kind: 'logistic', data: iris, target: 'virginica', standardize });
 
 /** Everything but the timing and the name of the path taken. */
 const strip = ({ seconds, path, pathReason, kernel, ...rest }: { seconds: number; path: string; pathReason?: string; kernel: string }) => {
@@ -63,6 +71,10 @@ const fastCases: [string, ProblemConfig][] = [
   ['heavy ball on 7-D Rosenbrock diverging (a chain in row loops)', { surface: { kind: 'rosenbrock', dim: 7 }, optimizer: { name: 'sgd', lr: 2e-3, momentum: 0.9 }, drop: { rate: 0.3 } }],
   ['RMSprop on 130-D Rastrigin (a chain in row loops, above the programs\' 128 dimensions)', { surface: { kind: 'rastrigin', dim: 130 }, optimizer: { name: 'rmsprop', lr: 0.01 }, drop: { rate: 0.25 } }],
   ['Gaussian DropGrad, Lion on 6-D Rosenbrock', { surface: { kind: 'rosenbrock', dim: 6 }, optimizer: { name: 'lion', lr: 0.01 }, drop: { rate: 0.3, variant: 'gaussian' } }],
+  ['Adam on logistic regression (iris, standardized: a sum over 60 data rows)', { surface: logistic(true), optimizer: { name: 'adam', lr: 0.05 }, drop: { rate: 0.3 } }],
+  ['NAdam on logistic regression on 59 rows (an odd count: the last row alone)', { surface: { kind: 'logistic', data: { columns: iris.columns, rows: iris.rows.slice(0, 59) }, target: 'virginica', standardize: true }, optimizer: { name: 'nadam', lr: 0.05 }, drop: { rate: 0.3 } }],
+  ['heavy ball on logistic regression (raw features) with full-update drop', { surface: logistic(false), optimizer: { name: 'sgd', lr: 0.05, momentum: 0.9 }, drop: { rate: 0.3, fullUpdateDrop: 0.1 } }],
+  ['Gaussian DropGrad, SGD diverging on logistic regression (raw features, a huge step: the sum over rows overflows for about 2 in 3 trajectories)', { surface: logistic(false), optimizer: { name: 'sgd', lr: 1e305 }, drop: { rate: 0.5, variant: 'gaussian' } }],
   ['Nesterov with L2 decay and a drop-rate schedule on 4-D Rosenbrock', { surface: { kind: 'rosenbrock', dim: 4 }, optimizer: { name: 'sgd', lr: 2e-4, momentum: 0.8, nesterov: true, weightDecay: 0.01 }, drop: { rate: 'cosine:0.4,0.1,25' } }],
 ];
 
@@ -125,6 +137,7 @@ describe('the bit-identity matrix: every optimizer × every surface, JavaScript 
     ['Beale', { kind: 'beale' }, [1, 1.5]],
     ['double well', { kind: 'doublewell', sharpness: 10 }, [1.1, 0.95]],
     ['a custom expression', { kind: 'expr', expr: 'sin(3*x)*cos(y) + 0.1*(x^2 + y^2) + exp(-x*y)/3 + log(2 + x^2)' }, [-0.7, 0.9]],
+    ['logistic regression (iris)', logistic(true), [0.1, -0.2, 0.3, 0.05, -0.1]],
   ];
   for (const [label, surface, x0] of surfaces) {
     it(`${label}: every optimizer, with and without full-update drop`, async () => {

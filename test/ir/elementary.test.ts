@@ -72,6 +72,8 @@ describe('elementary functions (one expansion, JavaScript and WebAssembly)', () 
     ['exp', Math.exp, [[-1, 1, 1], [-700, 709.78, 1]]],
     // Near 1 (where log(1 + f) is f − f²/2 + …), Box–Muller's domain [2⁻³², 1], large arguments.
     ['log', Math.log, [[0.5, 2, 1], [2 ** -32, 1, 1], [0, 1e300, 1]]],
+    // Where 1 + a rounds (small a), around 1 (logistic regression's log1p(e^−|z|) has a in (0, 1]), large a.
+    ['log1p', Math.log1p, [[-1e-10, 1e-10, 1], [0, 1, 1], [-0.9, 10, 1], [0, 1e300, 1]]],
   ];
   for (const [fn, ref, ranges] of cases) {
     it(`${fn}: the same bits in JavaScript and WebAssembly, within ${ranges.map(([lo, hi, u]) => `${u} ulp of Math.${fn} on [${lo}, ${hi}]`).join(', ')}`, async () => {

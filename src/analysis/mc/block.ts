@@ -31,6 +31,7 @@ export function fastPathOf(problem: Problem): { surface: FastSurface; rule: Upda
     if (s.dim > PROGRAM_MAX_D) return `no fused kernel for a ${s.dim}-dimensional ${cfg.surface.kind} (its loss and gradient are generated unrolled, for d ≤ ${PROGRAM_MAX_D})`;
     surface = { kind: 'program', d: s.dim, program: s.program };
   } else if (s.windowSum) surface = { kind: 'windowSum', d: s.dim, windowSum: s.windowSum };
+  else if (s.rowSum) surface = { kind: 'rows', d: s.dim, rowSum: s.rowSum };
   else return `no fused kernel for surface ${cfg.surface.kind}`;
   return { surface, rule: ruleOf(problem.resolved), gaussian: problem.drop.variant === 'gaussian' };
 }

@@ -1,6 +1,7 @@
 /**
  * The JavaScript fused kernel: every optimizer's update rule (src/optimizers/rules, lowered by rule.js.ts) on
- * quadratics, every sum of window terms (src/surfaces/windowsum.ts: N-D Rosenbrock, Rastrigin) and every surface with a program (src/surfaces/program.ts), with Bernoulli or Gaussian DropGrad (per-coordinate rates, schedules, full-update drop). Each performs, per trajectory and coordinate, the same floating-point operations in the same order as
+ * quadratics, every sum of window terms (src/surfaces/windowsum.ts: N-D Rosenbrock, Rastrigin), every sum over data rows
+ * (src/surfaces/rowsum.ts: logistic regression) and every surface with a program (src/surfaces/program.ts), with Bernoulli or Gaussian DropGrad (per-coordinate rates, schedules, full-update drop). Each performs, per trajectory and coordinate, the same floating-point operations in the same order as
  * the chain of links (src/optimizers) and the surface code, so it returns the same bits as the general path:
  * test/analysis/engine.test.ts checks that for every case. Struct-of-arrays over the block's trajectories.
  */
@@ -10,6 +11,7 @@ import { boxMuller, boxMullerSin } from '../../rng/normal.ts';
 import type { UpdateRule } from '../../optimizers/rules/index.ts';
 import type { SurfaceProgram } from '../../surfaces/program.ts';
 import type { WindowSum } from '../../surfaces/windowsum.ts';
+import type { RowSum } from '../../surfaces/rowsum.ts';
 import type { BlockRange } from './general.ts';
 import { ruleStepJs } from './rule.js.ts';
 import type { BlockRecorder } from './stats.ts';
@@ -17,6 +19,8 @@ import type { BlockRecorder } from './stats.ts';
 export type FastSurface =
   /** A sum of window terms (src/surfaces/windowsum.ts: N-D Rosenbrock, Rastrigin above 128 dimensions): its generated loops. */
   | { kind: 'windowSum'; d: number; windowSum: WindowSum }
+  /** A sum over data rows (src/surfaces/rowsum.ts: logistic regression): its generated loops over the design. */
+  | { kind: 'rows'; d: number; rowSum: RowSum }
   | { kind: 'quadratic'; d: number; H: Float64Array; diag: boolean; xStar: Float64Array; c: number }
   /** A surface with a program (src/surfaces/program.ts): its generated value and gradient. */
   | { kind: 'program'; d: number; program: SurfaceProgram };
@@ -53,6 +57,7 @@ function gradient(s: FastSurface, x: Float64Array, o: number, g: Float64Array, e
   const d = s.d;
   if (s.kind === 'program') s.program.gradient(x, o, g);
   else if (s.kind === 'windowSum') s.windowSum.gradient(x, o, g);
+  else if (s.kind === 'rows') s.rowSum.gradient(x, o, g);
   else if (s.diag) {
     for (let i = 0; i < d; i++) g[i] = s.H[i * d + i] * (x[o + i] - s.xStar[i]);
   } else {
@@ -71,6 +76,7 @@ export function value(s: FastSurface, x: Float64Array, o: number, e: Float64Arra
   let acc = 0;
   if (s.kind === 'program') return s.program.value(x, o);
   if (s.kind === 'windowSum') return s.windowSum.value(x, o);
+  if (s.kind === 'rows') return s.rowSum.value(x, o);
   if (s.diag) {
     for (let i = 0; i < d; i++) {
       const ei = x[o + i] - s.xStar[i];

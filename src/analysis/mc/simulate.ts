@@ -26,6 +26,19 @@ export interface SimulateOptions {
   onProgress?: (doneBlocks: number, totalBlocks: number) => void;
 }
 
+/**
+ * A trajectory-step's cost in units of one coordinate of a fused kernel (what POOL_WORK counts): d, d² for a dense
+ * quadratic (a matrix–vector product), rows × features for a surface on data read row by row (logistic
+ * regression); the general path (the link chain per trajectory) costs about 30 times as much (measured: ~1e6
+ * against ~1e8 trajectory-steps/s on 2-D Rosenbrock, less the fused kernels' fixed cost per step).
+ */
+function workPerStep(ctx: BlockContext): number {
+  const s = ctx.problem.surface as { dim: number; design?: { X: { rows: number; columns: number } } };
+  const f = ctx.fast;
+  if (typeof f !== 'string') return f.surface.kind === 'quadratic' && !f.surface.diag ? s.dim * s.dim : s.design && f.surface.kind !== 'quadratic' ? s.design.X.rows * s.design.X.columns : s.dim;
+  return 30 * (s.design ? s.design.X.rows * s.design.X.columns : s.dim);
+}
+
 function describePath(ctx: BlockContext): { path: 'fused' | 'general'; pathReason?: string; kernel: string } {
   return typeof ctx.fast === 'string' ? { path: 'general', pathReason: ctx.fast, kernel: 'general' } : { path: 'fused', kernel: kernelName(ctx) };
 }
@@ -34,7 +47,11 @@ function describePath(ctx: BlockContext): { path: 'fused' | 'general'; pathReaso
 export function simulateSync(spec: SimulationSpec, onProgress?: SimulateOptions['onProgress']): SimulationResult {
   checkSpec(spec);
   const t0 = performance.now();
-  const ctx = blockContext(spec);
+  return runHere(spec, blockContext(spec), t0, onProgress);
+}
+
+/** The ensemble in this thread, from a built context (its time counted from t0). */
+function runHere(spec: SimulationSpec, ctx: BlockContext, t0: number, onProgress?: SimulateOptions['onProgress']): SimulationResult {
   const n = blockCount(spec);
   const sink = new BandSink(bandStepList(spec).length);
   let total: BlockStats | null = null;
@@ -60,14 +77,13 @@ export async function simulate(spec: SimulationSpec, options: SimulateOptions = 
   checkSpec(spec);
   checkWorkers(options.workers);
   const n = blockCount(spec);
-  const dim = spec.problem.x0?.length ?? spec.problem.surface.dim ?? 2;
-  const work = spec.samples * spec.steps * dim;
+  const t0 = performance.now();
+  const ctx = blockContext(spec); // validates the problem here, so errors surface in the caller's thread
+  const work = spec.samples * spec.steps * workPerStep(ctx);
   const threshold = poolSize() >= defaultWorkers() ? 2e6 : POOL_WORK;
   const workers = Math.min(options.workers ?? (work >= threshold ? defaultWorkers() : 0), n);
   await prepareWasm();
-  if (workers <= 0 || n === 1) return simulateSync(spec, options.onProgress);
-  const t0 = performance.now();
-  const ctx = blockContext(spec); // validates the problem here, so errors surface in the caller's thread
+  if (workers <= 0 || n === 1) return runHere(spec, ctx, t0, options.onProgress);
   const chunk = Math.max(1, Math.floor(options.chunkBlocks ?? 1));
   const lease = borrow(workers);
   const sink = new BandSink(bandStepList(spec).length); // band counts of the blocks this thread runs

@@ -63,7 +63,7 @@ export interface SharedKernel {
 let adopted = false;
 const modules = new Map<string, WebAssembly.Module>();
 
-const keyOf = (v: StepVariant) => JSON.stringify({ ...v, rule: v.rule.key, program: v.program?.key, windowSum: v.windowSum?.key });
+const keyOf = (v: StepVariant) => JSON.stringify({ ...v, rule: v.rule.key, program: v.program?.key, windowSum: v.windowSum?.key, rowSum: v.rowSum?.key });
 
 /**
  * The compiled kernel of a fused problem, for the pool's workers: V8 shares a WebAssembly.Module's compiled code
@@ -96,7 +96,7 @@ export function adoptKernel(k: SharedKernel): void {
 const ARRAYS = [
   'X', 'S0', 'S1', 'S2', 'S3', 'G', 'E', 'LAST', 'ACC', 'ALIVE', 'ACT', 'FIRST', 'CNT', 'LOSS', 'CV0', 'CV1', 'CV2', 'CV3', 'ALIVE8', 'WORDS', 'SKIPW',
   'NORMW', 'MULT', 'HD', 'XS', 'H', 'PIN', 'NALIVE', 'TRASH', 'RSCR', 'ETA', 'THR', 'QT', 'SIG', 'SKT', 'FLAG', 'ON', 'OMEAN', 'OM2', 'OLM', 'OL2', 'ODIV', 'COV', 'MEANV',
-  'HIST', 'HLO', 'HHI', 'CT0', 'CT1', 'CT2', 'CT3',
+  'HIST', 'HLO', 'HHI', 'CT0', 'CT1', 'CT2', 'CT3', 'DATA',
 ] as const;
 type ArrayName = (typeof ARRAYS)[number];
 /** The arrays placed by the variant and d alone. */
@@ -104,7 +104,7 @@ const PLACED = ARRAYS.slice(0, ARRAYS.indexOf('HIST'));
 /** Lanes per row: a whole block, rounded up to Philox's eight trajectories per iteration. */
 const ROW_LANES = (BLOCK_SIZE + 7) & ~7;
 /** Integer parameters of a block (ROWN: the bytes of each row the block's lanes use). */
-const INTS = ['ROW', 'ROWN', 'd', 'Bp', 'NBLK', 'MS', 'FIRSTTRAJ', 'K0', 'K1', 'T', 'USESKIP'] as const;
+const INTS = ['ROW', 'ROWN', 'd', 'Bp', 'NBLK', 'MS', 'FIRSTTRAJ', 'K0', 'K1', 'T', 'USESKIP', 'NROWS'] as const;
 const F64S = ['qc', 'limit'] as const;
 
 function variantOf(job: FastJob): StepVariant {
@@ -113,8 +113,10 @@ function variantOf(job: FastJob): StepVariant {
     surface: s.kind === 'quadratic' ? (s.diag ? 'diagonal' : 'quadratic') : s.kind,
     program: s.kind === 'program' ? s.program : null,
     windowSum: s.kind === 'windowSum' ? s.windowSum : null,
+    rowSum: s.kind === 'rows' ? s.rowSum : null,
     rule: job.rule,
-    fixedD: s.d <= FIXED_MAX_D ? s.d : null,
+    // Row sums run the kernel for any d (their cost is the data, not d).
+    fixedD: s.d <= FIXED_MAX_D && s.kind !== 'rows' ? s.d : null,
     skips: job.skips,
     gaussian: job.gaussian,
   };
@@ -149,7 +151,7 @@ function hoistOne(func: string): string {
 /** The driver: steps t0 … t1 − 1 (output slot t − base holds the statistics of x_{t+1}; tables are per slot). */
 function runWat(v: StepVariant): string {
   // A program's $value leaves the gradient at the new X in G (step.wat.ts): $grad runs at a block's first step.
-  const grad = v.surface === 'diagonal' ? '' : v.surface === 'program' ? '(if (i32.eqz (local.get $t)) (then (call $grad)))' : '(call $grad)';
+  const grad = v.surface === 'diagonal' ? '' : v.surface === 'program' || v.surface === 'rows' ? '(if (i32.eqz (local.get $t)) (then (call $grad)))' : '(call $grad)';
   return `
   (func $run (param $t0 i32) (param $t1 i32) (param $base i32)
     (local $t i32) (local $slot i32) (local $flag i32) (local $phase i32) (local $prev i32)
@@ -216,6 +218,7 @@ const chunkSteps = (d: number) => Math.max(1, Math.min(1024, Math.floor(65536 / 
 
 /** Memory layout (bytes, 16-aligned) of a block of variant v in dimension d with `bands` bands and T = steps. */
 function layout(v: StepVariant, d: number, bands: number, steps: number) {
+  const data = v.rowSum ? (v.rowSum.X.length + v.rowSum.y.length) * 8 : 0; // a row sum's design and targets
   const row = ROW_LANES * 8;
   const C = chunkSteps(d);
   const ns = v.rule.stateNames.length;
@@ -238,7 +241,7 @@ function layout(v: StepVariant, d: number, bands: number, steps: number) {
     ETA: C * 8, THR: C * d * 4, QT: C * d * 8, SKT: C * 8, FLAG: C * 4,
     ON: C * 8, OMEAN: C * d * 8, OM2: C * d * 8, OLM: C * 8, OL2: C * 8, ODIV: C * 4, COV: d * d * 8, MEANV: d * 8,
     HIST: bands * HIST_BINS * 4, HLO: bands * 4, HHI: bands * 4,
-    CT0: table(0), CT1: table(1), CT2: table(2), CT3: table(3),
+    CT0: table(0), CT1: table(1), CT2: table(2), CT3: table(3), DATA: data,
   };
   const off = {} as Record<ArrayName, number>;
   let top = 16;
@@ -370,6 +373,7 @@ export function runWasmBlock(job: FastJob, rec: BlockRecorder): void {
   for (const a of ARRAYS) (ex[a] as WebAssembly.Global).value = off[a];
   const ints: Record<(typeof INTS)[number], number> = {
     ROW: row, ROWN: Bp * 8, d, Bp, NBLK: nblk, MS: ms, FIRSTTRAJ: first, K0: seed >>> 0, K1: Math.floor(seed / 4294967296) >>> 0, T: steps, USESKIP: 0,
+    NROWS: surface.kind === 'rows' ? surface.rowSum.rows : 0,
   };
   for (const k of INTS) (ex[k] as WebAssembly.Global).value = ints[k] | 0;
   (ex.limit as WebAssembly.Global).value = job.divergenceLoss;
@@ -382,7 +386,11 @@ export function runWasmBlock(job: FastJob, rec: BlockRecorder): void {
   // The band counts stay in the histogram area across the job's blocks; the sink packs them once.
   takeOver(kernel, rec.sink, off.HIST);
   const aliveMask = i32('ALIVE');
-  if (surface.kind === 'quadratic') {
+  if (surface.kind === 'rows') {
+    const data = f64('DATA');
+    data.set(surface.rowSum.X);
+    data.set(surface.rowSum.y, surface.rowSum.X.length);
+  } else if (surface.kind === 'quadratic') {
     (ex.qc as WebAssembly.Global).value = surface.c;
     f64('XS').set(surface.xStar);
     if (surface.diag) {

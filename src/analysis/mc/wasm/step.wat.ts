@@ -10,6 +10,8 @@ import type { UpdateRule } from '../../../optimizers/rules/index.ts';
 import { type CallFn, type Node, callsOf, constantKey, constantsOf } from '../../../ir/graph.ts';
 import type { SurfaceProgram } from '../../../surfaces/program.ts';
 import type { WindowSum } from '../../../surfaces/windowsum.ts';
+import type { RowSum } from '../../../surfaces/rowsum.ts';
+import { rowsLowering } from './rows.wat.ts';
 import type { FastSurface } from '../kernels.ts';
 import { type GraphLowering, watOf, watValues } from './graph.wat.ts';
 import { ruleLocals, ruleWat } from './rule.wat.ts';
@@ -22,6 +24,8 @@ export interface StepVariant {
   program: SurfaceProgram | null;
   /** The surface's sum of window terms (surface 'windowSum'), lowered by graph.wat.ts into row loops. */
   windowSum: WindowSum | null;
+  /** The surface's sum over data rows (surface 'rows'), lowered by rows.wat.ts. */
+  rowSum: RowSum | null;
   /** The optimizer's update rule, lowered by rule.wat.ts. */
   rule: UpdateRule;
   /** d itself when d ≤ FIXED_MAX_D (such kernels are generated per d and unroll their coordinate loops), else null. */
@@ -160,6 +164,15 @@ function grad(v: StepVariant): string {
   if (s === 'windowSum') return v.fixedD !== null ? windowSumGradFixed(v.windowSum!, v.fixedD) : windowSumGradLoop(v.windowSum!);
   if (s === 'diagonal') return '';
   if (s === 'program') return programGrad(v.program!);
+  if (s === 'rows') {
+    // At a block's first step only, as a program's: $value leaves the gradient at the new X in G.
+    const { body, locals, pins } = rowsLowering(v.rowSum!);
+    return `
+  (func $grad
+    (local $p i32) ${LOCALS_V(['l', 'fin'])} ${locals}
+    ${pins}
+    ${forPairs(body('l', 'fin'))})`;
+  }
   return `
   (func $grad
     (local $i i32) (local $ri i32) (local $p i32) (local $j i32) (local $rj i32) ${LOCALS_V(['v'])}
@@ -460,8 +473,8 @@ function value(v: StepVariant): string {
     (local $i i32) (local $ri i32) (local $p i32) (local $j i32) (local $rj i32) (local $bits i32) (local $count i32)
     ${LOCALS_V(['act', 'acc', 'fin', 'ok', 'div', 'x', 'v', 'limit'])}
     ${VALUE_INIT}`;
-  if (s === 'program') {
-    const { body, locals, pins } = programValue(v.program!);
+  if (s === 'program' || s === 'rows') {
+    const { body, locals, pins } = s === 'program' ? programValue(v.program!) : rowsLowering(v.rowSum!);
     return `
   (func $value (param $slot i32) (result i32)
     (local $p i32) (local $bits i32) (local $count i32) ${LOCALS_V(['act', 'acc', 'fin', 'ok', 'div', 'limit'])} ${locals}
