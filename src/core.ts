@@ -75,6 +75,7 @@ export type { Surface, Term } from './surfaces/surface.ts';
 export type { SurfaceProgram, ProgramGraph } from './surfaces/program.ts';
 export type { WindowSum, WindowSumGraph } from './surfaces/windowsum.ts';
 export type { RowSum, RowSumGraph } from './surfaces/rowsum.ts';
+export type { CoordSum, CoordSumPiece } from './surfaces/coordsum.ts';
 export { CALLS } from './ir/graph.ts';
 export type { Node as GraphNode, BinaryOp, UnaryOp, CmpOp, CallFn } from './ir/graph.ts';
 export { quadratic, diagonalQuadratic, conditionedQuadratic, logSpaced, rotatedValley, evaluateForm, isQuadratic } from './surfaces/quadratic.ts';

@@ -1,13 +1,14 @@
 /**
  * The benchmark functions of the original DropGrad visualizations: Rastrigin, Ackley and Beale.
  * Each states its formula, its minimum and the region plotted. Value and gradient are one description each
- * (Rastrigin a sum of one-coordinate window terms, windowsum.ts; Ackley and Beale programs, program.ts: the equations in
- * the graph's text form), from which the fused CPU and GPU kernels are generated too; the Hessian and the term
+ * (Rastrigin a sum of one-coordinate window terms, windowsum.ts; Ackley sums over its coordinates, coordsum.ts;
+ * Beale a program, program.ts: the equations in the graph's text form), from which the fused CPU and GPU kernels are generated too; the Hessian and the term
  * structure (for the exact analysis) are written here.
  */
 import { Matrix } from '../matrix.ts';
 import { PROGRAM_MAX_D, type SurfaceProgram, textProgram } from './program.ts';
 import { type WindowSumSpec, windowSum, windowSumProgram } from './windowsum.ts';
+import { type CoordSumSpec, coordSum, coordSumProgram } from './coordsum.ts';
 import { type Surface, type Term, requireDim } from './surface.ts';
 
 /** Value and gradient of a surface from its program. */
@@ -20,9 +21,6 @@ const fromProgram = (p: SurfaceProgram): Pick<Surface, 'value' | 'gradient' | 'p
   },
 });
 
-const coords = (dim: number) => Array.from({ length: dim }, (_, i) => `x${i}`);
-/** `op`-joined copies of a template over i < dim. */
-const each = (dim: number, op: string, f: (i: number) => string) => Array.from({ length: dim }, (_, i) => f(i)).join(` ${op} `);
 
 /**
  * Rastrigin: f(x) = A d + Σ (x_i² − A cos 2πx_i), A = 10; minimum 0 at 0. One term per coordinate: a sum of
@@ -84,26 +82,36 @@ export function ackley(dim = 2, a = 20, b = 0.2, c = 2 * Math.PI): Surface {
     const r = Math.sqrt(s2 / dim);
     return { r, A: (a * b * Math.exp(-b * r)) / dim, E: Math.exp(sc / dim) };
   };
-  const program = textProgram('ackley', coords(dim), { A: a, B: b, C: c, D: dim, EU: Math.E }, [
-    `s2 = ${each(dim, '+', (i) => `x${i} * x${i}`)}`,
-    `sc = ${each(dim, '+', (i) => `cos(C * x${i})`)}`,
-    'r = sqrt(s2 / D)',
-    'ea = exp(-B * r)',
-    'ec = exp(sc / D)',
-    'f = -A * ea - ec + A + EU',
-    // The first part's gradient (A·b·e^{−b r}/(d r))·x_i is taken as 0 at r = 0.
-    'k = r > 0 ? A * B * ea / D / r : 0',
-    ...Array.from({ length: dim }, (_, i) => `g${i} = k * x${i} + ec * C / D * sin(C * x${i})`),
-  ]);
-  const surface = fromProgram(program);
+  const spec: CoordSumSpec = {
+    name: 'ackley',
+    dim,
+    constants: { A: a, B: b, C: c, D: dim, EU: Math.E },
+    stages: [
+      {
+        sums: { s2: 'u * u', sc: 'cos(C * u)' },
+        // The first part's gradient (A·b·e^{−b r}/(d r))·x_i is taken as 0 at r = 0.
+        lines: ['r = sqrt(s2 / D)', 'ea = exp(-B * r)', 'ec = exp(sc / D)', 'k = r > 0 ? A * B * ea / D / r : 0'],
+      },
+    ],
+    loss: 'f = -A * ea - ec + A + EU',
+    grad: 'g = k * u + ec * C / D * sin(C * u)',
+  };
+  const sums = coordSum(spec);
+  const value = (x: ArrayLike<number>) => sums.value(x, 0);
   return {
     name: dim === 2 ? 'Ackley' : `Ackley (d = ${dim})`,
     dim,
-    terms: [{ coords: Array.from({ length: dim }, (_, i) => i), value: surface.value }],
+    terms: [{ coords: Array.from({ length: dim }, (_, i) => i), value }],
     minimizer: new Float64Array(dim),
     defaultStart: Float64Array.from({ length: dim }, (_, i) => (i % 2 === 0 ? 2.5 : -1.9)),
     bounds: Array.from({ length: dim }, () => [-5, 5] as [number, number]),
-    ...surface,
+    coordSum: sums,
+    program: dim <= PROGRAM_MAX_D ? coordSumProgram(spec) : undefined,
+    value,
+    gradient(x, out = new Float64Array(dim)) {
+      sums.gradient(x, 0, out);
+      return out;
+    },
     hessian(x) {
       // H1_ij = A[δ_ij/r − x_i x_j/(d r³) − b x_i x_j/(d r²)],  H2_ij = −E (c/d)² sin_i sin_j + δ_ij E (c²/d) cos_i.
       const { r, A, E } = parts(x);

@@ -16,7 +16,8 @@
  */
 import { Matrix } from '../matrix.ts';
 import { ParameterError } from '../errors.ts';
-import { textProgram } from './program.ts';
+import { PROGRAM_MAX_D } from './program.ts';
+import { type CoordSumSpec, coordSum, coordSumProgram } from './coordsum.ts';
 import { type Surface, requireDim } from './surface.ts';
 
 /** w''(s) of the well profile (see above), for the Hessian. */
@@ -40,16 +41,20 @@ export function doubleWell(dim = 2, sharpness = 10): DoubleWellSurface {
   requireDim('dim', dim);
   if (!(sharpness >= 1 && sharpness <= MAX_SHARPNESS)) throw new ParameterError('sharpness', sharpness, `a number in [1, ${MAX_SHARPNESS}] (the sharp minimum's curvature over the flat one's)`);
   const K = (sharpness - 1) / 4;
-  const xs = Array.from({ length: dim }, (_, i) => `x${i}`);
   // w'(s) = (s² − 1)[4s(1 + K(s + 1)²) + 2K(s² − 1)(s + 1)] / 8.
-  const program = textProgram('doublewell', xs, { K, D: dim, IN: 1 / dim }, [
-    `m = (${xs.join(' + ')}) * IN`,
-    'u = m * m - 1',
-    'v = 1 + K * (m + 1) * (m + 1)',
-    `f = D * (u * u * v / 8) + 0.5 * (${xs.map((x) => `(${x} - m) * (${x} - m)`).join(' + ')})`,
-    'dw = u * (4 * m * v + 2 * K * u * (m + 1)) / 8',
-    ...xs.map((x, i) => `g${i} = dw + (${x} - m)`),
-  ]);
+  const spec: CoordSumSpec = {
+    name: 'doublewell',
+    dim,
+    constants: { K, D: dim, IN: 1 / dim },
+    stages: [
+      { sums: { sx: 'u' }, lines: ['m = sx * IN', 'uu = m * m - 1', 'v = 1 + K * (m + 1) * (m + 1)', 'dw = uu * (4 * m * v + 2 * K * uu * (m + 1)) / 8'] },
+      { sums: { sq: '(u - m) * (u - m)' }, lines: [] },
+    ],
+    loss: 'f = D * (uu * uu * v / 8) + 0.5 * sq',
+    grad: 'g = dw + (u - m)',
+  };
+  const sums = coordSum(spec);
+  const value = (x: ArrayLike<number>) => sums.value(x, 0);
   const flat = new Float64Array(dim).fill(-1);
   const sharp = new Float64Array(dim).fill(1);
   return {
@@ -57,15 +62,16 @@ export function doubleWell(dim = 2, sharpness = 10): DoubleWellSurface {
     dim,
     sharpness,
     minima: { flat, sharp },
-    terms: [{ coords: xs.map((_, i) => i), value: (x) => program.value(x, 0) }],
+    terms: [{ coords: Array.from({ length: dim }, (_, i) => i), value }],
     minimizer: flat,
     // Near the sharp minimum, off its axis: plain gradient descent below 2/r stays there.
     defaultStart: Float64Array.from({ length: dim }, (_, i) => (i % 2 === 0 ? 1.1 : 0.95)),
     bounds: Array.from({ length: dim }, () => [-2, 2] as [number, number]),
-    program,
-    value: (x) => program.value(x, 0),
+    coordSum: sums,
+    program: dim <= PROGRAM_MAX_D ? coordSumProgram(spec) : undefined,
+    value,
     gradient(x, out = new Float64Array(dim)) {
-      program.gradient(x, 0, out);
+      sums.gradient(x, 0, out);
       return out;
     },
     hessian(x) {

@@ -11,6 +11,7 @@ import { ParameterError, requireFiniteVector, requireVectorLength } from '../err
 import type { SurfaceProgram } from './program.ts';
 import type { WindowSum } from './windowsum.ts';
 import type { RowSum } from './rowsum.ts';
+import type { CoordSum } from './coordsum.ts';
 
 import type { Vec } from '../optimizers/transform.ts';
 
@@ -48,6 +49,8 @@ export interface Surface {
   readonly windowSum?: WindowSum;
   /** Value and gradient as a sum over data rows (rowsum.ts), when the surface is one. */
   readonly rowSum?: RowSum;
+  /** Value and gradient as sums over the coordinates (coordsum.ts), when the surface is built so (any d). */
+  readonly coordSum?: CoordSum;
 }
 
 /** Checks a point has the surface's dimension and finite entries. */

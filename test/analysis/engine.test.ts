@@ -78,6 +78,13 @@ const fastCases: [string, ProblemConfig][] = [
   ['Nesterov with L2 decay and a drop-rate schedule on 4-D Rosenbrock', { surface: { kind: 'rosenbrock', dim: 4 }, optimizer: { name: 'sgd', lr: 2e-4, momentum: 0.8, nesterov: true, weightDecay: 0.01 }, drop: { rate: 'cosine:0.4,0.1,25' } }],
 ];
 
+/** Surfaces above the programs' 128 dimensions (sums over the coordinates, in loops): fewer trajectories and steps. */
+const wideCases: [string, ProblemConfig, boolean][] = [
+  ['RMSprop on 130-D Ackley (sums over the coordinates) with full-update drop', { surface: { kind: 'ackley', dim: 130 }, optimizer: { name: 'rmsprop', lr: 0.01 }, drop: { rate: 0.25, fullUpdateDrop: 0.1 } }, false],
+  ['heavy ball on the 129-D double well (two stages of sums: the mean, then the spread about it)', { surface: { kind: 'doublewell', dim: 129, sharpness: 20 }, optimizer: { name: 'sgd', lr: 0.08, momentum: 0.5 }, drop: { rate: 0.4 } }, false],
+  ['Gaussian DropGrad, SGD on the 129-D double well, partly diverging', { surface: { kind: 'doublewell', dim: 129 }, optimizer: { name: 'sgd', lr: 0.5 }, drop: { rate: 0.4, variant: 'gaussian' } }, true],
+];
+
 /** The spec on the JavaScript kernel, the WebAssembly kernel and the general path. */
 async function threePaths(spec: SimulationSpec) {
   process.env.DROPGRAD_NO_WASM = '1';
@@ -102,8 +109,9 @@ describe('fused kernels (JavaScript and WebAssembly) reproduce the general path 
       }
     });
   }
-  it('the general path covers the rest (surface programs above 128 dimensions); Gaussian DropGrad runs fused', () => {
-    const general: ProblemConfig = { surface: { kind: 'ackley', dim: 129 }, optimizer: { name: 'rmsprop', lr: 0.01 }, drop: { rate: 0.2 } };
+  it('the general path covers the rest (custom expressions above 128 variables); Gaussian DropGrad runs fused', () => {
+    const expr = Array.from({ length: 129 }, (_, i) => `x${i + 1}^2`).join(' + ');
+    const general: ProblemConfig = { surface: { kind: 'expr', expr }, x0: new Array(129).fill(0.5), optimizer: { name: 'rmsprop', lr: 0.01 }, drop: { rate: 0.2 } };
     const gaussian: ProblemConfig = { surface: { kind: 'rosenbrock' }, optimizer: { name: 'sgd', lr: 1e-3 }, drop: { rate: 0.2, variant: 'gaussian' } };
     for (const [problem, path] of [[general, 'general'], [gaussian, 'fused']] as const) {
       const r = simulateSync({ problem, samples: 200, steps: 10, seed: 1 });
@@ -111,6 +119,18 @@ describe('fused kernels (JavaScript and WebAssembly) reproduce the general path 
       expect(r.mean!.every(Number.isFinite)).toBe(true);
     }
   });
+});
+
+describe('surfaces above 128 dimensions run fused too (loops), bit for bit', () => {
+  for (const [name, problem, diverges] of wideCases) {
+    it(name, async () => {
+      const { js, wasm, general } = await threePaths({ problem, samples: 300, steps: 8, seed: 5, bandSteps: 4 });
+      expect([js.kernel, wasm.kernel, general.kernel]).toEqual(['js', 'wasm', 'general']);
+      expect(strip(js)).toBe(strip(general));
+      expect(strip(wasm)).toBe(strip(general));
+      expect(general.diverged > 0 && general.diverged < 300).toBe(diverges);
+    });
+  }
 });
 
 describe('the bit-identity matrix: every optimizer × every surface, JavaScript and WebAssembly kernels vs the general path', () => {

@@ -27,11 +27,12 @@ export function fastPathOf(problem: Problem): { surface: FastSurface; rule: Upda
     let diag = true;
     for (let i = 0; i < q.dim; i++) for (let j = 0; j < q.dim; j++) if (i !== j && H[i * q.dim + j] !== 0) diag = false;
     surface = { kind: 'quadratic', d: q.dim, H, diag, xStar: q.xStar, c: q.c };
-  } else if (s.program && (s.dim <= PROGRAM_MAX_D || !s.windowSum)) {
+  } else if (s.program && (s.dim <= PROGRAM_MAX_D || !(s.windowSum || s.coordSum))) {
     if (s.dim > PROGRAM_MAX_D) return `no fused kernel for a ${s.dim}-dimensional ${cfg.surface.kind} (its loss and gradient are generated unrolled, for d ≤ ${PROGRAM_MAX_D})`;
     surface = { kind: 'program', d: s.dim, program: s.program };
   } else if (s.windowSum) surface = { kind: 'windowSum', d: s.dim, windowSum: s.windowSum };
   else if (s.rowSum) surface = { kind: 'rows', d: s.dim, rowSum: s.rowSum };
+  else if (s.coordSum) surface = { kind: 'coordSum', d: s.dim, coordSum: s.coordSum };
   else return `no fused kernel for surface ${cfg.surface.kind}`;
   return { surface, rule: ruleOf(problem.resolved), gaussian: problem.drop.variant === 'gaussian' };
 }

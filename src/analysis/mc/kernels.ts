@@ -12,6 +12,7 @@ import type { UpdateRule } from '../../optimizers/rules/index.ts';
 import type { SurfaceProgram } from '../../surfaces/program.ts';
 import type { WindowSum } from '../../surfaces/windowsum.ts';
 import type { RowSum } from '../../surfaces/rowsum.ts';
+import type { CoordSum } from '../../surfaces/coordsum.ts';
 import type { BlockRange } from './general.ts';
 import { ruleStepJs } from './rule.js.ts';
 import type { BlockRecorder } from './stats.ts';
@@ -21,6 +22,8 @@ export type FastSurface =
   | { kind: 'windowSum'; d: number; windowSum: WindowSum }
   /** A sum over data rows (src/surfaces/rowsum.ts: logistic regression): its generated loops over the design. */
   | { kind: 'rows'; d: number; rowSum: RowSum }
+  /** Sums over the coordinates (src/surfaces/coordsum.ts: Ackley, the double well above 128 dimensions): its loops. */
+  | { kind: 'coordSum'; d: number; coordSum: CoordSum }
   | { kind: 'quadratic'; d: number; H: Float64Array; diag: boolean; xStar: Float64Array; c: number }
   /** A surface with a program (src/surfaces/program.ts): its generated value and gradient. */
   | { kind: 'program'; d: number; program: SurfaceProgram };
@@ -58,6 +61,7 @@ function gradient(s: FastSurface, x: Float64Array, o: number, g: Float64Array, e
   if (s.kind === 'program') s.program.gradient(x, o, g);
   else if (s.kind === 'windowSum') s.windowSum.gradient(x, o, g);
   else if (s.kind === 'rows') s.rowSum.gradient(x, o, g);
+  else if (s.kind === 'coordSum') s.coordSum.gradient(x, o, g);
   else if (s.diag) {
     for (let i = 0; i < d; i++) g[i] = s.H[i * d + i] * (x[o + i] - s.xStar[i]);
   } else {
@@ -77,6 +81,7 @@ export function value(s: FastSurface, x: Float64Array, o: number, e: Float64Arra
   if (s.kind === 'program') return s.program.value(x, o);
   if (s.kind === 'windowSum') return s.windowSum.value(x, o);
   if (s.kind === 'rows') return s.rowSum.value(x, o);
+  if (s.kind === 'coordSum') return s.coordSum.value(x, o);
   if (s.diag) {
     for (let i = 0; i < d; i++) {
       const ei = x[o + i] - s.xStar[i];

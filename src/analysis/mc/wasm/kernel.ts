@@ -63,7 +63,7 @@ export interface SharedKernel {
 let adopted = false;
 const modules = new Map<string, WebAssembly.Module>();
 
-const keyOf = (v: StepVariant) => JSON.stringify({ ...v, rule: v.rule.key, program: v.program?.key, windowSum: v.windowSum?.key, rowSum: v.rowSum?.key });
+const keyOf = (v: StepVariant) => JSON.stringify({ ...v, rule: v.rule.key, program: v.program?.key, windowSum: v.windowSum?.key, rowSum: v.rowSum?.key, coordSum: v.coordSum?.key });
 
 /**
  * The compiled kernel of a fused problem, for the pool's workers: V8 shares a WebAssembly.Module's compiled code
@@ -114,9 +114,10 @@ function variantOf(job: FastJob): StepVariant {
     program: s.kind === 'program' ? s.program : null,
     windowSum: s.kind === 'windowSum' ? s.windowSum : null,
     rowSum: s.kind === 'rows' ? s.rowSum : null,
+    coordSum: s.kind === 'coordSum' ? s.coordSum : null,
     rule: job.rule,
     // Row sums run the kernel for any d (their cost is the data, not d).
-    fixedD: s.d <= FIXED_MAX_D && s.kind !== 'rows' ? s.d : null,
+    fixedD: s.d <= FIXED_MAX_D && s.kind !== 'rows' && s.kind !== 'coordSum' ? s.d : null,
     skips: job.skips,
     gaussian: job.gaussian,
   };
@@ -151,7 +152,7 @@ function hoistOne(func: string): string {
 /** The driver: steps t0 … t1 − 1 (output slot t − base holds the statistics of x_{t+1}; tables are per slot). */
 function runWat(v: StepVariant): string {
   // A program's $value leaves the gradient at the new X in G (step.wat.ts): $grad runs at a block's first step.
-  const grad = v.surface === 'diagonal' ? '' : v.surface === 'program' || v.surface === 'rows' ? '(if (i32.eqz (local.get $t)) (then (call $grad)))' : '(call $grad)';
+  const grad = v.surface === 'diagonal' ? '' : v.surface === 'program' || v.surface === 'rows' || v.surface === 'coordSum' ? '(if (i32.eqz (local.get $t)) (then (call $grad)))' : '(call $grad)';
   return `
   (func $run (param $t0 i32) (param $t1 i32) (param $base i32)
     (local $t i32) (local $slot i32) (local $flag i32) (local $phase i32) (local $prev i32)

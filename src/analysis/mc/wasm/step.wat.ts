@@ -12,6 +12,8 @@ import type { SurfaceProgram } from '../../../surfaces/program.ts';
 import type { WindowSum } from '../../../surfaces/windowsum.ts';
 import type { RowSum } from '../../../surfaces/rowsum.ts';
 import { rowsLowering } from './rows.wat.ts';
+import type { CoordSum } from '../../../surfaces/coordsum.ts';
+import { coordSumLowering } from './coordsum.wat.ts';
 import type { FastSurface } from '../kernels.ts';
 import { type GraphLowering, watOf, watValues } from './graph.wat.ts';
 import { ruleLocals, ruleWat } from './rule.wat.ts';
@@ -26,6 +28,8 @@ export interface StepVariant {
   windowSum: WindowSum | null;
   /** The surface's sum over data rows (surface 'rows'), lowered by rows.wat.ts. */
   rowSum: RowSum | null;
+  /** The surface's sums over its coordinates (surface 'coordSum'), lowered by coordsum.wat.ts. */
+  coordSum: CoordSum | null;
   /** The optimizer's update rule, lowered by rule.wat.ts. */
   rule: UpdateRule;
   /** d itself when d ≤ FIXED_MAX_D (such kernels are generated per d and unroll their coordinate loops), else null. */
@@ -164,9 +168,9 @@ function grad(v: StepVariant): string {
   if (s === 'windowSum') return v.fixedD !== null ? windowSumGradFixed(v.windowSum!, v.fixedD) : windowSumGradLoop(v.windowSum!);
   if (s === 'diagonal') return '';
   if (s === 'program') return programGrad(v.program!);
-  if (s === 'rows') {
+  if (s === 'rows' || s === 'coordSum') {
     // At a block's first step only, as a program's: $value leaves the gradient at the new X in G.
-    const { body, locals, pins } = rowsLowering(v.rowSum!);
+    const { body, locals, pins } = s === 'rows' ? rowsLowering(v.rowSum!) : coordSumLowering(v.coordSum!);
     return `
   (func $grad
     (local $p i32) ${LOCALS_V(['l', 'fin'])} ${locals}
@@ -473,8 +477,8 @@ function value(v: StepVariant): string {
     (local $i i32) (local $ri i32) (local $p i32) (local $j i32) (local $rj i32) (local $bits i32) (local $count i32)
     ${LOCALS_V(['act', 'acc', 'fin', 'ok', 'div', 'x', 'v', 'limit'])}
     ${VALUE_INIT}`;
-  if (s === 'program' || s === 'rows') {
-    const { body, locals, pins } = s === 'program' ? programValue(v.program!) : rowsLowering(v.rowSum!);
+  if (s === 'program' || s === 'rows' || s === 'coordSum') {
+    const { body, locals, pins } = s === 'program' ? programValue(v.program!) : s === 'rows' ? rowsLowering(v.rowSum!) : coordSumLowering(v.coordSum!);
     return `
   (func $value (param $slot i32) (result i32)
     (local $p i32) (local $bits i32) (local $count i32) ${LOCALS_V(['act', 'acc', 'fin', 'ok', 'div', 'limit'])} ${locals}
