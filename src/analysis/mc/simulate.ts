@@ -77,12 +77,12 @@ export async function simulate(spec: SimulationSpec, options: SimulateOptions = 
   checkSpec(spec);
   checkWorkers(options.workers);
   const n = blockCount(spec);
+  await prepareWasm();
   const t0 = performance.now();
   const ctx = blockContext(spec); // validates the problem here, so errors surface in the caller's thread
   const work = spec.samples * spec.steps * workPerStep(ctx);
   const threshold = poolSize() >= defaultWorkers() ? 2e6 : POOL_WORK;
   const workers = Math.min(options.workers ?? (work >= threshold ? defaultWorkers() : 0), n);
-  await prepareWasm();
   if (workers <= 0 || n === 1) return runHere(spec, ctx, t0, options.onProgress);
   const chunk = Math.max(1, Math.floor(options.chunkBlocks ?? 1));
   const lease = borrow(workers);

@@ -116,7 +116,7 @@ function variantOf(job: FastJob): StepVariant {
     rowSum: s.kind === 'rows' ? s.rowSum : null,
     coordSum: s.kind === 'coordSum' ? s.coordSum : null,
     rule: job.rule,
-    // Row sums run the kernel for any d (their cost is the data, not d).
+    // Row and coordinate sums run the kernel for any d (loops; a row sum's cost is its data, not d).
     fixedD: s.d <= FIXED_MAX_D && s.kind !== 'rows' && s.kind !== 'coordSum' ? s.d : null,
     skips: job.skips,
     gaussian: job.gaussian,
