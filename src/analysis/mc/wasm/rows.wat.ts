@@ -28,12 +28,12 @@ export function rowsLowering(r: RowSum) {
   const J = [...Array(k).keys()];
   const lowering = (sx: string): GraphLowering => ({ input: (name) => lg(name === 's' ? 's' : `${name}${sx}`), first: false, num, prefix: `q${sx}_` });
   const targets = add(g('DATA'), `(i32.mul ${g('NROWS')} (i32.const ${8 * k}))`);
-  /** Row `sx` (a: the row at $dr, b: the next one): its lines, and its term and weight. */
+  /** Row `sx` (a: the row at $dr, b: the next one): its lines, which leave its term in t<sx> and weight in e<sx>. */
   const row = (sx: 'a' | 'b') => {
     const how = lowering(sx);
-    const at = sx === 'a' ? 0 : 8 * k;
+    const off = sx === 'a' ? 0 : 8 * k;
     const lines = [
-      ...J.map((j) => ls(`x${sx}${j}`, `(v128.load64_splat offset=${at + 8 * j} (local.get $dr))`)),
+      ...J.map((j) => ls(`x${sx}${j}`, `(v128.load64_splat offset=${off + 8 * j} (local.get $dr))`)),
       ls(`z${sx}`, ZERO),
       ...J.map((j) => ls(`z${sx}`, F('add', lg(`z${sx}`), F('mul', lg(`x${sx}${j}`), lg(`w${j}`))))),
       ls(`y${sx}`, `(v128.load64_splat offset=${sx === 'a' ? 0 : 8} ${add(targets, '(i32.shl (local.get $r) (i32.const 3))')})`),
