@@ -22,10 +22,11 @@ import { ruleWgsl, stateSlots } from './rule.wgsl.ts';
 import { STREAM_MASK, STREAM_NORMAL, STREAM_REFINE, STREAM_SKIP, maskSteps } from '../rng/keyed.ts';
 
 /**
- * Quadratics (loops over any d, the matrix in the constants), or a surface's generated grad and value (a program:
+ * Quadratics (loops over any d, the matrix in the constants; `data` a digest of H and x*, which cells of one batch
+ * share), or a surface's generated grad and value (a program:
  * gpu/program.wgsl.ts; a sum of window terms: gpu/windowsum.wgsl.ts).
  */
-export type GpuSurface = { kind: 'generated'; wgsl: string } | { kind: 'quadratic'; c: number; diag: boolean };
+export type GpuSurface = { kind: 'generated'; wgsl: string } | { kind: 'quadratic'; c: number; diag: boolean; data: string };
 
 export interface KernelSpec {
   d: number;

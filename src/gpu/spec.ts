@@ -12,13 +12,27 @@ import type { SimulationSpec } from '../analysis/mc/spec.ts';
 import type { GpuSurface, KernelSpec } from './kernel.wgsl.ts';
 import { ruleOf } from '../optimizers/rules/index.ts';
 
+/** FNV-1a over the numbers' float64 bytes, two independent 32-bit lanes (a 64-bit digest), as hex. */
+function digest(values: readonly number[]): string {
+  const bytes = new Uint8Array(Float64Array.from(values).buffer);
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x5bd1e995;
+  for (const x of bytes) {
+    a = Math.imul(a ^ x, 0x01000193);
+    b = Math.imul(b ^ x, 0x01000193) ^ (b >>> 13);
+  }
+  return `${values.length}:${(a >>> 0).toString(16)}${(b >>> 0).toString(16)}`;
+}
+
 export function gpuKernelSpec(problem: Problem, spec: SimulationSpec): KernelSpec | string {
   const kind = problem.config.surface.kind;
   let surface: GpuSurface;
   if (isQuadratic(problem.surface)) {
     const q = problem.surface;
     const H = q.H.to2DArray();
-    surface = { kind: 'quadratic', c: q.c, diag: H.every((row, i) => row.every((v, j) => i === j || v === 0)) };
+    // H and x* are data of the kernel (consts), not part of its code, but cells batched together share them: the
+    // digest keeps quadratics with different matrices out of one batch.
+    surface = { kind: 'quadratic', c: q.c, diag: H.every((row, i) => row.every((v, j) => i === j || v === 0)), data: digest([...H.flat(), ...q.xStar]) };
   }
   else if (problem.surface.program) surface = { kind: 'generated', wgsl: programWgsl(problem.surface.program) };
   else if (problem.surface.windowSum) surface = { kind: 'generated', wgsl: windowSumWgsl(problem.surface.windowSum) };

@@ -238,6 +238,10 @@ describe.skipIf(!chromiumAvailable())('grid batching on the GPU', () => {
       expect(plans).toBe(3);
       for (let i = 0; i < specs.length; i++) expect(bits(split[i]), `cell ${i}, three plans`).toBe(bits(batch[i]));
       await expect(simulateGpuBatch([specs[0], { ...specs[1], steps: 7 }], gpu)).rejects.toThrow(/same kernel, steps/);
+      // Quadratics with different matrices (valleys of two conditions) are different kernels: a batch of them, or a
+      // sweep's grouping, must not run the second on the first one's H.
+      const valleys = [10, 100].map((condition) => ({ problem: { surface: { kind: 'valley', condition }, optimizer: { name: 'sgd', lr: 0.01 }, drop: { rate: 0.3 } } as ProblemConfig, samples: 256, steps: 5, seed: 1, bandSteps: 1 }));
+      await expect(simulateGpuBatch(valleys, gpu)).rejects.toThrow(/same kernel, steps/);
     } finally {
       await gpu.close();
     }
