@@ -26,10 +26,15 @@ import { STREAM_MASK, STREAM_NORMAL, STREAM_REFINE, STREAM_SKIP, maskSteps } fro
  * share), or a surface's generated grad and value (a program:
  * gpu/program.wgsl.ts; a sum of window terms: gpu/windowsum.wgsl.ts).
  */
-export type GpuSurface = { kind: 'generated'; wgsl: string } | { kind: 'quadratic'; c: number; diag: boolean; data: string };
+export type GpuSurface = { kind: 'generated'; wgsl: string; data?: string } | { kind: 'quadratic'; c: number; diag: boolean; data: string };
 
 export interface KernelSpec {
   d: number;
+  /**
+   * Where the rule's count tables start in `consts`: after the surface's data (a quadratic's H and x*, d² + d
+   * numbers; a row sum's design and targets), d² + d for the rest.
+   */
+  tablesAt: number;
   surface: GpuSurface;
   /** The optimizer's update rule (src/optimizers/rules), lowered by rule.wgsl.ts. */
   rule: UpdateRule;
@@ -207,6 +212,7 @@ export function kernelWgsl(k: KernelSpec, multiStep = false): string {
   const finalCode = finalCodeOf(k);
   return /* wgsl */ `
 const D: u32 = ${k.d}u;
+const CT: u32 = ${k.tablesAt}u;
 const MS: u32 = ${maskSteps(k.d)}u;
 const NS: u32 = ${NS}u;
 const WGS: u32 = ${WG}u;

@@ -21,7 +21,7 @@ export function ruleWgsl(rule: UpdateRule): { pre: string; body: string } {
   const pre = counted
     ? `let c = tmeta[st.n + b] + 1u; tmeta[st.n + b] = c;
   ${rule.usesFirst ? 'let first = c == 1u;' : ''}
-  ${rule.countNames.map((_, k) => `let cv${k} = consts[D * D + D + ${k}u * (st.T + 2u) + c];`).join(' ')}`
+  ${rule.countNames.map((_, k) => `let cv${k} = consts[CT + ${k}u * (st.T + 2u) + c];`).join(' ')}`
     : '';
   const body = [
     ...rule.stateNames.map((_, k) => `let s${k} = ${S(k)};`),

@@ -234,15 +234,21 @@ export async function simulateGpuBatch(specs: SimulationSpec[], gpu: GpuRunner, 
     });
     const stateZero = ks.rule.stateInit.every((v0) => v0 === 0);
     const q = cells[0].problem.surface as { H?: { to1DArray(): number[] }; xStar?: Float64Array };
-    // H and x* (quadratics), then the rule's count tables (rule.wgsl.ts): T + 2 entries each.
+    // H and x* (quadratics) or a row sum's data, then the rule's count tables (rule.wgsl.ts): T + 2 entries each.
     const countTables = ks.rule.countTable(T + 1);
-    const carryAt = d * d + d + countTables.length * (T + 2);
+    const carryAt = ks.tablesAt + countTables.length * (T + 2);
     const consts = new Float32Array(Math.max(4, carryAt + (carried ? FS : 0)));
     if (carried) consts.set(carried, carryAt);
-    countTables.forEach((values, k) => consts.set(values, d * d + d + k * (T + 2)));
+    countTables.forEach((values, k) => consts.set(values, ks.tablesAt + k * (T + 2)));
     if (q.H && q.xStar) {
       consts.set(q.H.to1DArray());
       consts.set(q.xStar, d * d);
+    }
+    // A row sum's design (rows × features) and targets (gpu/rowsum.wgsl.ts).
+    const rs = cells[0].problem.surface.rowSum;
+    if (rs) {
+      consts.set(rs.X);
+      consts.set(rs.y, rs.X.length);
     }
     const perUnitCounters = T + 1;
     const histOffset = pu.length * perUnitCounters;

@@ -8,6 +8,7 @@ import type { Problem } from '../problem.ts';
 import { isQuadratic } from '../surfaces/index.ts';
 import { programWgsl } from './program.wgsl.ts';
 import { windowSumWgsl } from './windowsum.wgsl.ts';
+import { rowSumWgsl } from './rowsum.wgsl.ts';
 import type { SimulationSpec } from '../analysis/mc/spec.ts';
 import type { GpuSurface, KernelSpec } from './kernel.wgsl.ts';
 import { ruleOf } from '../optimizers/rules/index.ts';
@@ -27,6 +28,8 @@ function digest(values: readonly number[]): string {
 export function gpuKernelSpec(problem: Problem, spec: SimulationSpec): KernelSpec | string {
   const kind = problem.config.surface.kind;
   let surface: GpuSurface;
+  const dim = problem.surface.dim;
+  let tablesAt = dim * dim + dim;
   if (isQuadratic(problem.surface)) {
     const q = problem.surface;
     const H = q.H.to2DArray();
@@ -36,9 +39,14 @@ export function gpuKernelSpec(problem: Problem, spec: SimulationSpec): KernelSpe
   }
   else if (problem.surface.program) surface = { kind: 'generated', wgsl: programWgsl(problem.surface.program) };
   else if (problem.surface.windowSum) surface = { kind: 'generated', wgsl: windowSumWgsl(problem.surface.windowSum) };
+  else if (problem.surface.rowSum) {
+    const rs = problem.surface.rowSum;
+    surface = { kind: 'generated', wgsl: rowSumWgsl(rs), data: digest([...rs.X, ...rs.y]) };
+    tablesAt = Math.max(tablesAt, rs.X.length + rs.y.length);
+  }
   else return `the WebGPU path has no kernel for surface ${kind}`;
   if (spec.keepPaths) return 'kept paths (keepPaths) are recorded by the CPU engine only';
   if (spec.keepFinal) return 'final points (keepFinal) are recorded by the CPU engine only';
   if (problem.surface.dim > 128) return `dimension ${problem.surface.dim} > 128: the WebGPU kernel keeps one gradient per thread in registers`;
-  return { d: problem.surface.dim, surface, rule: ruleOf(problem.resolved), gaussian: problem.drop.variant === 'gaussian', perStepCov: spec.perStepCov ?? false };
+  return { d: problem.surface.dim, tablesAt, surface, rule: ruleOf(problem.resolved), gaussian: problem.drop.variant === 'gaussian', perStepCov: spec.perStepCov ?? false };
 }

@@ -1,7 +1,7 @@
 /**
  * A surface on data, summed row by row, as one description from which the surface's own value and gradient
- * (JavaScript, what the general path calls), the JavaScript kernel and the WebAssembly kernel
- * (analysis/mc/wasm/rows.wat.ts) are generated:
+ * (JavaScript, what the general path calls), the JavaScript kernel, the WebAssembly kernel
+ * (analysis/mc/wasm/rows.wat.ts) and the WGSL (gpu/rowsum.wgsl.ts) are generated:
  *
  *   z_r = x_r·w (from +0, features in order),   f = post(s),  s = +0 + Σ_r t(z_r, y_r) (rows in order),
  *   ∇f = +0 + Σ_r e(z_r, y_r)·x_r,
@@ -43,6 +43,8 @@ export interface RowSum {
   y: Float64Array;
   /** For the CPU back ends (exp, log, log1p expanded). */
   cpu: RowSumGraph;
+  /** For WGSL (the GPU's own functions). */
+  gpu: RowSumGraph;
   /** f at w = x[o], …, x[o + d − 1]. */
   value: (x: ArrayLike<number>, o: number) => number;
   /** ∇f there, into out[0 … d − 1]. */
@@ -64,8 +66,8 @@ export interface RowSumSpec {
   post: string;
 }
 
-function rowSumGraph(spec: RowSumSpec): RowSumGraph {
-  const b = new GraphBuilder(`surface ${spec.name}`, {}, true);
+function rowSumGraph(spec: RowSumSpec, expand: boolean): RowSumGraph {
+  const b = new GraphBuilder(`surface ${spec.name}`, {}, expand);
   const z = b.input('z');
   const y = b.input('y');
   const s = b.input('s');
@@ -78,7 +80,8 @@ export function rowSum(spec: RowSumSpec): RowSum {
   const { name, dim, X, y } = spec;
   const rows = y.length;
   if (X.length !== rows * dim) throw new Error(`surface ${name}: ${X.length} design entries for ${rows} rows × ${dim} features`);
-  const cpu = rowSumGraph(spec);
+  const cpu = rowSumGraph(spec, true);
+  const gpu = rowSumGraph(spec, false);
   const input = (v: string) => v;
   const score = `let z = 0;
       for (let j = 0; j < ${dim}; j++) z = z + X[r * ${dim} + j] * x[o + j];
@@ -111,6 +114,7 @@ export function rowSum(spec: RowSumSpec): RowSum {
     X,
     y,
     cpu,
+    gpu,
     value: (x, o) => value(x, o, X, y),
     gradient: (x, o, out) => gradient(x, o, out, X, y),
     key: graphKey({ d: dim, v: cpu.values, t: cpu.term, e: cpu.weight, f: cpu.loss }),

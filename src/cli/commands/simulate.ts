@@ -42,9 +42,8 @@ variances, loss means with standard errors, divergence counts and loss quantile 
 --backend: cpu runs the CPU engine; webgpu the WGSL kernels on Node's WebGPU adapter (npm webgpu, Dawn);
 chromium the same kernels inside headless Chromium's WebGPU (works without a GPU, on SwiftShader); auto uses
 Node's adapter when there is one and otherwise the CPU engine, saying so on stderr. The output names the
-backend and adapter. Every optimizer and surface (custom expressions included) but logistic regression runs on WebGPU, in
-float32; what the WebGPU kernels do not run or record (logistic regression, the final points --test needs)
-runs on the CPU engine, saying so.
+backend and adapter. Every optimizer and surface (custom expressions included) runs on WebGPU, in float32; what
+the WebGPU kernels do not record (the final points --test needs) runs on the CPU engine, saying so.
 On --surface least-squares|logistic with --test, also the test loss (and for logistic the test accuracy) of
 the final iterates: mean ± standard error and median over the finite trajectories (CPU engine; N·d ≤ ${MAX_KEPT_FINAL.toExponential(0)}).
 
