@@ -266,9 +266,7 @@ function drawTable(s: ExplorerState, problem: ReturnType<typeof dg.buildProblem>
   for (let i = 0; i < problem.surface.dim; i++) rows.push([`E[x_T]${i === 0 ? '₁' : '₂'}, T = ${s.steps}`, exact.mean ? exact.mean[i] : null, r.mean ? r.mean[i] : null, r.mean ? r.stderrMean[i] : null]);
   rows.push([`E f(x_T), T = ${s.steps}`, exact.loss ? exact.loss[s.steps] : null, r.mean ? r.meanLoss : null, r.mean ? r.stderrLoss : null]);
   // The median (the CLI's too): robust where a few survivors on their way to overflow dominate the mean.
-  const kT = r.bands.steps.indexOf(r.steps);
-  const median = kT >= 0 && r.mean ? r.bands.values[kT][r.bands.quantiles.indexOf(0.5)] : null;
-  rows.push([`median f(x_T), T = ${s.steps} (loss histogram)`, null, median !== null && Number.isFinite(median) ? median : null, null]);
+  rows.push([`median f(x_T), T = ${s.steps} (loss histogram)`, null, r.medianLoss, null]);
   const body = $<HTMLTableElement>('theory').tBodies[0];
   body.replaceChildren(
     ...rows.map(([name, ex, mc, se]) => {

@@ -140,9 +140,8 @@ export const ELEMENTARY: Record<string, Expansion | undefined> = {
   log: {
     constants: { MINNORM: 2 ** -1022, TWO54: 2 ** 54, L1: 0.6931471803691238, L2: 1.9082149292705877e-10, INF: Number.POSITIVE_INFINITY, NINF: Number.NEGATIVE_INFINITY, NAN: Number.NaN, ...LG },
     steps: [
-      'sub = a < MINNORM ? 1 : 0',
-      'b = sub == 1 ? a * TWO54 : a',
-      'k = expo(b) - sub * 54',
+      'b = a < MINNORM ? a * TWO54 : a',
+      'k = expo(b) - (a < MINNORM ? 54 : 0)',
       'f = mant(b) - 1',
       'hfsq = 0.5 * f * f',
       's = f / (2 + f)',

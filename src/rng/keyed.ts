@@ -18,8 +18,6 @@
  */
 import { philox4x32 } from './philox.ts';
 import { boxMuller, boxMullerSin } from './normal.ts';
-
-export { boxMuller, boxMullerSin };
 import { ParameterError } from '../errors.ts';
 
 /** Stream tags (the fourth counter word). */

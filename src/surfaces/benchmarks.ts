@@ -9,17 +9,10 @@ import { Matrix } from '../matrix.ts';
 import { PROGRAM_MAX_D, type SurfaceProgram, textProgram } from './program.ts';
 import { type WindowSumSpec, windowSum, windowSumProgram } from './windowsum.ts';
 import { type CoordSumSpec, coordSum, coordSumProgram } from './coordsum.ts';
-import { type Surface, type Term, requireDim } from './surface.ts';
+import { type Surface, type Term, generatedValue, requireDim } from './surface.ts';
 
 /** Value and gradient of a surface from its program. */
-const fromProgram = (p: SurfaceProgram): Pick<Surface, 'value' | 'gradient' | 'program'> => ({
-  program: p,
-  value: (x) => p.value(x, 0),
-  gradient(x, out = new Float64Array(p.dim)) {
-    p.gradient(x, 0, out);
-    return out;
-  },
-});
+const fromProgram = (p: SurfaceProgram): Pick<Surface, 'value' | 'gradient' | 'program'> => ({ program: p, ...generatedValue(p) });
 
 
 /**
@@ -52,11 +45,7 @@ export function rastrigin(dim = 2, A = 10): Surface {
     bounds: Array.from({ length: dim }, () => [-5.12, 5.12] as [number, number]),
     windowSum: c,
     program: dim <= PROGRAM_MAX_D ? windowSumProgram(spec) : undefined,
-    value: (x) => c.value(x, 0),
-    gradient(x, out = new Float64Array(dim)) {
-      c.gradient(x, 0, out);
-      return out;
-    },
+    ...generatedValue(c),
     hessian(x) {
       return Matrix.diag(Array.from(x, (v) => 2 + A * w * w * Math.cos(w * v)));
     },
@@ -97,21 +86,17 @@ export function ackley(dim = 2, a = 20, b = 0.2, c = 2 * Math.PI): Surface {
     grad: 'g = k * u + ec * C / D * sin(C * u)',
   };
   const sums = coordSum(spec);
-  const value = (x: ArrayLike<number>) => sums.value(x, 0);
+  const own = generatedValue(sums);
   return {
     name: dim === 2 ? 'Ackley' : `Ackley (d = ${dim})`,
     dim,
-    terms: [{ coords: Array.from({ length: dim }, (_, i) => i), value }],
+    terms: [{ coords: Array.from({ length: dim }, (_, i) => i), value: own.value }],
     minimizer: new Float64Array(dim),
     defaultStart: Float64Array.from({ length: dim }, (_, i) => (i % 2 === 0 ? 2.5 : -1.9)),
     bounds: Array.from({ length: dim }, () => [-5, 5] as [number, number]),
     coordSum: sums,
     program: dim <= PROGRAM_MAX_D ? coordSumProgram(spec) : undefined,
-    value,
-    gradient(x, out = new Float64Array(dim)) {
-      sums.gradient(x, 0, out);
-      return out;
-    },
+    ...own,
     hessian(x) {
       // H1_ij = A[δ_ij/r − x_i x_j/(d r³) − b x_i x_j/(d r²)],  H2_ij = −E (c/d)² sin_i sin_j + δ_ij E (c²/d) cos_i.
       const { r, A, E } = parts(x);

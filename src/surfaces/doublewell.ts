@@ -18,7 +18,7 @@ import { Matrix } from '../matrix.ts';
 import { ParameterError } from '../errors.ts';
 import { PROGRAM_MAX_D } from './program.ts';
 import { type CoordSumSpec, coordSum, coordSumProgram } from './coordsum.ts';
-import { type Surface, requireDim } from './surface.ts';
+import { type Surface, generatedValue, requireDim } from './surface.ts';
 
 /** w''(s) of the well profile (see above), for the Hessian. */
 function curvature(s: number, K: number): number {
@@ -54,7 +54,7 @@ export function doubleWell(dim = 2, sharpness = 10): DoubleWellSurface {
     grad: 'g = dw + (u - m)',
   };
   const sums = coordSum(spec);
-  const value = (x: ArrayLike<number>) => sums.value(x, 0);
+  const own = generatedValue(sums);
   const flat = new Float64Array(dim).fill(-1);
   const sharp = new Float64Array(dim).fill(1);
   return {
@@ -62,18 +62,14 @@ export function doubleWell(dim = 2, sharpness = 10): DoubleWellSurface {
     dim,
     sharpness,
     minima: { flat, sharp },
-    terms: [{ coords: Array.from({ length: dim }, (_, i) => i), value }],
+    terms: [{ coords: Array.from({ length: dim }, (_, i) => i), value: own.value }],
     minimizer: flat,
     // Near the sharp minimum, off its axis: plain gradient descent below 2/r stays there.
     defaultStart: Float64Array.from({ length: dim }, (_, i) => (i % 2 === 0 ? 1.1 : 0.95)),
     bounds: Array.from({ length: dim }, () => [-2, 2] as [number, number]),
     coordSum: sums,
     program: dim <= PROGRAM_MAX_D ? coordSumProgram(spec) : undefined,
-    value,
-    gradient(x, out = new Float64Array(dim)) {
-      sums.gradient(x, 0, out);
-      return out;
-    },
+    ...own,
     hessian(x) {
       let m = 0;
       for (let i = 0; i < dim; i++) m += x[i];

@@ -19,7 +19,7 @@ import { ParameterError } from '../errors.ts';
 import { lazy } from '../lazy.ts';
 import type { GraphBuilder, Node } from '../ir/graph.ts';
 import { type SurfaceProgram, surfaceProgram } from './program.ts';
-import type { Surface, Term, Vec } from './surface.ts';
+import { type Surface, type Term, generatedValue } from './surface.ts';
 
 /** Elementary functions a surface may call, with their JavaScript form (including those derivatives produce). */
 const FUNCTIONS: Record<string, string> = {
@@ -355,11 +355,7 @@ export function expressionSurface(expr: string, options: ExpressionOptions = {})
     defaultStart: start,
     bounds: options.bounds ?? Array.from({ length: dim }, () => [-3, 3] as [number, number]),
     program,
-    value: (x: Vec) => program.value(x, 0),
-    gradient(x, out = new Float64Array(dim)) {
-      program.gradient(x, 0, out);
-      return out;
-    },
+    ...generatedValue(program),
     hessian(x) {
       return new Matrix(hessian().map((row) => row.map((f) => f(x))));
     },

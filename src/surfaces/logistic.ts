@@ -10,8 +10,8 @@
 import { CholeskyDecomposition, Matrix } from '../matrix.ts';
 import type { Design } from '../data/design.ts';
 import { ParameterError } from '../errors.ts';
-import type { Surface, Vec } from './surface.ts';
-import { rowSum } from './rowsum.ts';
+import { type Surface, generatedValue } from './surface.ts';
+import { type RowSum, rowSum } from './rowsum.ts';
 
 export interface LogisticSurface extends Surface {
   readonly design: Design;
@@ -21,8 +21,6 @@ export interface LogisticSurface extends Surface {
   accuracy(w: ArrayLike<number>): number;
 }
 
-/** log(1 + eᶻ) without overflow. */
-const softplus = (z: number) => (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z)));
 const sigmoid = (z: number) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
 
 function checkLabels(y: Float64Array, parameter: string, name: string, target: string): void {
@@ -41,23 +39,6 @@ function lossOf(X: Matrix, y: Float64Array) {
     return z;
   };
   return {
-    value(w: ArrayLike<number>) {
-      let s = 0;
-      for (let i = 0; i < n; i++) {
-        const z = score(w, i);
-        s += softplus(z) - y[i] * z;
-      }
-      return s / n;
-    },
-    gradient(w: ArrayLike<number>, out: Vec) {
-      out.fill(0);
-      for (let i = 0; i < n; i++) {
-        const e = (sigmoid(score(w, i)) - y[i]) / n;
-        const r = rows[i];
-        for (let j = 0; j < k; j++) out[j] += e * r[j];
-      }
-      return out;
-    },
     hessian(w: ArrayLike<number>) {
       const H = new Matrix(k, k);
       for (let i = 0; i < n; i++) {
@@ -90,24 +71,24 @@ function lossOf(X: Matrix, y: Float64Array) {
  * every training row correctly: then the classes are linearly separable and the loss has no minimum (it tends to
  * 0 along that direction).
  */
-function newtonMinimiser(f: ReturnType<typeof lossOf>, k: number): Float64Array | undefined {
+function newtonMinimiser(f: ReturnType<typeof lossOf>, loss: RowSum, k: number): Float64Array | undefined {
   let w = new Float64Array(k);
   const g = new Float64Array(k);
   for (let it = 0; it < 100; it++) {
     if (f.separates(w)) return undefined;
-    f.gradient(w, g);
+    loss.gradient(w, 0, g);
     let gmax = 0;
     for (const v of g) gmax = Math.max(gmax, Math.abs(v));
     if (gmax < 1e-13) return w;
     const ch = new CholeskyDecomposition(f.hessian(w));
     if (!ch.isPositiveDefinite()) return undefined;
     const step = ch.solve(Matrix.columnVector(Array.from(g))).getColumn(0);
-    const f0 = f.value(w);
+    const f0 = loss.value(w, 0);
     let t = 1;
     let next = w;
     for (; t > 1e-10; t /= 2) {
       next = Float64Array.from(w, (v, j) => v - t * step[j]);
-      if (f.value(next) <= f0) break;
+      if (loss.value(next, 0) <= f0) break;
     }
     if (t <= 1e-10) return gmax < 1e-9 ? w : undefined;
     w = next;
@@ -135,18 +116,14 @@ export function logisticRegression(design: Design, name = `logistic regression o
     });
   const train = loss(design.X, design.y);
   const testSum = design.testX && design.testY ? loss(design.testX, design.testY) : undefined;
-  const minimizer = newtonMinimiser(f, k);
+  const minimizer = newtonMinimiser(f, train, k);
   const span = minimizer ? Math.max(1, ...Array.from(minimizer, Math.abs)) : 5;
   return {
     name,
     dim: k,
     design,
     rowSum: train,
-    value: (w) => train.value(w, 0),
-    gradient(w, out = new Float64Array(k)) {
-      train.gradient(w, 0, out);
-      return out;
-    },
+    ...generatedValue(train),
     hessian: (w) => f.hessian(w),
     terms: [{ coords: Array.from({ length: k }, (_, j) => j), value: (w) => train.value(w, 0) }],
     minimizer,

@@ -6,7 +6,7 @@
  */
 import { Matrix } from '../matrix.ts';
 import { requireFinite } from '../errors.ts';
-import { type Surface, type Term, requireDim } from './surface.ts';
+import { type Surface, type Term, generatedValue, requireDim } from './surface.ts';
 import { windowSum } from './windowsum.ts';
 
 /** The chained Rosenbrock surface with its constants. */
@@ -45,11 +45,7 @@ export function rosenbrock(dim = 2, a = 1, b = 100): RosenbrockSurface {
     defaultStart: Float64Array.from({ length: dim }, (_, i) => (i % 2 === 0 ? -1.5 : 2)),
     bounds: Array.from({ length: dim }, (_, i) => (i % 2 === 0 ? [-2, 2] : [-1, 3]) as [number, number]),
     windowSum: c,
-    value: (x) => c.value(x, 0),
-    gradient(x, out = new Float64Array(dim)) {
-      c.gradient(x, 0, out);
-      return out;
-    },
+    ...generatedValue(c),
     hessian(x) {
       const H = Matrix.zeros(dim, dim);
       for (let i = 0; i < dim - 1; i++) {

@@ -53,6 +53,24 @@ export interface Surface {
   readonly coordSum?: CoordSum;
 }
 
+/** What a generated description (a program, or a window, row or coordinate sum) computes at offset o of x. */
+export interface Generated {
+  readonly dim: number;
+  value(x: ArrayLike<number>, o: number): number;
+  gradient(x: ArrayLike<number>, o: number, out: Float64Array): void;
+}
+
+/** A surface's value and gradient: its generated description's, at offset 0. */
+export function generatedValue(g: Generated): Pick<Surface, 'value' | 'gradient'> {
+  return {
+    value: (x) => g.value(x, 0),
+    gradient(x, out = new Float64Array(g.dim)) {
+      g.gradient(x, 0, out);
+      return out;
+    },
+  };
+}
+
 /** Checks a point has the surface's dimension and finite entries. */
 export function checkPoint(surface: Surface, x: ArrayLike<number>, name = 'x0'): Vec {
   requireVectorLength(name, x, surface.dim);

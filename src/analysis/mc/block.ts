@@ -27,12 +27,11 @@ export function fastPathOf(problem: Problem): { surface: FastSurface; rule: Upda
     let diag = true;
     for (let i = 0; i < q.dim; i++) for (let j = 0; j < q.dim; j++) if (i !== j && H[i * q.dim + j] !== 0) diag = false;
     surface = { kind: 'quadratic', d: q.dim, H, diag, xStar: q.xStar, c: q.c };
-  } else if (s.program && (s.dim <= PROGRAM_MAX_D || !(s.windowSum || s.coordSum))) {
-    if (s.dim > PROGRAM_MAX_D) return `no fused kernel for a ${s.dim}-dimensional ${cfg.surface.kind} (its loss and gradient are generated unrolled, for d ≤ ${PROGRAM_MAX_D})`;
-    surface = { kind: 'program', d: s.dim, program: s.program };
-  } else if (s.windowSum) surface = { kind: 'windowSum', d: s.dim, windowSum: s.windowSum };
+  } else if (s.program && s.dim <= PROGRAM_MAX_D) surface = { kind: 'program', d: s.dim, program: s.program };
+  else if (s.windowSum) surface = { kind: 'windowSum', d: s.dim, windowSum: s.windowSum };
   else if (s.rowSum) surface = { kind: 'rows', d: s.dim, rowSum: s.rowSum };
   else if (s.coordSum) surface = { kind: 'coordSum', d: s.dim, coordSum: s.coordSum };
+  else if (s.program) return `no fused kernel for a ${s.dim}-dimensional ${cfg.surface.kind} (its loss and gradient are generated unrolled, for d ≤ ${PROGRAM_MAX_D})`;
   else return `no fused kernel for surface ${cfg.surface.kind}`;
   return { surface, rule: ruleOf(problem.resolved), gaussian: problem.drop.variant === 'gaussian' };
 }
@@ -83,6 +82,7 @@ function stepTables(problem: Problem, steps: number): StepTables {
   const lr = typeof lrSpec === 'number' ? new ConstantSchedule(lrSpec) : lrSpec;
   const d = problem.surface.dim;
   const n = steps * d;
+  const gaussian = problem.drop.variant === 'gaussian';
   const tables = {
     eta: new Float64Array(steps),
     rates: new Float64Array(n),
@@ -90,7 +90,7 @@ function stepTables(problem: Problem, steps: number): StepTables {
     keep: new Float64Array(n),
     skipRates: new Float64Array(steps),
     skipThr: new Float64Array(steps),
-    sigma: new Float64Array(n),
+    sigma: new Float64Array(gaussian ? n : 0),
   };
   for (let t = 0; t < steps; t++) {
     const desc = problem.chain.describeDrop!(t, d)!;
@@ -103,7 +103,7 @@ function stepTables(problem: Problem, steps: number): StepTables {
     tables.thr[k] = threshold(tables.rates[k]);
     tables.keep[k] = 1 - tables.rates[k];
     // The Gaussian multiplier's standard deviation, as the DropGrad link computes it.
-    tables.sigma[k] = Math.sqrt(tables.rates[k] / (1 - tables.rates[k]));
+    if (gaussian) tables.sigma[k] = Math.sqrt(tables.rates[k] / (1 - tables.rates[k]));
   }
   return tables;
 }

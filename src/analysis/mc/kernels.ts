@@ -31,7 +31,8 @@ export type FastSurface =
 /**
  * Per step t < T: learning rate eta[t], drop rates rates[t·d + i] with their integer thresholds thr[t·d + i]
  * (rng/keyed.ts `threshold`) and keep probabilities keep[t·d + i] = 1 − p, full-update drop rate skipRates[t] and
- * its threshold skipThr[t]; for Gaussian DropGrad the multipliers' standard deviations sigma[t·d + i] = √(p/(1 − p)).
+ * its threshold skipThr[t]; for Gaussian DropGrad (else empty) the multipliers' standard deviations
+ * sigma[t·d + i] = √(p/(1 − p)).
  */
 export interface StepTables {
   eta: Float64Array;

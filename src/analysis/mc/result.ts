@@ -26,6 +26,11 @@ export interface SimulationResult {
   stderrMean: number[];
   meanLoss: number;
   stderrLoss: number;
+  /**
+   * The median of f(x_T) over the finite trajectories, from the loss histogram at T (bins 1.6–3.1% wide): robust
+   * where a few survivors on their way to overflow dominate the mean. Null without a band at T or a finite trajectory.
+   */
+  medianLoss: number | null;
   /** Trajectories that became non-finite, the fraction, and the first step at which one did. */
   diverged: number;
   divergedFraction: number;
@@ -48,6 +53,13 @@ export interface SimulationResult {
   paths?: (number[] | null)[][];
   /** With keepFinal: x_T of every trajectory, samples × d in trajectory order (NaN where it diverged). */
   finalPoints?: Float64Array;
+}
+
+/** The median loss at step t from the bands, when t is a band step and n > 0 trajectories are finite there. */
+function medianAt(bands: SimulationResult['bands'], t: number, n: number): number | null {
+  const k = bands.steps.indexOf(t);
+  const m = k >= 0 && n > 0 ? bands.values[k][bands.quantiles.indexOf(0.5)] : Number.NaN;
+  return Number.isFinite(m) ? m : null;
 }
 
 export function toResult(spec: SimulationSpec, s: BlockStats, info: { path: 'fused' | 'general'; pathReason?: string; kernel: string; seconds: number }): SimulationResult {
@@ -95,6 +107,7 @@ export function toResult(spec: SimulationSpec, s: BlockStats, info: { path: 'fus
     stderrMean,
     meanLoss: nT > 0 ? s.lossMean[T] : Number.NaN,
     stderrLoss: Math.sqrt(lossVar / nT),
+    medianLoss: medianAt(bands, T, nT),
     diverged,
     divergedFraction: diverged / spec.samples,
     firstDivergence,

@@ -12,14 +12,6 @@ import { EXP_MAX } from '../../analysis/mc/histogram.ts';
 /** Losses from here up share the histogram's outermost bin. */
 const HIST_MAX = 2 ** EXP_MAX;
 
-/** The median of f(x_T) over the trajectories that did not diverge, from the loss histogram at T; null without one. */
-function medianFinalLoss(r: SimulationResult): number | null {
-  const k = r.bands.steps.indexOf(r.steps);
-  const q = r.bands.quantiles.indexOf(0.5);
-  if (k < 0 || q < 0 || r.diverged >= r.samples) return null;
-  const m = r.bands.values[k][q];
-  return Number.isFinite(m) ? m : null;
-}
 
 /** The last step at which a trajectory diverged, or null. */
 const lastDivergence = (perStep: number[]) => {
@@ -106,7 +98,7 @@ ${PROBLEM_HELP}`,
       stderrMean: q.stderrMean,
       meanLoss: r.meanLoss,
       stderrLoss: r.stderrLoss,
-      medianLoss: medianFinalLoss(r),
+      medianLoss: r.medianLoss,
       diverged: r.diverged,
       divergedFraction: r.divergedFraction,
       firstDivergence: r.firstDivergence,
